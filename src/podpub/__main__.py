@@ -1,0 +1,7 @@
+"""``python -m podpub``."""
+
+import sys
+
+from podpub.cli import main
+
+sys.exit(main())

@@ -1,0 +1,217 @@
+"""Records: the immutable data that flows through the pipeline (pure, stdlib only).
+
+Time is integer milliseconds everywhere, with the unit in the name (``start_ms``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+TimingSource = Literal["given", "aligned", "estimated"]
+EpisodeType = Literal["full", "trailer", "bonus"]
+ShowType = Literal["episodic", "serial"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A podcast:person: someone who takes part in the show or an episode."""
+
+    name: str
+    role: str = "host"
+    group: str = "cast"
+    href: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """An Apple category, optionally with a subcategory ("News/Politics")."""
+
+    top: str
+    sub: str | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    """podcast.yaml, validated."""
+
+    root: Path
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    language: str
+    categories: tuple[Category, ...]
+    explicit: bool
+    image: Path  # absolute path of the artwork inside the show root
+    base_url: str  # ends with "/"; feed/ is served there
+    link: str
+    type: ShowType = "episodic"
+    copyright: str | None = None
+    guid: str | None = None  # podcast:guid given in podcast.yaml (else derived from the feed URL)
+    locked: bool = False
+    funding: tuple[Funding, ...] = ()
+    persons: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChapterOverride:
+    """An explicit chapter from episode.yaml: a title and/or a start time."""
+
+    title: str | None = None
+    start_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class EpisodeSource:
+    """episode.yaml plus the files it names, validated."""
+
+    slug: str
+    folder: Path
+    guid: str
+    published: datetime  # timezone-aware
+    audio: Path
+    transcript: Path
+    title: str | None = None
+    number: int | None = None
+    season: int | None = None
+    episode_type: EpisodeType = "full"
+    summary: str | None = None
+    explicit: bool | None = None
+    image: Path | None = None
+    persons: tuple[Person, ...] = ()
+    chapters: tuple[ChapterOverride, ...] = ()
+    transcript_format: str | None = None
+    language: str | None = None
+    speaker_map: tuple[tuple[str, str], ...] = ()  # transcript label -> person name
+    extra_transcripts: tuple[tuple[str, Path], ...] = ()  # (language, path) for other languages
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A timed piece of text: a caption cue, or a sentence placed in time."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker: str | None = None
+    source: TimingSource = "estimated"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One spoken paragraph (a speaker turn or part of one).
+
+    ``cues`` holds times given by the transcript itself (SRT/VTT/JSON/timestamped
+    lines); it is empty for an untimed transcript.
+    """
+
+    text: str
+    speaker: str | None = None
+    line: int = 0  # 1-based line in the transcript file, 0 if unknown
+    cues: tuple[Cue, ...] = ()
+
+    @property
+    def given_start_ms(self) -> int | None:
+        return self.cues[0].start_ms if self.cues else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of paragraphs under one heading; the opening section has no heading."""
+
+    title: str | None
+    paragraphs: tuple[Paragraph, ...]
+    line: int = 0
+    given_start_ms: int | None = None  # a time written with the heading, if any
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A line recognised as not spoken, kept out of every transcript output."""
+
+    line: int
+    text: str
+    reason: str  # "title", "caption", "footer", "navigation", "annotation", ...
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A parsed transcript: structure found, non-spoken lines set aside."""
+
+    title: str | None
+    sections: tuple[Section, ...]
+    set_aside: tuple[SetAside, ...] = ()
+    format: str = "plain"
+    warnings: tuple[str, ...] = ()
+    language: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for s in self.sections for p in s.paragraphs)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for p in self.paragraphs:
+            if p.speaker:
+                seen.setdefault(p.speaker, None)
+        return tuple(seen)
+
+    @property
+    def is_timed(self) -> bool:
+        return any(p.cues for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+    source: TimingSource
+    confidence: float | None = None  # 0..1, for aligned chapters
+
+
+@dataclass(frozen=True)
+class TimedParagraph:
+    paragraph: Paragraph
+    start_ms: int
+    end_ms: int
+    source: TimingSource
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """What the build needs to know about an audio file."""
+
+    duration_ms: int
+    mime_type: str
+    extension: str  # ".mp3"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """Everything the renderers need for one episode: source, parsed text, timing."""
+
+    source: EpisodeSource
+    title: str
+    transcript: Transcript
+    audio: AudioFacts
+    chapters: tuple[Chapter, ...]
+    paragraphs: tuple[TimedParagraph, ...]
+    cues: tuple[Cue, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
