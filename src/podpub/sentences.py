@@ -5,7 +5,28 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr vs etc e.g i.e no gen gov sen rep u.s u.k u.n".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sr",
+        "jr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "no",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "u.s",
+        "u.k",
+        "u.n",
+    ]
 )
 # A sentence ends at . ? ! (optionally followed by closing quotes/brackets) before
 # whitespace and an opening capital, digit or quote.
@@ -39,14 +60,16 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def wrap_words(text: str, width: int) -> list[str]:
-    """Greedy word wrap into lines of at most ``width`` characters (a longer word stays whole)."""
+def wrap_words(text: str, width: int, first_width: int | None = None) -> list[str]:
+    """Greedy word wrap into lines of at most ``width`` characters (``first_width`` for the
+    first line); a longer word stays whole."""
     lines: list[str] = []
     current = ""
     for word in text.split():
+        limit = width if lines or first_width is None else first_width
         if not current:
             current = word
-        elif len(current) + 1 + len(word) <= width:
+        elif len(current) + 1 + len(word) <= limit:
             current += " " + word
         else:
             lines.append(current)

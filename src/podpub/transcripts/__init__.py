@@ -45,8 +45,12 @@ def decode_text(data: bytes, path: Path) -> str:
             "save the transcript as UTF-8",
         ) from None
     if "\x00" in text:
-        raise TranscriptError("contains NUL bytes: this is not a text file", path, None,
-                              "point 'transcript:' at the transcript text")
+        raise TranscriptError(
+            "contains NUL bytes: this is not a text file",
+            path,
+            None,
+            "point 'transcript:' at the transcript text",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -55,7 +59,8 @@ def detect(path: Path, text: str) -> str:
         from podpub.transcripts.detect import detect_format
     except ImportError:
         return "plain"
-    return detect_format(path, text)
+    name: str = detect_format(path, text)
+    return name
 
 
 def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
@@ -67,20 +72,28 @@ def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
     if size > MAX_TRANSCRIPT_BYTES:
         raise TranscriptError(
             f"transcript is {size} bytes, more than the {MAX_TRANSCRIPT_BYTES} a transcript "
-            "can reasonably be", path, None, "check that 'transcript:' names the right file")
+            "can reasonably be",
+            path,
+            None,
+            "check that 'transcript:' names the right file",
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TranscriptError(f"cannot read transcript: {exc.strerror}", path) from None
     text = decode_text(data, path)
     if not text.strip():
-        raise TranscriptError("transcript is empty", path, None,
-                              "put the episode's transcript text in the file")
+        raise TranscriptError(
+            "transcript is empty", path, None, "put the episode's transcript text in the file"
+        )
     readers = _readers()
     name = fmt or detect(path, text)
     reader = readers.get(name)
     if reader is None:
         raise TranscriptError(
-            f"unknown transcript format {name!r}", path, None,
-            f"use one of: {', '.join(sorted(readers))}")
+            f"unknown transcript format {name!r}",
+            path,
+            None,
+            f"use one of: {', '.join(sorted(readers))}",
+        )
     return reader(text, path)

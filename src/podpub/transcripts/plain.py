@@ -20,7 +20,28 @@ MAX_HEADING_CHARS = 70
 
 # Words joining names in a caption ("Mu Sochua and Sam Rainsy") or heading ("Joined the X").
 _CONNECTORS = frozenset(
-    "and & with of the a an at in on for to de da van von der la le y".split()
+    [
+        "and",
+        "&",
+        "with",
+        "of",
+        "the",
+        "a",
+        "an",
+        "at",
+        "in",
+        "on",
+        "for",
+        "to",
+        "de",
+        "da",
+        "van",
+        "von",
+        "der",
+        "la",
+        "le",
+        "y",
+    ]
 )
 _TITLE_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Mr", "Mrs", "Ms", "Dr")
 _CREDIT = re.compile(
@@ -39,8 +60,9 @@ _FOOTER_LINE = re.compile(
     r"leave a (comment|reply)|comments?)\s*$",
     re.IGNORECASE,
 )
-_ORG_BLURB = re.compile(r"\b(was|were|is) founded in\b|\bfounded in (?:\w+ )?(?:19|20)\d\d\b",
-                        re.IGNORECASE)
+_ORG_BLURB = re.compile(
+    r"\b(was|were|is) founded in\b|\bfounded in (?:\w+ )?(?:19|20)\d\d\b", re.IGNORECASE
+)
 _TERMINAL = re.compile(r"[.?!:;,…\"”’)]$")
 
 
@@ -72,7 +94,7 @@ def _proper_tokens(blocks: list[_Block]) -> set[str]:
                 continue
             previous = words[i - 1] if i else ""
             sentence_start = i == 0 or (
-                previous.endswith((".", "?", "!", ":", "”", "\""))
+                previous.endswith((".", "?", "!", ":", "”", '"'))
                 and previous not in _TITLE_ABBREVIATIONS
             )
             key = token.lower()
@@ -96,8 +118,10 @@ def _is_name_caption(text: str, proper: set[str]) -> bool:
     """A short line made only of proper names: a caption under a photo of people."""
     tokens = [t.strip(",") for t in text.split()]
     content = [t for t in tokens if t.lower() not in _CONNECTORS and t]
-    return bool(content) and all(t.lower() in proper or t.isupper() for t in content) and any(
-        t.lower() in proper for t in content
+    return (
+        bool(content)
+        and all(t.lower() in proper or t.isupper() for t in content)
+        and any(t.lower() in proper for t in content)
     )
 
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Synthesise a stand-in narration for an episode that has no recording.
+
+The bundled ADVOCATE episode has a transcript but no audio. This script reads the
+episode's spoken paragraphs (through podpub's parser, which finds who speaks) and voices
+them with espeak-ng, one voice for the host and another for the guest, with short pauses
+between paragraphs, then writes an MP3 next to the transcript. It does nothing when the
+episode already has an audio file. podpub itself does not know how the audio was made.
+
+usage: python scripts/synthesize_narration.py EPISODE_DIR [--root SHOW_DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pydub import AudioSegment
+
+from podpub.build import parse_transcript
+from podpub.load import AUDIO_EXTENSIONS, load_episode, load_show
+from podpub.model import EpisodeSource, Show
+
+HOST_VOICE = ["-v", "en-us+f3", "-s", "168", "-p", "60"]
+GUEST_VOICE = ["-v", "en+m3", "-s", "150", "-p", "38"]
+OTHER_VOICE = ["-v", "en-us+m1", "-s", "160", "-p", "50"]
+LEAD_IN_MS = 1500
+PAUSE_MS = 700
+SAMPLE_RATE = 22050
+
+
+def speak(text: str, voice: list[str]) -> AudioSegment:
+    wav = subprocess.run(
+        ["espeak-ng", *voice, "--stdout", text], capture_output=True, check=True
+    ).stdout
+    segment: AudioSegment = AudioSegment.from_wav(io.BytesIO(wav))
+    return segment.set_frame_rate(SAMPLE_RATE).set_channels(1)
+
+
+def narrate(show: Show, source: EpisodeSource, out: Path) -> None:
+    transcript = parse_transcript(source, show)
+    persons = source.persons or show.persons
+    hosts = {p.name for p in persons if p.role == "host"}
+    guests = {p.name for p in persons if p.role == "guest"}
+
+    def voice_for(speaker: str | None) -> list[str]:
+        if speaker in hosts:
+            return HOST_VOICE
+        if speaker in guests:
+            return GUEST_VOICE
+        return OTHER_VOICE
+
+    paragraphs = transcript.paragraphs
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        clips = list(pool.map(lambda p: speak(p.text, voice_for(p.speaker)), paragraphs))
+    audio = AudioSegment.silent(LEAD_IN_MS, SAMPLE_RATE)
+    for clip in clips:
+        audio += clip + AudioSegment.silent(PAUSE_MS, SAMPLE_RATE)
+    tmp = out.with_suffix(".part")
+    audio.export(tmp, format="mp3", bitrate="48k", parameters=["-ac", "1", "-map_metadata", "-1"])
+    tmp.replace(out)
+    print(f"wrote {out} ({len(audio) / 1000:.0f} s, {len(paragraphs)} paragraphs)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("episode", type=Path)
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    folder: Path = args.episode.resolve()
+    root: Path = (args.root or folder.parent.parent).resolve()
+    existing = [p for p in folder.iterdir() if p.suffix.lower() in AUDIO_EXTENSIONS]
+    if existing and args.out is None:
+        print(f"{folder.name}: has audio ({existing[0].name}); nothing to do")
+        return 0
+    if shutil.which("espeak-ng") is None:
+        print("espeak-ng is not installed (apt-get install espeak-ng)", file=sys.stderr)
+        return 1
+    out = args.out or folder / "audio.mp3"
+    show = load_show(root)
+    # the audio does not exist yet: point the loader at the file we are about to write
+    out.touch()
+    try:
+        source = load_episode(root, folder)
+        narrate(show, source, out)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Audio facts and tags (I/O): the only module that imports mutagen.
+
+Every mutagen failure becomes an ``AudioError`` naming the file. Tags are written to a
+copy of the source (ID3v2.3, as the most widely read version), never to the source.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TDRC,
+    TIT2,
+    TLEN,
+    TPE1,
+    TRCK,
+    CTOCFlags,
+    ID3NoHeaderError,
+)
+from mutagen.id3._tags import save_frame
+from mutagen.mp3 import MP3, HeaderNotFoundError
+
+from podpub.errors import AudioError
+from podpub.model import AudioFacts, Chapter
+
+MIME_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+}
+MAX_CHAPTERS_PER_TOC = 255  # the CTOC entry count is one byte (ID3 chapter addendum)
+
+
+def read_facts(path: Path) -> AudioFacts:
+    """Duration and MIME type of an audio file, or an AudioError saying what is wrong."""
+    extension = path.suffix.lower()
+    if extension not in MIME_TYPES:
+        raise AudioError(
+            f"unsupported audio type {extension!r}",
+            path,
+            None,
+            f"use one of {', '.join(MIME_TYPES)}",
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise AudioError(f"cannot read audio: {exc.strerror}", path) from None
+    if size == 0:
+        raise AudioError(
+            "audio file is empty (0 bytes)", path, None, "export the episode audio again"
+        )
+    try:
+        info: Any = MP3(path) if extension == ".mp3" else mutagen.File(path)
+    except HeaderNotFoundError:
+        raise AudioError(
+            "not an MP3 file (no MPEG audio frames found)",
+            path,
+            None,
+            "export the episode as MP3, or give it the right extension",
+        ) from None
+    except (mutagen.MutagenError, OSError, ValueError, EOFError) as exc:
+        raise AudioError(
+            f"cannot read audio: {exc}", path, None, "check that the file is a complete audio file"
+        ) from None
+    if info is None or getattr(info, "info", None) is None:
+        raise AudioError(
+            "not a recognised audio file", path, None, "export the episode as MP3 or M4A"
+        )
+    duration_ms = round(float(info.info.length) * 1000)
+    if duration_ms <= 0:
+        raise AudioError(
+            "audio has no duration (truncated or empty)",
+            path,
+            None,
+            "export the episode audio again",
+        )
+    return AudioFacts(duration_ms=duration_ms, mime_type=MIME_TYPES[extension], extension=extension)
+
+
+class _ChronologicalID3(ID3):
+    """ID3 that writes CHAP frames in time order.
+
+    mutagen sorts frames by size, so players and ffprobe that list chapters in file
+    order would show them shuffled; CHAP frames are written last, sorted by start.
+    """
+
+    def _write(self, config: Any) -> bytes:
+        chapters = sorted(self.getall("CHAP"), key=lambda f: (f.start_time, f.element_id))
+        self.delall("CHAP")
+        try:
+            head: bytes = super()._write(config)
+        finally:
+            for frame in chapters:
+                self.add(frame)
+        return bytes(head) + b"".join(bytes(save_frame(f, config=config)) for f in chapters)
+
+
+@dataclass(frozen=True)
+class TagSet:
+    """What goes into the audio copy's tags."""
+
+    title: str
+    artist: str
+    album: str
+    date: str  # YYYY-MM-DD
+    comment: str
+    track: int | None
+    duration_ms: int
+    chapters: Sequence[Chapter]
+    artwork: bytes | None
+    artwork_mime: str = "image/png"
+
+
+def write_tagged_copy(source: Path, target: Path, tags: TagSet) -> None:
+    """Copy ``source`` to ``target`` and write ID3v2.3 tags with chapters into the copy."""
+    if source.suffix.lower() != ".mp3":
+        # mutagen cannot write MP4 chapters; other containers are copied untagged for now
+        shutil.copyfile(source, target)
+        return
+    shutil.copyfile(source, target)
+    try:
+        try:
+            id3 = _ChronologicalID3(target)
+        except ID3NoHeaderError:
+            id3 = _ChronologicalID3()
+        for frame_id in (
+            "CHAP",
+            "CTOC",
+            "TIT2",
+            "TPE1",
+            "TALB",
+            "TRCK",
+            "TDRC",
+            "TYER",
+            "TDAT",
+            "TIME",
+            "COMM",
+            "APIC",
+            "TLEN",
+        ):
+            id3.delall(frame_id)
+        id3.add(TIT2(encoding=3, text=[tags.title]))
+        id3.add(TPE1(encoding=3, text=[tags.artist]))
+        id3.add(TALB(encoding=3, text=[tags.album]))
+        if tags.track is not None:
+            id3.add(TRCK(encoding=3, text=[str(tags.track)]))
+        id3.add(TDRC(encoding=3, text=[tags.date]))
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+        id3.add(TLEN(encoding=3, text=[str(tags.duration_ms)]))
+        if tags.artwork:
+            id3.add(
+                APIC(encoding=3, mime=tags.artwork_mime, type=3, desc="Cover", data=tags.artwork)
+            )
+        ids = [f"ch{index}" for index in range(len(tags.chapters))]
+        for element_id, chapter in zip(ids, tags.chapters, strict=True):
+            id3.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=chapter.start_ms,
+                    end_time=chapter.end_ms,
+                    sub_frames=[TIT2(encoding=3, text=[chapter.title])],
+                )
+            )
+        if ids:
+            _add_tocs(id3, ids)
+        id3.update_to_v23()
+        id3.save(target, v2_version=3, v23_sep="/", padding=lambda info: 0)
+    except (mutagen.MutagenError, OSError, ValueError) as exc:
+        raise AudioError(f"cannot tag the audio copy: {exc}", source) from None
+
+
+def _add_tocs(id3: Any, ids: list[str]) -> None:
+    """One top-level ordered CTOC; over 255 chapters, nested CTOCs of 255 each."""
+    if len(ids) <= MAX_CHAPTERS_PER_TOC:
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=["Chapters"])],
+            )
+        )
+        return
+    children = []
+    for n, k in enumerate(range(0, len(ids), MAX_CHAPTERS_PER_TOC)):
+        child = f"toc{n}"
+        children.append(child)
+        id3.add(
+            CTOC(
+                element_id=child,
+                flags=CTOCFlags.ORDERED,
+                child_element_ids=ids[k : k + MAX_CHAPTERS_PER_TOC],
+            )
+        )
+    id3.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=children,
+        )
+    )
+
+
+def dump_tags(path: Path) -> str:
+    """A sorted, readable dump of the ID3 tags (for golden files and `inspect`)."""
+    try:
+        id3 = ID3(path)
+    except (mutagen.MutagenError, OSError) as exc:
+        raise AudioError(f"cannot read tags: {exc}", path) from None
+    lines = [f"version: 2.{id3.version[1]}"]
+    for frame in id3.values():
+        if frame.FrameID == "APIC":
+            lines.append(f"APIC: {frame.mime} type={int(frame.type)} bytes={len(frame.data)}")
+        elif frame.FrameID == "CHAP":
+            title = frame.sub_frames.get("TIT2")
+            lines.append(
+                f"CHAP {frame.element_id}: {frame.start_time}-{frame.end_time} "
+                f"{title.text[0] if title else ''}"
+            )
+        elif frame.FrameID == "CTOC":
+            lines.append(
+                f"CTOC {frame.element_id}: flags={int(frame.flags)} "
+                f"children={','.join(frame.child_element_ids)}"
+            )
+        else:
+            lines.append(f"{frame.HashKey}: {frame}")
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def chapter_frame_order(path: Path) -> list[int]:
+    """Start times of the CHAP frames in the order they are stored in the file."""
+    id3 = ID3(path)
+    return [int(f.start_time) for f in id3.getall("CHAP")]

@@ -1,0 +1,133 @@
+"""Command line (thin): parse arguments, call the library, print, return an exit code.
+
+stdout carries data (``inspect --json``); stderr carries messages. A ``PodpubError``
+becomes ``error: path:line: message`` and exit 1; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from podpub import __version__
+from podpub.build import build, episode_record, prepare_episode
+from podpub.errors import MultipleErrors, PodpubError
+from podpub.load import EPISODE_FILE, EPISODES_DIR, SLUG, load_episode, load_show, new_episode_yaml
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="podpub", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"podpub {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="build feed/ from podcast.yaml and episodes/")
+    p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
+    p.add_argument(
+        "--no-align", action="store_true", help="skip forced alignment; chapter times are estimated"
+    )
+    p = sub.add_parser("inspect", help="show the derived record of one episode")
+    p.add_argument("episode", type=Path, help="episode folder (episodes/<slug>)")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="show folder (default: two levels above the episode)",
+    )
+    p.add_argument("--json", action="store_true", help="print the record as JSON")
+    p.add_argument("--no-align", action="store_true", help="skip forced alignment")
+    p = sub.add_parser("new", help="scaffold episodes/<slug>/episode.yaml with a fresh GUID")
+    p.add_argument("slug")
+    p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
+    p.add_argument("--title", default=None)
+    return parser
+
+
+def _error(exc: PodpubError) -> None:
+    errors = exc.errors if isinstance(exc, MultipleErrors) else [exc]
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    report = build(args.root, align=not args.no_align)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"built {len(report.episodes)} episode(s) into {args.root / 'feed'}: "
+            f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    folder: Path = args.episode
+    root: Path = args.root or folder.resolve().parent.parent
+    show = load_show(root)
+    source = load_episode(root, folder.resolve())
+    episode = prepare_episode(show, source, align=not args.no_align, root=root)
+    record = episode_record(episode)
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+        return 0
+    t = record["transcript"]
+    assert isinstance(t, dict)
+    print(f"{record['title']}  ({record['slug']}, {t['format']}, {t['language']})")
+    print(f"speakers: {', '.join(t['speakers']) or '-'}")
+    print(f"paragraphs: {t['paragraphs']}")
+    print("chapters:")
+    for c in episode.chapters:
+        confidence = f" confidence {c.confidence:.2f}" if c.confidence is not None else ""
+        print(f"  {c.start_ms / 1000:9.3f}s  {c.title}  [{c.source}{confidence}]")
+    print("set aside (not spoken):")
+    for s in episode.transcript.set_aside:
+        print(f"  line {s.line} {s.reason}: {s.text[:70]}")
+    for warning in episode.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    if not SLUG.match(args.slug):
+        raise PodpubError(
+            f"{args.slug!r} is not a valid slug",
+            None,
+            None,
+            "use lower-case letters, digits, '-', '_' and '.'",
+        )
+    folder = args.root / EPISODES_DIR / args.slug
+    if folder.exists():
+        raise PodpubError("episode folder already exists", folder, None, "choose another slug")
+    folder.mkdir(parents=True)
+    now = datetime.now(UTC).replace(microsecond=0)
+    title = args.title or args.slug.replace("-", " ").title()
+    (folder / EPISODE_FILE).write_text(new_episode_yaml(title, now), "utf-8")
+    print(
+        f"created {folder / EPISODE_FILE}; add the audio and transcript.* next to it",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
+    commands = {"build": _cmd_build, "inspect": _cmd_inspect, "new": _cmd_new}
+    try:
+        return commands[args.command](args)
+    except PodpubError as exc:
+        _error(exc)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,235 @@
+"""Feed stage (pure apart from feedgen): records -> feed.xml bytes.
+
+The only module that imports feedgen. feedgen 1.0 has no Podcasting 2.0 or Podlove
+Simple Chapters support and cannot emit Apple's ``itunes:explicit`` true/false, so a
+feedgen extension (``PodpubExtension``) adds those tags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from podpub import __version__
+from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
+from podpub.load import podcast_guid_for
+from podpub.model import Episode, Person, Show
+from podpub.timecode import format_npt
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+FEED_FILE = "feed.xml"
+
+
+@dataclass
+class _ChannelTags:
+    explicit: bool = False
+    guid: str = ""
+    locked: bool = False
+    owner_email: str = ""
+    persons: tuple[Person, ...] = ()
+    funding: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _ItemTags:
+    explicit: bool | None = None
+    transcripts: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
+    chapters_url: str | None = None
+    persons: tuple[Person, ...] = ()
+    psc: list[tuple[int, str]] = field(default_factory=list)
+    season: int | None = None
+    episode: int | None = None
+
+
+def _sub(parent: Any, ns: str, tag: str, text: str | None = None, **attrs: str) -> Any:
+    element = etree.SubElement(parent, f"{{{ns}}}{tag}")
+    for key, value in attrs.items():
+        element.set(key.rstrip("_"), value)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _person(parent: Any, person: Person) -> None:
+    attrs = {"role": person.role, "group": person.group}
+    if person.href:
+        attrs["href"] = person.href
+    if person.img:
+        attrs["img"] = person.img
+    _sub(parent, PODCAST_NS, "person", person.name, **attrs)
+
+
+class PodpubExtension(BaseExtension):  # type: ignore[misc]
+    """Channel tags feedgen lacks: podcast:guid/locked/person/funding, itunes:explicit."""
+
+    def __init__(self) -> None:
+        self.tags = _ChannelTags()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed[0]
+        t = self.tags
+        _sub(channel, ITUNES_NS, "explicit", "true" if t.explicit else "false")
+        _sub(channel, PODCAST_NS, "guid", t.guid)
+        _sub(channel, PODCAST_NS, "locked", "yes" if t.locked else "no", owner=t.owner_email)
+        for url, text in t.funding:
+            _sub(channel, PODCAST_NS, "funding", text, url=url)
+        for person in t.persons:
+            _person(channel, person)
+        return feed
+
+
+class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Item tags feedgen lacks: podcast:transcript/chapters/person/season/episode,
+    psc:chapters and itunes:explicit true/false."""
+
+    def __init__(self) -> None:
+        self.tags = _ItemTags()
+
+    def extend_rss(self, item: Any) -> Any:
+        t = self.tags
+        if t.explicit is not None:
+            _sub(item, ITUNES_NS, "explicit", "true" if t.explicit else "false")
+        for url, mime, language, captions in t.transcripts:
+            attrs = {"url": url, "type": mime}
+            if language:
+                attrs["language"] = language
+            if captions:
+                attrs["rel"] = "captions"
+            _sub(item, PODCAST_NS, "transcript", **attrs)
+        if t.chapters_url:
+            _sub(item, PODCAST_NS, "chapters", url=t.chapters_url, type=CHAPTERS.mime_type)
+        if t.season is not None:
+            _sub(item, PODCAST_NS, "season", str(t.season))
+        if t.episode is not None:
+            _sub(item, PODCAST_NS, "episode", str(t.episode))
+        for person in t.persons:
+            _person(item, person)
+        if t.psc:
+            chapters = _sub(item, PSC_NS, "chapters", version="1.2")
+            for start_ms, title in t.psc:
+                _sub(chapters, PSC_NS, "chapter", start=format_npt(start_ms), title=title)
+        return item
+
+
+@dataclass(frozen=True)
+class PublishedEpisode:
+    """An episode plus where its files are served."""
+
+    episode: Episode
+    audio_url: str
+    audio_bytes: int
+    file_urls: dict[str, str]  # output file name -> URL
+    extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
+
+
+def feed_url(show: Show) -> str:
+    return show.base_url + FEED_FILE
+
+
+def show_guid(show: Show) -> str:
+    return show.guid or podcast_guid_for(feed_url(show))
+
+
+def render_feed(show: Show, episodes: list[PublishedEpisode], image_url: str) -> bytes:
+    """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first."""
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("podpub", PodpubExtension, PodpubEntryExtension, atom=False)
+    fg.title(show.title)
+    fg.description(show.description)
+    # feedgen uses the last link given as the RSS <link>: the self link goes first
+    fg.link(href=feed_url(show), rel="self", type="application/rss+xml")
+    fg.link(href=show.link, rel="alternate")
+    fg.language(show.language)
+    fg.generator("podpub", __version__, "https://example.org/podpub")
+    if show.copyright:
+        fg.copyright(show.copyright)
+    fg.image(image_url, show.title, show.link)
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
+    fg.podcast.itunes_image(image_url)
+    fg.podcast.itunes_type(show.type)
+    fg.podcast.itunes_summary(show.description)
+    categories: list[dict[str, str]] = []
+    for category in show.categories:
+        entry = {"cat": category.top}
+        if category.sub:
+            entry["sub"] = category.sub
+        categories.append(entry)
+    fg.podcast.itunes_category(categories)
+    ext: PodpubExtension = fg.podpub
+    ext.tags = _ChannelTags(
+        explicit=show.explicit,
+        guid=show_guid(show),
+        locked=show.locked,
+        owner_email=show.owner_email,
+        persons=show.persons,
+        funding=tuple((f.url, f.text) for f in show.funding),
+    )
+    ordered = sorted(
+        episodes, key=lambda p: (p.episode.source.published, p.episode.slug), reverse=True
+    )
+    latest: datetime | None = None
+    for published in ordered:
+        _add_item(fg, show, published)
+        moment = published.episode.source.published
+        latest = moment if latest is None or moment > latest else latest
+    if latest is not None:  # from the content, never "now": builds are reproducible
+        fg.lastBuildDate(latest)
+    else:
+        fg.lastBuildDate(datetime(1970, 1, 1).astimezone())
+    xml: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+    return xml
+
+
+def _add_item(fg: Any, show: Show, published: PublishedEpisode) -> None:
+    episode = published.episode
+    source = episode.source
+    fe = fg.add_entry(order="append")
+    fe.title(episode.title)
+    fe.guid(source.guid, permalink=False)
+    fe.published(source.published)
+    summary = source.summary or episode.title
+    fe.description(summary)
+    notes = show_notes.render(episode, published.file_urls.get("transcript.html"))
+    fe.content(notes, type="CDATA")
+    fe.enclosure(published.audio_url, str(published.audio_bytes), episode.audio.mime_type)
+    fe.link(href=published.file_urls.get("transcript.html", show.link))
+    fe.podcast.itunes_duration(str(round(episode.audio.duration_ms / 1000)))
+    fe.podcast.itunes_episode_type(source.episode_type)
+    if source.number is not None:
+        fe.podcast.itunes_episode(source.number)
+    if source.season is not None:
+        fe.podcast.itunes_season(source.season)
+    if source.image is not None and f"image{source.image.suffix}" in published.file_urls:
+        fe.podcast.itunes_image(published.file_urls[f"image{source.image.suffix}"])
+    ext: PodpubEntryExtension = fe.podpub
+    transcripts = [
+        (published.file_urls[f.file_name], f.mime_type, episode.transcript.language, f.captions)
+        for f in TRANSCRIPTS
+        if f.file_name in published.file_urls
+    ]
+    transcripts += [
+        (url, mime, language, mime in ("text/vtt", "application/x-subrip"))
+        for url, mime, language in published.extra_transcripts
+    ]
+    persons = source.persons or show.persons
+    ext.tags = _ItemTags(
+        explicit=source.explicit if source.explicit is not None else show.explicit,
+        transcripts=transcripts,
+        chapters_url=published.file_urls.get(CHAPTERS.file_name),
+        persons=persons,
+        psc=[(c.start_ms, c.title) for c in episode.chapters],
+        season=source.season,
+        episode=source.number,
+    )

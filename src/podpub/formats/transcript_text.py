@@ -1,0 +1,16 @@
+"""Plain-text transcript (pure): headings and ``Speaker: text`` paragraphs."""
+
+from __future__ import annotations
+
+from podpub.model import Episode
+
+
+def render(episode: Episode) -> str:
+    out = [episode.title, ""]
+    for section in episode.transcript.sections:
+        if section.title:
+            out += [f"## {section.title}", ""]
+        for paragraph in section.paragraphs:
+            text = f"{paragraph.speaker}: {paragraph.text}" if paragraph.speaker else paragraph.text
+            out += [text, ""]
+    return "\n".join(out).rstrip("\n") + "\n"

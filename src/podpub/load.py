@@ -1,0 +1,628 @@
+"""Load stage (I/O): podcast.yaml and episode.yaml -> validated records.
+
+The only module that imports PyYAML. Every problem in a file is reported at once, each
+with the file and line and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from podpub.errors import ConfigError, MultipleErrors, PodpubError
+from podpub.model import (
+    Category,
+    ChapterOverride,
+    EpisodeSource,
+    Funding,
+    Person,
+    Show,
+)
+from podpub.timecode import parse_clock_ms
+
+SHOW_FILE = "podcast.yaml"
+EPISODE_FILE = "episode.yaml"
+EPISODES_DIR = "episodes"
+MAX_YAML_BYTES = 1_000_000
+AUDIO_EXTENSIONS = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+}
+TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+def apple_categories() -> dict[str, list[str]]:
+    text = resources.files("podpub").joinpath("data/apple_categories.json").read_text("utf-8")
+    return cast(dict[str, list[str]], json.loads(text))
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading; timestamps stay strings so that we parse (and check) them ourselves."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Doc:
+    """A loaded YAML mapping plus the line of every key path ("owner.email")."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[str, int]
+    errors: list[PodpubError]
+
+    def line(self, key: str) -> int | None:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return None
+
+    def error(self, key: str, message: str, hint: str | None = None) -> None:
+        self.errors.append(ConfigError(message, self.path, self.line(key), hint))
+
+
+def _key_lines(node: yaml.Node, prefix: str = "") -> Iterator[tuple[str, int]]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            yield key, key_node.start_mark.line + 1
+            yield from _key_lines(value_node, key + ".")
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            key = f"{prefix}{index}"
+            yield key, item.start_mark.line + 1
+            yield from _key_lines(item, key + ".")
+
+
+def read_yaml(path: Path) -> _Doc:
+    """Read a YAML mapping safely, with clear errors for every way it can be wrong."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ConfigError(
+            "file not found", path, None, f"create it (see README: {path.name})"
+        ) from None
+    if size > MAX_YAML_BYTES:
+        raise ConfigError(f"file is {size} bytes; a {path.name} is a few kilobytes", path)
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError("not UTF-8 text", path, bad_line, "save the file as UTF-8") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        yaml_line: int | None = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(
+            f"invalid YAML: {problem}", path, yaml_line, "check indentation and quoting on that line"
+        ) from None
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply", path) from None
+    if data is None:
+        raise ConfigError("file is empty", path, None, "fill in the fields listed in README")
+    if not isinstance(data, dict):
+        raise ConfigError(
+            "must be a mapping of field: value",
+            path,
+            1,
+            "start each line with a field name, e.g. 'title: ...'",
+        )
+    lines = dict(_key_lines(node)) if node is not None else {}
+    return _Doc(path, cast(dict[str, Any], data), lines, [])
+
+
+# ---------------------------------------------------------------- field readers
+
+
+def _str(
+    doc: _Doc,
+    key: str,
+    *,
+    required: bool = False,
+    data: dict[str, Any] | None = None,
+    max_len: int = 4000,
+) -> str | None:
+    source = doc.data if data is None else data
+    name = key.rpartition(".")[2]
+    value = source.get(name)
+    if value is None:
+        if required:
+            doc.error(key, f"'{key}' is required", f"add '{name}: ...'")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        doc.error(key, f"'{key}' must be text, not {type(value).__name__}")
+        return None
+    text = str(value).strip()
+    if required and not text:
+        doc.error(key, f"'{key}' must not be empty")
+        return None
+    if len(text) > max_len:
+        doc.error(key, f"'{key}' is {len(text)} characters; at most {max_len} are allowed")
+        return None
+    return text or None
+
+
+def _bool(doc: _Doc, key: str, default: bool | None) -> bool | None:
+    value = doc.data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        doc.error(key, f"'{key}' must be true or false, not {value!r}")
+        return default
+    return value
+
+
+def _int(doc: _Doc, key: str) -> int | None:
+    value = doc.data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        doc.error(key, f"'{key}' must be a whole number of 1 or more, not {value!r}")
+        return None
+    return value
+
+
+def _url(doc: _Doc, key: str, *, required: bool = False) -> str | None:
+    value = _str(doc, key, required=required)
+    if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
+        doc.error(key, f"'{key}' must be an http(s) URL, not {value!r}")
+        return None
+    return value
+
+
+def _inside(doc: _Doc, key: str, root: Path, base: Path, value: str) -> Path | None:
+    """A file named in YAML, relative to ``base``, which must stay inside the show root."""
+    candidate = Path(value)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        doc.error(
+            key,
+            f"'{key}' must be a path inside the show folder, not {value!r}",
+            "give a file name relative to the folder of this YAML file",
+        )
+        return None
+    path = base / candidate
+    try:
+        resolved = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        doc.error(key, f"'{key}': file not found: {value}", "check the file name")
+        return None
+    if not resolved.is_relative_to(root.resolve()):
+        doc.error(key, f"'{key}' points outside the show folder (through a link): {value}")
+        return None
+    if not resolved.is_file():
+        doc.error(key, f"'{key}' is not a file: {value}")
+        return None
+    return path
+
+
+def _persons(doc: _Doc, key: str = "persons") -> tuple[Person, ...]:
+    value = doc.data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        doc.error(key, f"'{key}' must be a list of {{name, role}} entries")
+        return ()
+    out: list[Person] = []
+    for index, item in enumerate(value):
+        item_key = f"{key}.{index}"
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            doc.error(item_key, f"'{key}' entry {index + 1} must be a mapping with 'name'")
+            continue
+        name = _str(doc, f"{item_key}.name", required=True, data=item, max_len=128)
+        role = _str(doc, f"{item_key}.role", data=item, max_len=64) or "host"
+        group = _str(doc, f"{item_key}.group", data=item, max_len=64) or "cast"
+        href = _str(doc, f"{item_key}.href", data=item)
+        img = _str(doc, f"{item_key}.img", data=item)
+        if name:
+            out.append(
+                Person(name=name, role=role.lower(), group=group.lower(), href=href, img=img)
+            )
+    return tuple(out)
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL without scheme and trailing slashes
+    (podcast namespace, docs/tags/guid.md)."""
+    seed = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), seed))
+
+
+def load_show(root: Path) -> Show:
+    path = root / SHOW_FILE
+    doc = read_yaml(path)
+    known = {
+        "title",
+        "description",
+        "author",
+        "owner",
+        "language",
+        "categories",
+        "explicit",
+        "image",
+        "base_url",
+        "link",
+        "type",
+        "copyright",
+        "guid",
+        "locked",
+        "funding",
+        "persons",
+    }
+    for key in doc.data:
+        if key not in known:
+            doc.error(
+                str(key), f"unknown field '{key}'", f"known fields: {', '.join(sorted(known))}"
+            )
+    title = _str(doc, "title", required=True, max_len=255)
+    description = _str(doc, "description", required=True)
+    author = _str(doc, "author", required=True, max_len=255)
+    owner = doc.data.get("owner")
+    owner_name = owner_email = None
+    if not isinstance(owner, dict):
+        doc.error(
+            "owner",
+            "'owner' is required: a mapping with 'name' and 'email'",
+            "add 'owner: {name: ..., email: ...}'",
+        )
+    else:
+        owner_name = _str(doc, "owner.name", required=True, data=owner, max_len=255)
+        owner_email = _str(doc, "owner.email", required=True, data=owner, max_len=255)
+        if owner_email and not EMAIL.match(owner_email):
+            doc.error("owner.email", f"'owner.email' is not an email address: {owner_email!r}")
+    language = _str(doc, "language", required=True, max_len=35)
+    if language and not LANGUAGE.match(language):
+        doc.error(
+            "language", f"'language' must be a language code like 'en' or 'en-us', not {language!r}"
+        )
+    categories: list[Category] = []
+    raw_categories = doc.data.get("categories")
+    allowed = apple_categories()
+    if not isinstance(raw_categories, list) or not raw_categories:
+        doc.error(
+            "categories",
+            "'categories' is required: a list of Apple categories",
+            'e.g. categories: ["News/Politics"]',
+        )
+    else:
+        for index, item in enumerate(raw_categories):
+            key = f"categories.{index}"
+            if not isinstance(item, str):
+                doc.error(key, f'category {item!r} must be text like "News/Politics"')
+                continue
+            top, _, sub = (part.strip() for part in item.partition("/"))
+            if top not in allowed:
+                doc.error(
+                    key,
+                    f"{top!r} is not an Apple Podcasts category",
+                    f"use one of: {', '.join(allowed)}",
+                )
+            elif sub and sub not in allowed[top]:
+                doc.error(
+                    key,
+                    f"{sub!r} is not a subcategory of {top!r}",
+                    f"use one of: {', '.join(allowed[top])}",
+                )
+            else:
+                categories.append(Category(top, sub or None))
+    explicit = _bool(doc, "explicit", None)
+    if explicit is None and "explicit" not in doc.data:
+        doc.error("explicit", "'explicit' is required (Apple)", "add 'explicit: false'")
+    image_name = _str(doc, "image", required=True)
+    image = _inside(doc, "image", root, root, image_name) if image_name else None
+    if image is not None and image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        doc.error("image", "artwork must be a PNG or JPEG file")
+    base_url = _url(doc, "base_url", required=True)
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    link = _url(doc, "link", required=True)
+    show_type = _str(doc, "type") or "episodic"
+    if show_type not in ("episodic", "serial"):
+        doc.error("type", f"'type' must be episodic or serial, not {show_type!r}")
+    guid = _str(doc, "guid")
+    if guid and not UUID_RE.match(guid):
+        doc.error(
+            "guid",
+            f"'guid' must be a UUID, not {guid!r}",
+            "remove it to derive it from the feed URL",
+        )
+    funding: list[Funding] = []
+    raw_funding = doc.data.get("funding") or []
+    if not isinstance(raw_funding, list):
+        doc.error("funding", "'funding' must be a list of {url, text}")
+        raw_funding = []
+    for index, item in enumerate(raw_funding):
+        if not isinstance(item, dict):
+            doc.error(f"funding.{index}", "each funding entry needs 'url' and 'text'")
+            continue
+        url = _str(doc, f"funding.{index}.url", required=True, data=item)
+        text = _str(doc, f"funding.{index}.text", data=item, max_len=128) or "Support the show"
+        if url:
+            funding.append(Funding(url, text))
+    persons = _persons(doc)
+    copyright_ = _str(doc, "copyright")
+    locked = _bool(doc, "locked", False)
+    if doc.errors:
+        raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
+    assert title and description and author and owner_name and owner_email and language
+    assert image and base_url and link and explicit is not None and locked is not None
+    return Show(
+        root=root,
+        title=title,
+        description=description,
+        author=author,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        language=language.lower(),
+        categories=tuple(categories),
+        explicit=explicit,
+        image=image,
+        base_url=base_url,
+        link=link,
+        type=cast(Any, show_type),
+        copyright=copyright_,
+        guid=guid,
+        locked=locked,
+        funding=tuple(funding),
+        persons=persons,
+    )
+
+
+def _published(doc: _Doc) -> datetime | None:
+    value = doc.data.get("published")
+    if value is None:
+        doc.error(
+            "published",
+            "'published' is required",
+            "add e.g. 'published: 2024-05-01T09:00:00+07:00'",
+        )
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        doc.error(
+            "published",
+            f"'published' is not an ISO 8601 date and time: {value!r}",
+            "write e.g. 2024-05-01T09:00:00+07:00",
+        )
+        return None
+    if moment.tzinfo is None:
+        doc.error(
+            "published", f"'published' needs a time zone: {value!r}", "append +00:00 or your offset"
+        )
+        return None
+    return moment
+
+
+def _chapters(doc: _Doc) -> tuple[ChapterOverride, ...]:
+    value = doc.data.get("chapters")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        doc.error("chapters", "'chapters' must be a list of {title, start}")
+        return ()
+    out: list[ChapterOverride] = []
+    for index, item in enumerate(value):
+        key = f"chapters.{index}"
+        if isinstance(item, str):
+            item = {"title": item}
+        if not isinstance(item, dict) or not ({"title", "start"} & set(item)):
+            doc.error(key, "each chapter needs a 'title' and/or a 'start' time")
+            continue
+        title = _str(doc, f"{key}.title", data=item, max_len=255)
+        start_ms: int | None = None
+        start = item.get("start")
+        if start is not None:
+            try:
+                if isinstance(start, bool):
+                    raise ValueError
+                start_ms = (
+                    round(float(start) * 1000)
+                    if isinstance(start, int | float)
+                    else parse_clock_ms(str(start))
+                )
+            except ValueError:
+                doc.error(
+                    f"{key}.start",
+                    f"chapter start {start!r} is not a time",
+                    "write it as HH:MM:SS, MM:SS or seconds",
+                )
+        out.append(ChapterOverride(title=title, start_ms=start_ms))
+    starts = [c.start_ms for c in out if c.start_ms is not None]
+    if starts != sorted(starts) or len(set(starts)) != len(starts):
+        doc.error("chapters", "chapter start times must increase")
+    return tuple(out)
+
+
+def _find_one(
+    folder: Path, accept: Callable[[Path], bool], what: str, key: str, doc: _Doc
+) -> Path | None:
+    found = sorted(p for p in folder.iterdir() if p.is_file() and accept(p))
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        doc.error(key, f"no {what} in {folder.name}/", f"add one, or name it with '{key}:'")
+    else:
+        names = ", ".join(p.name for p in found)
+        doc.error(key, f"several {what} files ({names})", f"name the one to use with '{key}:'")
+    return None
+
+
+def load_episode(root: Path, folder: Path) -> EpisodeSource:
+    path = folder / EPISODE_FILE
+    doc = read_yaml(path)
+    known = {
+        "title",
+        "published",
+        "guid",
+        "number",
+        "season",
+        "episode_type",
+        "summary",
+        "explicit",
+        "image",
+        "audio",
+        "transcript",
+        "transcript_format",
+        "persons",
+        "chapters",
+        "language",
+        "speakers",
+    }
+    for key in doc.data:
+        if key not in known:
+            doc.error(
+                str(key), f"unknown field '{key}'", f"known fields: {', '.join(sorted(known))}"
+            )
+    slug = folder.name
+    if not SLUG.match(slug):
+        doc.error(
+            "",
+            f"episode folder name {slug!r} is not a valid slug",
+            "use lower-case letters, digits, '-', '_' and '.'",
+        )
+    title = _str(doc, "title", max_len=255)
+    published = _published(doc)
+    guid = _str(doc, "guid", max_len=255)
+    if guid is None and "guid" not in doc.data:
+        doc.error(
+            "guid",
+            "'guid' is required: an episode's GUID must never change",
+            f"add 'guid: {uuid.uuid4()}' (podpub new does this for you)",
+        )
+    number = _int(doc, "number")
+    season = _int(doc, "season")
+    episode_type = _str(doc, "episode_type") or "full"
+    if episode_type not in ("full", "trailer", "bonus"):
+        doc.error(
+            "episode_type", f"'episode_type' must be full, trailer or bonus, not {episode_type!r}"
+        )
+    summary = _str(doc, "summary")
+    explicit = _bool(doc, "explicit", None)
+    image_name = _str(doc, "image")
+    image = _inside(doc, "image", root, folder, image_name) if image_name else None
+    audio_name = _str(doc, "audio")
+    if audio_name:
+        audio = _inside(doc, "audio", root, folder, audio_name)
+        if audio is not None and audio.suffix.lower() not in AUDIO_EXTENSIONS:
+            doc.error("audio", f"'audio' must be one of {', '.join(AUDIO_EXTENSIONS)} files")
+    else:
+        audio = _find_one(
+            folder, lambda p: p.suffix.lower() in AUDIO_EXTENSIONS, "audio file", "audio", doc
+        )
+    transcript_name = _str(doc, "transcript")
+    extra: list[tuple[str, Path]] = []
+    if transcript_name:
+        transcript = _inside(doc, "transcript", root, folder, transcript_name)
+    else:
+        candidates = sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file()
+            and p.name.startswith("transcript.")
+            and p.suffix.lower() in TRANSCRIPT_EXTENSIONS
+        )
+        main = [p for p in candidates if len(p.suffixes) == 1]
+        transcript = (
+            _find_one(folder, lambda p: p in main, "transcript.* file", "transcript", doc)
+            if main or not candidates
+            else candidates[0]
+        )
+        for other in candidates:
+            if other != transcript and len(other.suffixes) == 2:
+                extra.append((other.suffixes[0].lstrip("."), other))
+    transcript_format = _str(doc, "transcript_format")
+    persons = _persons(doc)
+    chapters = _chapters(doc)
+    language = _str(doc, "language", max_len=35)
+    if language and not LANGUAGE.match(language):
+        doc.error("language", f"'language' must be a language code like 'en', not {language!r}")
+    speakers = doc.data.get("speakers") or {}
+    if not isinstance(speakers, dict) or not all(
+        isinstance(k, str | int) and isinstance(v, str) for k, v in speakers.items()
+    ):
+        doc.error(
+            "speakers",
+            "'speakers' maps transcript labels to names, e.g. {SPEAKER_1: Karina Tehusijarana}",
+        )
+        speakers = {}
+    if doc.errors:
+        raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
+    assert published is not None and guid is not None
+    assert audio is not None and transcript is not None
+    return EpisodeSource(
+        slug=slug,
+        folder=folder,
+        guid=guid,
+        published=published,
+        audio=audio,
+        transcript=transcript,
+        title=title,
+        number=number,
+        season=season,
+        episode_type=cast(Any, episode_type),
+        summary=summary,
+        explicit=explicit,
+        image=image,
+        persons=persons,
+        chapters=chapters,
+        transcript_format=transcript_format,
+        language=language.lower() if language else None,
+        speaker_map=tuple((str(k), v) for k, v in speakers.items()),
+        extra_transcripts=tuple(extra),
+    )
+
+
+def episode_folders(root: Path) -> list[Path]:
+    base = root / EPISODES_DIR
+    if not base.is_dir():
+        raise ConfigError(
+            "no episodes/ folder", base, None, "create one, or run 'podpub new <slug>'"
+        )
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def new_episode_yaml(title: str, published: datetime) -> str:
+    """The text of a fresh episode.yaml, with a permanent random GUID."""
+    return (
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        f"published: {published.isoformat()}\n"
+        f"guid: {uuid.uuid4()}  # never change this once published\n"
+        "episode_type: full\n"
+        'summary: ""\n'
+        "persons:\n"
+        "  - {name: Your Name, role: host}\n"
+    )

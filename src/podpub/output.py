@@ -1,0 +1,144 @@
+"""Output stage (I/O): stage every file, then publish into feed/ atomically.
+
+Nothing in feed/ changes until every output of the build exists in a staging folder.
+Publishing replaces only files whose bytes changed (temp file + ``os.replace``), writes
+feed.xml last (so it never points at a file that is not there yet), and only then removes
+files an earlier build made that this one no longer makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from podpub.errors import BuildError
+
+MANIFEST = ".podpub-manifest.json"
+FEED_FILE = "feed.xml"
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+    except FileNotFoundError:
+        return False
+    return file_digest(a) == file_digest(b)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Stage:
+    """A staging folder beside feed/ (same file system, so ``os.replace`` is atomic)."""
+
+    def __init__(self, feed_dir: Path) -> None:
+        self.feed_dir = feed_dir
+        self.files: dict[str, Path] = {}
+        self.written: list[str] = []
+        self.unchanged: list[str] = []
+        self.removed: list[str] = []
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> Stage:
+        try:
+            self.feed_dir.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix=".stage-", dir=self.feed_dir))
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write the feed folder: {exc.strerror}", self.feed_dir
+            ) from None
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def path(self, relative: str) -> Path:
+        """A staged file to be written by the caller (e.g. the tagged audio copy)."""
+        assert self._tmp is not None
+        target = self._tmp / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.files[relative] = target
+        return target
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        self.path(relative).write_bytes(data)
+
+    def size(self, relative: str) -> int:
+        return self.files[relative].stat().st_size
+
+    def publish(self) -> None:
+        """Move staged files into feed/: changed files only, feed.xml last, then clean up."""
+        order = sorted(self.files, key=lambda name: (name == FEED_FILE, name))
+        for relative in order:
+            staged = self.files[relative]
+            final = self.feed_dir / relative
+            if _same_file(staged, final):
+                self.unchanged.append(relative)
+                continue
+            final.parent.mkdir(parents=True, exist_ok=True)
+            with staged.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(staged, final)
+            _fsync_dir(final.parent)
+            self.written.append(relative)
+        self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        manifest = self.feed_dir / MANIFEST
+        try:
+            previous = set(json.loads(manifest.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            previous = set()
+        for relative in sorted(previous - set(self.files)):
+            target = self.feed_dir / relative
+            if target.is_file() and target.resolve().is_relative_to(self.feed_dir.resolve()):
+                target.unlink()
+                self.removed.append(relative)
+                parent = target.parent
+                if parent != self.feed_dir and not any(parent.iterdir()):
+                    parent.rmdir()
+        data = json.dumps(sorted(self.files), indent=1) + "\n"
+        if not manifest.is_file() or manifest.read_text("utf-8") != data:
+            tmp = manifest.with_suffix(".tmp")
+            tmp.write_text(data, "utf-8")
+            os.replace(tmp, manifest)
+
+
+def remove_stale_stages(feed_dir: Path) -> None:
+    """Staging folders left by a killed build."""
+    if feed_dir.is_dir():
+        for leftover in feed_dir.glob(".stage-*"):
+            shutil.rmtree(leftover, ignore_errors=True)

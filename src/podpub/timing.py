@@ -1,0 +1,315 @@
+"""Time stage (pure): transcript + audio facts -> chapters and cues, each with its source.
+
+The timing ladder, best first, recorded on every chapter and cue:
+
+1. ``given``: explicit times in episode.yaml, or times written in the transcript;
+2. ``aligned``: forced alignment of the transcript text to the audio;
+3. ``estimated``: word-proportional inside the detected speech region, between the
+   nearest known times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from podpub.errors import ConfigError
+from podpub.model import (
+    Chapter,
+    ChapterOverride,
+    Cue,
+    Paragraph,
+    TimedParagraph,
+    TimingSource,
+    Transcript,
+)
+from podpub.sentences import count_words, split_sentences, wrap_words
+
+OPENING_TITLE = "Introduction"
+CUE_LINE_CHARS = 65  # podcast namespace: VTT lines <= 65 characters
+CUE_MAX_LINES = 2
+
+
+@dataclass(frozen=True)
+class SpeechRegion:
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class SentenceTime:
+    """An anchor for one spoken sentence (from alignment)."""
+
+    start_ms: int
+    end_ms: int
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    paragraph: int
+    text: str
+    words: int
+    start_ms: int | None = None
+    end_ms: int | None = None
+    source: TimingSource = "estimated"
+    confidence: float | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    chapters: tuple[Chapter, ...]
+    paragraphs: tuple[TimedParagraph, ...]
+    cues: tuple[Cue, ...]
+    warnings: tuple[str, ...]
+
+
+def spoken_sentences(transcript: Transcript) -> tuple[str, ...]:
+    """The sentences an aligner must find, in order (untimed paragraphs only matter)."""
+    return tuple(s for p in transcript.paragraphs for s in split_sentences(p.text))
+
+
+def _sentences(paragraphs: Sequence[Paragraph]) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.cues:
+            for cue in paragraph.cues:
+                out.append(
+                    _Sentence(
+                        index,
+                        cue.text,
+                        max(1, count_words(cue.text)),
+                        cue.start_ms,
+                        cue.end_ms,
+                        "given",
+                        1.0,
+                        cue.speaker or paragraph.speaker,
+                    )
+                )
+        else:
+            for sentence in split_sentences(paragraph.text):
+                out.append(
+                    _Sentence(
+                        index, sentence, max(1, count_words(sentence)), speaker=paragraph.speaker
+                    )
+                )
+    return out
+
+
+def _fill(sentences: list[_Sentence], region: SpeechRegion) -> list[_Sentence]:
+    """Place sentences without a time word-proportionally between the known ones."""
+    result = list(sentences)
+    n = len(result)
+    i = 0
+    while i < n:
+        if result[i].start_ms is not None:
+            i += 1
+            continue
+        j = i
+        while j < n and result[j].start_ms is None:
+            j += 1
+        left = result[i - 1].end_ms if i > 0 else region.start_ms
+        right = result[j].start_ms if j < n else region.end_ms
+        assert left is not None and right is not None
+        if right < left:
+            right = left
+        total = sum(s.words for s in result[i:j])
+        position = 0
+        for k in range(i, j):
+            start = left + (right - left) * position // total
+            position += result[k].words
+            end = left + (right - left) * position // total
+            result[k] = _replace_time(result[k], start, end, "estimated", None)
+        i = j
+    return result
+
+
+def _replace_time(
+    s: _Sentence, start: int, end: int, source: TimingSource, confidence: float | None
+) -> _Sentence:
+    return _Sentence(s.paragraph, s.text, s.words, start, end, source, confidence, s.speaker)
+
+
+def voice_tag_chars(speaker: str | None) -> int:
+    """Room a WebVTT ``<v Name>`` span takes on a cue's first line (counted in the 65)."""
+    return len(f"<v {speaker}>") if speaker else 0
+
+
+def _split_cue(s: _Sentence) -> list[Cue]:
+    """A cue holds at most two lines of 65 characters; longer sentences are split."""
+    assert s.start_ms is not None and s.end_ms is not None
+    lines = wrap_words(s.text, CUE_LINE_CHARS, CUE_LINE_CHARS - voice_tag_chars(s.speaker))
+    chunks = [" ".join(lines[k : k + CUE_MAX_LINES]) for k in range(0, len(lines), CUE_MAX_LINES)]
+    if len(chunks) <= 1:
+        return [Cue(s.start_ms, s.end_ms, s.text, s.speaker, s.source)]
+    total = sum(len(c) for c in chunks)
+    cues: list[Cue] = []
+    done = 0
+    span = s.end_ms - s.start_ms
+    for chunk in chunks:
+        start = s.start_ms + span * done // total
+        done += len(chunk)
+        end = s.start_ms + span * done // total
+        # pieces after the first are interpolated inside the sentence
+        source: TimingSource = s.source if not cues or s.source == "given" else "estimated"
+        cues.append(Cue(start, end, chunk, s.speaker, source))
+    return cues
+
+
+def time_transcript(
+    transcript: Transcript,
+    duration_ms: int,
+    region: SpeechRegion,
+    overrides: tuple[ChapterOverride, ...] = (),
+    aligned: Sequence[SentenceTime] | None = None,
+    lead_in_ms: int = 0,
+    path_for_errors: str | None = None,
+) -> Timing:
+    """Time every paragraph, cue and chapter of one episode."""
+    warnings: list[str] = []
+    paragraphs = transcript.paragraphs
+    sentences = _sentences(paragraphs)
+    untimed = [k for k, s in enumerate(sentences) if s.source != "given"]
+    if aligned is not None:
+        if len(aligned) != len(untimed):
+            warnings.append(
+                f"alignment returned {len(aligned)} sentences for {len(untimed)}; using estimates"
+            )
+        else:
+            for k, span in zip(untimed, aligned, strict=True):
+                sentences[k] = _replace_time(
+                    sentences[k], span.start_ms, span.end_ms, "aligned", span.confidence
+                )
+    # sentences must not go backwards; an anchor that does is dropped to an estimate
+    last = region.start_ms if not any(s.source == "given" for s in sentences) else 0
+    for k, s in enumerate(sentences):
+        if s.start_ms is None:
+            continue
+        if s.start_ms < last and s.source != "given":
+            sentences[k] = _Sentence(s.paragraph, s.text, s.words, speaker=s.speaker)
+            continue
+        last = s.start_ms
+    sentences = _fill(sentences, SpeechRegion(region.start_ms, max(region.end_ms, last)))
+    # a sentence ends where the next begins when the next is in the same paragraph
+    for k in range(len(sentences) - 1):
+        s, nxt = sentences[k], sentences[k + 1]
+        assert s.start_ms is not None and s.end_ms is not None and nxt.start_ms is not None
+        if s.source != "given" and (s.end_ms > nxt.start_ms or s.end_ms <= s.start_ms):
+            sentences[k] = _replace_time(
+                s, s.start_ms, max(s.start_ms + 1, nxt.start_ms), s.source, s.confidence
+            )
+    last_sentence = sentences[-1] if sentences else None
+    if last_sentence is not None and last_sentence.source != "given":
+        assert last_sentence.start_ms is not None and last_sentence.end_ms is not None
+        end = min(duration_ms, max(last_sentence.end_ms, last_sentence.start_ms + 1))
+        sentences[-1] = _replace_time(
+            last_sentence,
+            last_sentence.start_ms,
+            max(end, last_sentence.start_ms + 1),
+            last_sentence.source,
+            last_sentence.confidence,
+        )
+
+    timed: list[TimedParagraph] = []
+    by_paragraph: dict[int, list[_Sentence]] = {}
+    for s in sentences:
+        by_paragraph.setdefault(s.paragraph, []).append(s)
+    for index, paragraph in enumerate(paragraphs):
+        own = by_paragraph.get(index)
+        if not own:
+            continue
+        first = own[0]
+        assert first.start_ms is not None and own[-1].end_ms is not None
+        timed.append(TimedParagraph(paragraph, first.start_ms, own[-1].end_ms, first.source))
+
+    cues = tuple(c for s in sentences for c in _split_cue(s))
+    chapters = _chapters(
+        transcript, timed, sentences, duration_ms, overrides, lead_in_ms, path_for_errors
+    )
+    return Timing(chapters, tuple(timed), cues, tuple(warnings))
+
+
+def _chapters(
+    transcript: Transcript,
+    timed: list[TimedParagraph],
+    sentences: list[_Sentence],
+    duration_ms: int,
+    overrides: tuple[ChapterOverride, ...],
+    lead_in_ms: int,
+    path_for_errors: str | None,
+) -> tuple[Chapter, ...]:
+    start_of: dict[int, TimedParagraph] = {id(t.paragraph): t for t in timed}
+    confidence_of: dict[int, float | None] = {}
+    for s in sentences:
+        confidence_of.setdefault(s.paragraph, s.confidence)
+    paragraph_index = {id(p): i for i, p in enumerate(transcript.paragraphs)}
+
+    derived: list[tuple[str, int, TimingSource, float | None]] = []
+    for section in transcript.sections:
+        if not section.paragraphs:
+            continue
+        first = start_of.get(id(section.paragraphs[0]))
+        if first is None:
+            continue
+        title = section.title or (OPENING_TITLE if not derived else None)
+        if title is None:
+            continue
+        if section.given_start_ms is not None:
+            derived.append((title, section.given_start_ms, "given", 1.0))
+        else:
+            start = max(0, first.start_ms - lead_in_ms)
+            confidence = confidence_of.get(paragraph_index[id(section.paragraphs[0])])
+            derived.append((title, start, first.source, confidence))
+    if derived:
+        title, _, source, _ = derived[0]
+        later = {s for _, _, s, _ in derived[1:]}
+        opening_source: TimingSource = source if not later else sorted(later)[0]
+        derived[0] = (title, 0, opening_source, 1.0)
+
+    if overrides:
+        derived = _apply_overrides(derived, overrides, path_for_errors)
+
+    chapters: list[Chapter] = []
+    for index, (title, start, source, confidence) in enumerate(derived):
+        if chapters and start <= chapters[-1].start_ms:
+            start = chapters[-1].start_ms + 1
+        end = derived[index + 1][1] if index + 1 < len(derived) else duration_ms
+        chapters.append(
+            Chapter(title, start, max(start + 1, min(end, duration_ms)), source, confidence)
+        )
+    for k in range(len(chapters) - 1):
+        c = chapters[k]
+        chapters[k] = Chapter(c.title, c.start_ms, chapters[k + 1].start_ms, c.source, c.confidence)
+    if chapters:
+        c = chapters[-1]
+        chapters[-1] = Chapter(
+            c.title, c.start_ms, max(c.start_ms + 1, duration_ms), c.source, c.confidence
+        )
+    return tuple(chapters)
+
+
+def _apply_overrides(
+    derived: list[tuple[str, int, TimingSource, float | None]],
+    overrides: tuple[ChapterOverride, ...],
+    path_for_errors: str | None,
+) -> list[tuple[str, int, TimingSource, float | None]]:
+    """episode.yaml chapters win: one per derived chapter (title and/or start), or a full
+    replacement list where every entry has both."""
+    if len(overrides) == len(derived):
+        merged: list[tuple[str, int, TimingSource, float | None]] = []
+        for (title, start, source, confidence), o in zip(derived, overrides, strict=True):
+            if o.start_ms is not None:
+                start, source, confidence = o.start_ms, "given", 1.0
+            merged.append((o.title or title, start, source, confidence))
+        return merged
+    if all(o.title and o.start_ms is not None for o in overrides):
+        return [(o.title or "", o.start_ms or 0, "given", 1.0) for o in overrides]
+    raise ConfigError(
+        f"'chapters' lists {len(overrides)} entries but the transcript gives "
+        f"{len(derived)} chapters",
+        path_for_errors,
+        None,
+        "give one entry per chapter (title and/or start), or a complete list where every "
+        "entry has both title and start",
+    )
