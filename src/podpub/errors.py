@@ -14,7 +14,10 @@ class PodpubError(Exception):
     """A problem in the user's input or environment, with where and what to do."""
 
     def __init__(
-        self, message: str, path: Path | str | None = None, line: int | None = None,
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
         hint: str | None = None,
     ) -> None:
         super().__init__(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+
 def parse_clock_ms(text: str) -> int:
     """Parse ``[[h:]m:]s[.mmm]`` (dot or comma) into milliseconds.
 
