@@ -1,0 +1,58 @@
+# podpub: two commands do everything on a fresh machine
+#   make feed   install what is needed and build the bundled show into feed/
+#   make test   install what is needed and run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EPISODE := episodes/advocate-mu-sochua
+
+.PHONY: feed test check lint typecheck format bench golden audio system-deps clean
+
+system-deps:
+	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1; then \
+		echo "installing ffmpeg and espeak-ng"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
+			ffmpeg espeak-ng; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+audio: system-deps $(STAMP)
+	$(BIN)/python scripts/synthesize_narration.py $(EPISODE)
+
+feed: system-deps $(STAMP) audio
+	$(BIN)/podpub build --root .
+
+test: system-deps $(STAMP)
+	$(BIN)/pytest
+
+golden: system-deps $(STAMP)
+	$(BIN)/pytest tests/test_golden.py --update-golden
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: system-deps $(STAMP)
+	$(BIN)/python bench/bench_align.py
+
+clean:
+	rm -rf feed .podpub-cache .pytest_cache .mypy_cache .ruff_cache
