@@ -1,0 +1,470 @@
+"""Reader for speaker-labelled text exports (pure): ``Name: text`` and its many cousins.
+
+Recognised label lines (see ``lines.match_label``):
+
+- ``Name: text``, ``NAME:``, ``**Name:** text``, ``SPEAKER_1: text``;
+- ``Name (MM:SS): text``, ``(MM:SS): text``, ``[HH:MM:SS] Name: text``, ``[00:12] text``;
+- ``Name  0:01:23`` on its own line followed by the text (Otter, Descript, Riverside);
+- ``0:00:03.4 **Name**`` followed by the text; a label alone on its line.
+
+A label starts a paragraph; unlabelled lines continue it until a blank line; an
+unlabelled paragraph after a blank line keeps the last speaker. A time on the label
+becomes the paragraph's single given cue, which ends where the next timed paragraph
+starts. ``# Title``, ``## Topic`` and ``Chapter: Topic`` lines become sections.
+
+Lines that only look like labels ("Links:", "Sponsor: …", "Note: …", "Host: Jane Doe")
+are set aside with a warning instead of becoming speakers; a "Links:"/"Credits" line
+opens a block that is set aside until a known speaker talks again.
+
+The same line engine (``LineReader``) reads Markdown, with ``markdown=True``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podpub.model import Cue, Transcript
+from podpub.transcripts.assemble import OPEN_END, TranscriptBuilder
+from podpub.transcripts.language import transcript_language
+from podpub.transcripts.lines import (
+    TIME,
+    Label,
+    block_reason,
+    classify_line,
+    credits_after_label,
+    is_link_line,
+    is_plausible_speaker,
+    is_transcript_header,
+    label_reason,
+    looks_like_name_list,
+    match_label,
+    normalize_space,
+    parse_time_ms,
+    split_lines,
+    word_count,
+)
+
+_ATX = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_RULE = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
+_FENCE = re.compile(r"^(```|~~~)")
+_HEADING_TIME = (
+    re.compile(rf"^[\[(]?({TIME})[\])]?\s*[-–—:|.]?\s*(.+)$"),
+    re.compile(rf"^(.+?)\s*[-–—:|]?\s*[\[(]({TIME})[\])]$"),
+    re.compile(rf"^(.+?)\s+[-–—|]\s+({TIME})$"),
+)
+
+# Warned-about reasons: lines that looked like speakers or headings but were left out.
+_WARN_REASONS = {
+    "links": "a links list",
+    "sponsor": "a sponsor read",
+    "note": "an editorial note",
+    "credits": "credits",
+    "metadata": "episode details",
+    "caption": "a photo caption",
+}
+
+
+def parse_labelled(text: str, path: Path) -> Transcript:
+    """Read a speaker-labelled text export (Otter, Descript, Riverside, hand-written)."""
+    builder = TranscriptBuilder(path, "labelled")
+    builder.language = transcript_language(path)
+    LineReader(builder, markdown=False).feed(split_lines(text))
+    return builder.build()
+
+
+def strip_inline_markdown(text: str) -> str:
+    """Markdown inline syntax to plain text: links, emphasis, code, escapes, simple tags."""
+    s = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)
+    s = re.sub(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)", r"\1", s)
+    s = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", s)
+    s = re.sub(r"<((?:https?|mailto):[^>\s]+)>", r"\1", s)
+    s = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", s)
+    s = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", s)
+    s = re.sub(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])", r"\1", s)
+    s = re.sub(r"~~(?=\S)(.+?)(?<=\S)~~", r"\1", s)
+    s = re.sub(r"`+([^`]*)`+", r"\1", s)
+    s = re.sub(r"</?(?:br|em|strong|b|i|u|span|small|sup|sub|mark|p)\b[^>]*>", " ", s)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", s)
+
+
+def split_heading_time(text: str) -> tuple[str, int | None]:
+    """ "[00:12:30] Topic", "Topic (12:30)", "12:30 – Topic" → ("Topic", 750000)."""
+    for i, pattern in enumerate(_HEADING_TIME):
+        m = pattern.match(text)
+        if not m:
+            continue
+        clock, title = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
+        ms = parse_time_ms(clock)
+        title = title.strip(" -–—:|.")
+        if ms is not None and title:
+            return title, ms
+    return text, None
+
+
+@dataclass
+class _Para:
+    line: int
+    speaker: str | None
+    start_ms: int | None = None
+    end_ms: int | None = None
+    parts: list[str] = field(default_factory=list)
+    labelled: bool = False  # began with a speaker label (not carried over)
+
+
+class LineReader:
+    """The line engine shared by the labelled-text and Markdown readers."""
+
+    def __init__(self, builder: TranscriptBuilder, markdown: bool) -> None:
+        self.b = builder
+        self.markdown = markdown
+        self.speaker: str | None = None
+        self.para: _Para | None = None
+        self.block: str | None = None  # reason of the non-spoken block being skipped
+        self.skip: str | None = None  # reason for skipping the rest of this paragraph
+        self.in_fence = False
+        self.in_comment = False
+        self.lines: list[str] = []
+        self.first = 1
+        self.label_counts: Counter[str] = Counter()
+        self.h1_count = 0
+        self.has_subheadings = False
+        self.title_from_front_matter: str | None = None
+
+    # -- entry --------------------------------------------------------------------------
+
+    def feed(self, lines: list[str], first_line: int = 1) -> None:
+        self.lines = lines
+        self.first = first_line
+        self._prescan()
+        i = 0
+        while i < len(lines):
+            i = self._line(i)
+        self._flush(end_of_block=True)
+
+    def _prescan(self) -> None:
+        fence = False
+        for raw in self.lines:
+            s = raw.strip()
+            if self.markdown and _FENCE.match(s):
+                fence = not fence
+            if fence:
+                continue
+            m = _ATX.match(s)
+            if m:
+                if len(m.group(1)) == 1:
+                    self.h1_count += 1
+                else:
+                    self.has_subheadings = True
+                continue
+            label = match_label(s)
+            if label and label.speaker and is_plausible_speaker(label.speaker):
+                self.label_counts[label.speaker] += 1
+
+    # -- one line -----------------------------------------------------------------------
+
+    def _line(self, i: int) -> int:
+        """Handle line ``i`` (0-based); return the index of the next line to read."""
+        raw = self.lines[i]
+        number = self.first + i
+        s = raw.strip()
+        if self.markdown:
+            handled = self._markdown_block(s, number)
+            if handled:
+                return i + 1
+        if not s:
+            self._flush(end_of_block=True)
+            self.skip = None
+            return i + 1
+        if self.markdown and self.para is None and i + 1 < len(self.lines):
+            under = _SETEXT.match(self.lines[i + 1].strip())
+            if under and not _LIST_ITEM.match(s) and match_label(s) is None:
+                self._heading(
+                    strip_inline_markdown(s), 1 if under.group(1)[0] == "=" else 2, number, raw
+                )
+                self.b.set_aside(number + 1, self.lines[i + 1], "markup")
+                return i + 2
+        if self.markdown and _RULE.match(s):
+            self._flush(end_of_block=True)
+            return i + 1
+        m = _ATX.match(s)
+        if m:
+            self._heading(m.group(2), len(m.group(1)), number, raw)
+            return i + 1
+        is_item = False
+        if self.markdown:
+            s = re.sub(r"^(?:>\s?)+", "", s).strip()
+            if not s:
+                self._flush(end_of_block=True)
+                return i + 1
+            if _IMAGE_LINE.match(s):
+                self.b.set_aside(number, raw, "caption")
+                return i + 1
+            item = _LIST_ITEM.match(s)
+            if item:
+                is_item = True
+                s = item.group(1).strip()
+        if self.block is not None:
+            if not self._leaves_block(s):
+                self.b.set_aside(number, raw, self.block)
+                return i + 1
+            self.block = None
+        if self.skip is not None:
+            self.b.set_aside(number, raw, self.skip)
+            return i + 1
+        label = match_label(s)
+        if self.para is None and self._is_first_line_title(s, label, number):
+            self.b.title = s
+            self.b.set_aside(number, raw, "title")
+            return i + 1
+        if label is not None and self._label(label, i, number, raw):
+            return i + 1
+        self._text(s, number, raw, is_item)
+        return i + 1
+
+    def _markdown_block(self, s: str, number: int) -> bool:
+        """Fenced code and HTML comments: set aside whole. True when the line was used."""
+        if self.in_fence:
+            self.b.set_aside(number, s, "code")
+            if _FENCE.match(s):
+                self.in_fence = False
+            return True
+        if _FENCE.match(s):
+            self._flush(end_of_block=True)
+            self.in_fence = True
+            self.b.set_aside(number, s, "code")
+            return True
+        if self.in_comment:
+            self.b.set_aside(number, s, "comment")
+            if "-->" in s:
+                self.in_comment = False
+            return True
+        if s.startswith("<!--"):
+            self._flush(end_of_block=True)
+            self.b.set_aside(number, s, "comment")
+            self.in_comment = "-->" not in s[4:]
+            return True
+        return False
+
+    # -- headings -----------------------------------------------------------------------
+
+    def _heading(self, text: str, level: int, number: int, raw: str) -> None:
+        self._flush(end_of_block=True)
+        self.skip = None
+        title = normalize_space(strip_inline_markdown(text) if self.markdown else text)
+        title, start_ms = split_heading_time(title)
+        if not title:
+            self.b.set_aside(number, raw, "markup")
+            return
+        if self._is_title(title, level):
+            self.b.title = title
+            self.b.set_aside(number, raw, "title")
+            return
+        if is_transcript_header(title):
+            self.b.set_aside(number, raw, "transcript-header")
+            return
+        reason = block_reason(title) or label_reason(title.rstrip(":"))
+        if reason is not None and reason != "heading":
+            self.block = reason
+            self.b.set_aside(number, raw, reason)
+            return
+        self.block = None
+        self.b.heading(title, number, start_ms)
+
+    def _is_title(self, title: str, level: int) -> bool:
+        if level != 1:
+            return False
+        known = self.title_from_front_matter
+        if known is not None:
+            return normalize_space(known).casefold() == title.casefold()
+        return (
+            self.b.title is None
+            and not self.b.has_paragraphs
+            and not self.b.has_headings
+            and (self.h1_count == 1 or self.has_subheadings)
+        )
+
+    # -- labels -------------------------------------------------------------------------
+
+    def _label(self, label: Label, i: int, number: int, raw: str) -> bool:
+        """Handle a label line; False when it is ordinary text after all."""
+        if label.speaker is None:  # a time alone: the last speaker goes on
+            self._flush(end_of_block=False)
+            self._start(number, self.speaker, label, labelled=False)
+            return True
+        name = label.speaker
+        reason = label_reason(name)
+        if reason == "heading":
+            self._heading(label.text or name, 2, number, raw)
+            return True
+        if reason is not None:
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, reason)
+            self._warn_left_out(number, name, reason)
+            if label.text:
+                self.skip = reason
+            elif reason in ("links", "credits", "sponsor"):
+                self.block = reason
+            return True
+        if not is_plausible_speaker(name):
+            return False
+        if credits_after_label(name, label.text):
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "credits")
+            self._warn_left_out(number, name, "credits")
+            return True
+        if self._demote(label):
+            self.b.warn(number, f"{name!r} is used as a label only once; read as text")
+            return False
+        if not label.text and label.start_ms is None and self._names_only_follow(i):
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "credits")
+            self._warn_left_out(number, name, "credits")
+            return True
+        self._flush(end_of_block=False)
+        self.speaker = name
+        self._start(number, name, label, labelled=True)
+        return True
+
+    def _demote(self, label: Label) -> bool:
+        """A one-word "Word:" used once amid real speakers is prose ("Remember: …")."""
+        name = label.speaker or ""
+        if label.start_ms is not None or " " in name or name.isupper():
+            return False
+        if self.label_counts[name] > 1 or self.b.knows_speaker(name):
+            return False
+        regulars = [n for n, c in self.label_counts.items() if c >= 2 and n != name]
+        return len(regulars) >= 2 or (len(regulars) == 1 and self.label_counts[regulars[0]] >= 4)
+
+    def _names_only_follow(self, i: int) -> bool:
+        """A bare label followed by nothing but more bare labels: a list of names."""
+        for raw in self.lines[i + 1 :]:
+            s = raw.strip()
+            if not s:
+                continue
+            if self.markdown:
+                item = _LIST_ITEM.match(s)
+                s = item.group(1) if item else s
+            nxt = match_label(s)
+            if _ATX.match(s):
+                return True
+            return bool(nxt and nxt.speaker and not nxt.text and nxt.start_ms is None)
+        return True
+
+    def _warn_left_out(self, number: int, name: str, reason: str) -> None:
+        what = _WARN_REASONS.get(reason, reason)
+        self.b.warn(
+            number,
+            f"{name!r} looks like a label but this line is {what}; "
+            "it is left out of the transcript",
+        )
+
+    # -- text ---------------------------------------------------------------------------
+
+    def _text(self, s: str, number: int, raw: str, is_item: bool) -> None:
+        plain = strip_inline_markdown(s) if self.markdown else s
+        reason = classify_line(plain)
+        if reason == "annotation":
+            self.b.set_aside(number, raw, "annotation")
+            return
+        if reason is not None:
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, reason)
+            if block_reason(plain) is not None:
+                self.block = reason
+            return
+        if is_link_line(s) and (is_item or self.para is None or not self.para.parts):
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "links")
+            return
+        if is_item:
+            self._flush(end_of_block=False)
+        if self.para is None:
+            self.para = _Para(number, self.speaker)
+        self.para.parts.append(plain)
+
+    def _is_first_line_title(self, text: str, label: Label | None, number: int) -> bool:
+        """A labelled export often opens with a title line, then the labelled turns."""
+        if self.markdown or self.b.title is not None or self.b.has_paragraphs:
+            return False
+        if label is not None and (
+            label.speaker is None
+            or label_reason(label.speaker) not in (None, "metadata")
+            or is_plausible_speaker(label.speaker)
+        ):
+            return False
+        if self.b.has_headings or number != self._first_content_line():
+            return False
+        if word_count(text) > 12 or re.search(r"[.?!,;:]$", text):
+            return False
+        idx = number - self.first
+        rest = [ln.strip() for ln in self.lines[idx + 1 :]]
+        if not rest or rest[0]:  # the title stands alone, a blank line follows
+            return False
+        nxt = next((ln for ln in rest if ln), "")
+        label = match_label(nxt)
+        return label is not None and (label.speaker is None or is_plausible_speaker(label.speaker))
+
+    def _first_content_line(self) -> int:
+        for idx, raw in enumerate(self.lines):
+            if raw.strip():
+                return self.first + idx
+        return 0
+
+    # -- paragraphs ---------------------------------------------------------------------
+
+    def _start(self, number: int, speaker: str | None, label: Label, labelled: bool) -> None:
+        self.skip = None
+        para = _Para(number, speaker, label.start_ms, label.end_ms, labelled=labelled)
+        if label.text:
+            text = strip_inline_markdown(label.text) if self.markdown else label.text
+            para.parts.append(text)
+        self.para = para
+
+    def _flush(self, end_of_block: bool) -> None:
+        """End the open paragraph. A label still waiting for its text survives blank lines."""
+        para = self.para
+        if para is None:
+            return
+        text = normalize_space(" ".join(para.parts))
+        if not text:
+            if end_of_block:
+                return  # "Name  0:03" then a blank line: the text is still to come
+            self.para = None
+            if para.labelled:
+                self.b.warn(para.line, f"speaker label {para.speaker!r} has no text")
+            return
+        self.para = None
+        if not para.labelled and len(para.parts) == 1 and looks_like_name_list(text):
+            self.b.set_aside(para.line, text, "credits")
+            self.b.warn(para.line, "a list of names is left out of the transcript")
+            return
+        cues: tuple[Cue, ...] = ()
+        if para.start_ms is not None:
+            end = para.end_ms
+            if end is not None and end <= para.start_ms:
+                self.b.warn(para.line, "the time range ends before it starts; end ignored")
+                end = None
+            cues = (
+                Cue(para.start_ms, OPEN_END if end is None else end, text, para.speaker, "given"),
+            )
+        self.b.paragraph(text, para.speaker, para.line, cues)
+
+    def _leaves_block(self, s: str) -> bool:
+        """Inside a "Links:" block, a known speaker talking again ends the block."""
+        label = match_label(s)
+        return bool(
+            label
+            and label.speaker
+            and self.b.knows_speaker(label.speaker)
+            and label.text
+            and not credits_after_label(label.speaker, label.text)
+        )
+
+
+__all__ = ["LineReader", "parse_labelled", "split_heading_time", "strip_inline_markdown"]

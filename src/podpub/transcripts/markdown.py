@@ -1,0 +1,88 @@
+"""Reader for Markdown transcripts (pure): front matter, headings, speaker labels.
+
+- YAML front matter (``---`` … ``---`` on the first lines) gives ``title`` and
+  ``language``/``lang``; it is set aside as "front-matter".
+- The first ``#`` heading is the document title when nothing precedes it and it is the
+  only ``#`` heading (or the others are ``##`` and deeper), or when it repeats the front
+  matter's title; other headings (ATX ``##`` or setext underlines) become sections. A
+  time in a heading ("## [12:30] Topic", "## Topic (12:30)") is the section's start.
+- ``**Name:** text``, ``**Name**: text`` and ``Name: text`` label speakers, with the
+  same rules (and times) as the labelled-text reader.
+- Inline markup is removed from the text; code blocks, HTML comments and images are set
+  aside; list items holding links ("- [Site](https://…)") are set aside as "links".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podpub.errors import TranscriptError
+from podpub.model import Transcript
+from podpub.transcripts.assemble import TranscriptBuilder
+from podpub.transcripts.labelled import LineReader
+from podpub.transcripts.language import language_tag_ok, transcript_language
+from podpub.transcripts.lines import split_lines
+
+
+def parse_markdown(text: str, path: Path) -> Transcript:
+    """Read a Markdown transcript."""
+    builder = TranscriptBuilder(path, "markdown")
+    builder.language = transcript_language(path)
+    lines = split_lines(text)
+    reader = LineReader(builder, markdown=True)
+    body_start = _front_matter(lines, path, builder, reader)
+    reader.feed(lines[body_start:], first_line=body_start + 1)
+    return builder.build()
+
+
+def _front_matter(
+    lines: list[str], path: Path, builder: TranscriptBuilder, reader: LineReader
+) -> int:
+    """Read YAML front matter into the builder; return the index of the first body line."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return 0  # a lone rule at the top, not front matter
+    source = "\n".join(lines[1:end])
+    try:
+        data: Any = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise TranscriptError(
+            f"front matter is not valid YAML: {problem}",
+            path,
+            line,
+            "fix the YAML between the '---' lines, or remove it",
+        ) from None
+    for i in range(end + 1):
+        builder.set_aside(i + 1, lines[i], "front-matter")
+    if data is None:
+        return end + 1
+    if not isinstance(data, dict):
+        builder.warn(1, "front matter is not a mapping of keys to values; ignored")
+        return end + 1
+    title = data.get("title")
+    if isinstance(title, (str, int, float)) and str(title).strip():
+        builder.title = str(title).strip()
+        reader.title_from_front_matter = builder.title
+    elif title is not None:
+        builder.warn(1, "front matter 'title' is not text; ignored")
+    for key in ("language", "lang"):
+        value = data.get(key)
+        if isinstance(value, str) and language_tag_ok(value):
+            builder.language = value.strip().replace("_", "-")
+            break
+        if value is not None:
+            builder.warn(
+                1, f"front matter {key!r} is not a language tag such as 'en' or 'pt-BR'; ignored"
+            )
+    return end + 1
+
+
+__all__ = ["parse_markdown"]
