@@ -1,0 +1,234 @@
+"""Benchmark: how well are sentences, paragraphs and chapters placed in time?
+
+For each synthetic episode (bench/make_episode.py; generated on first use under bench/out/)
+it runs, each in its own subprocess so that wall time and peak memory are its own:
+
+  estimate   word-proportional placement inside the detected speech region (the fallback)
+  align      podpub.align.align_sentences
+  repair     align_sentences(repair=True)              (with --repair)
+  aeneas     aeneas-ng, a reference only, when it can be imported (--aeneas PYTHON)
+
+and prints chapter start errors (mean, max), the share of paragraph (and sentence) starts
+within 0.5 s, wall time and peak RSS. Usage:
+
+    python bench/bench_align.py [--variants clean noisy hard] [--seed 1] [--repeat 6]
+                                [--repair] [--aeneas PYTHON] [--write bench/RESULTS-align.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(HERE))
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def sentences_of(truth: dict[str, object]) -> tuple[list[str], list[int]]:
+    """All transcript sentences, and the index of each paragraph's first sentence."""
+    out: list[str] = []
+    firsts: list[int] = []
+    for para in truth["paragraphs"]:  # type: ignore[attr-defined]
+        firsts.append(len(out))
+        out.extend(s["text"] for s in para["sentences"])
+    return out, firsts
+
+
+def estimate(audio: Path, sentences: list[str]) -> list[int]:
+    """Word-proportional placement inside the speech region (first to last loud frame,
+    threshold: 5th percentile of 50 ms frame levels + 10 dB)."""
+    rate = 8000
+    raw = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(audio), "-ac", "1", "-ar",
+         str(rate), "-f", "s16le", "pipe:1"], capture_output=True, check=True).stdout
+    x = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    block = rate // 20
+    n = x.size // block
+    db = 10 * np.log10(np.mean(x[: n * block].reshape(n, block) ** 2, axis=1) + 1e-10)
+    loud = np.nonzero(db > np.percentile(db, 5) + 10.0)[0]
+    start_ms, end_ms = (int(loud[0]) * 50, int(loud[-1] + 1) * 50) if loud.size else (0, n * 50)
+    words = np.array([max(1, len(s.split())) for s in sentences], dtype=np.float64)
+    before = np.concatenate([[0.0], np.cumsum(words)[:-1]]) / words.sum()
+    return [int(start_ms + f * (end_ms - start_ms)) for f in before]
+
+
+def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]:
+    """aeneas-ng (reference only; never a dependency of podpub)."""
+    from aeneas.executetask import ExecuteTask  # type: ignore[import-not-found]
+    from aeneas.task import Task  # type: ignore[import-not-found]
+
+    text = workdir / "aeneas-text.txt"
+    text.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    out = workdir / "aeneas-map.json"
+    config = ("task_language=eng|is_text_type=plain|os_task_file_format=json|"
+              "is_audio_file_detect_head_max=40|task_adjust_boundary_algorithm=percent|"
+              "task_adjust_boundary_percent_value=0")
+    task = Task(config_string=config)
+    task.audio_file_path_absolute = str(audio)
+    task.text_file_path_absolute = str(text)
+    task.sync_map_file_path_absolute = str(out)
+    ExecuteTask(task).execute()
+    task.output_sync_map_file()
+    frags = json.loads(out.read_text())["fragments"]
+    return [int(float(f["begin"]) * 1000) for f in frags]
+
+
+def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
+    truth = json.loads(truth_path.read_text())
+    sentences, _ = sentences_of(truth)
+    t0 = time.perf_counter()
+    engine = method
+    if method == "estimate":
+        starts = estimate(audio, sentences)
+    elif method in ("align", "repair"):
+        from podpub.align import align_sentences
+
+        al = align_sentences(audio, sentences, str(truth.get("language", "en")),
+                             repair=method == "repair")
+        starts = [s.start_ms for s in al.spans]
+        engine = al.engine
+    elif method == "aeneas":
+        starts = aeneas_starts(audio, sentences, result.parent)
+    else:
+        raise SystemExit(f"unknown method {method}")
+    wall = time.perf_counter() - t0
+    result.write_text(json.dumps({"starts": starts, "engine": engine, "inner_s": wall}))
+    return 0
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, int]:
+    """Run a subprocess; its wall time (s), peak RSS (MB) and exit status."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024.0, proc.returncode
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def score(truth: dict[str, object], starts: list[int]) -> dict[str, float]:
+    _, firsts = sentences_of(truth)
+    paras = truth["paragraphs"]  # type: ignore[assignment]
+    true_sent = np.array([s["start_ms"] for p in paras for s in p["sentences"]], dtype=float)
+    est = np.asarray(starts, dtype=float)
+    sent_err = np.abs(est - true_sent) / 1000.0
+    para_err = sent_err[firsts]
+    chap_err = para_err[truth["chapters"]]  # type: ignore[index]
+    return {
+        "chap_mean": float(chap_err.mean()),
+        "chap_max": float(chap_err.max()),
+        "para_05": float(np.mean(para_err <= 0.5)),
+        "para_med": float(np.median(para_err)),
+        "para_max": float(para_err.max()),
+        "sent_05": float(np.mean(sent_err <= 0.5)),
+    }
+
+
+def ensure_episode(out: Path, variant: str, seed: int, repeat: int, text: Path | None,
+                   ) -> tuple[Path, Path]:
+    import make_episode
+
+    name = f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
+    audio, truth = out / f"{name}.mp3", out / f"{name}.json"
+    if not (audio.exists() and truth.exists()):
+        print(f"generating {name} ...", file=sys.stderr, flush=True)
+        make_episode.make(text or make_episode.default_text(), variant, seed, out, repeat,
+                          name)
+    return audio, truth
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="alignment benchmark")
+    ap.add_argument("--worker", nargs=4, metavar=("METHOD", "AUDIO", "TRUTH", "RESULT"))
+    ap.add_argument("--variants", nargs="+", default=["clean", "noisy", "hard"])
+    ap.add_argument("--methods", nargs="+", default=["estimate", "align"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="repeat the text (3 h: 6)")
+    ap.add_argument("--repair", action="store_true", help="also run align(repair=True)")
+    ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
+    ap.add_argument("--text", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--write", type=Path, default=None, help="append a markdown table here")
+    args = ap.parse_args(argv)
+    if args.worker:
+        m, audio, truth, result = args.worker
+        return worker(m, Path(audio), Path(truth), Path(result))
+
+    methods = list(args.methods) + (["repair"] if args.repair else [])
+    if args.aeneas:
+        methods.append("aeneas")
+    rows = []
+    for variant in args.variants:
+        audio, truth_path = ensure_episode(args.out, variant, args.seed, args.repeat,
+                                           args.text)
+        truth = json.loads(truth_path.read_text())
+        minutes = truth["duration_ms"] / 60000.0
+        for method in methods:
+            result = args.out / f"{audio.stem}.{method}.result.json"
+            result.unlink(missing_ok=True)
+            python = args.aeneas if method == "aeneas" else sys.executable
+            wall, rss, rc = run_measured(
+                [python, str(Path(__file__).resolve()), "--worker", method, str(audio),
+                 str(truth_path), str(result)])
+            if rc != 0 or not result.exists():
+                rows.append((variant, minutes, method, None, wall, rss))
+                print(f"{variant:6} {method:9} FAILED (exit {rc})", flush=True)
+                continue
+            data = json.loads(result.read_text())
+            s = score(truth, data["starts"])
+            rows.append((variant, minutes, method, s, wall, rss))
+            print(f"{variant:6} {minutes:5.1f} min {method:9} chapters {s['chap_mean']:6.2f} / "
+                  f"{s['chap_max']:6.2f} s  paragraphs<=0.5s {100 * s['para_05']:5.1f} %  "
+                  f"(median {s['para_med']:.3f} s, max {s['para_max']:.2f} s)  "
+                  f"sentences<=0.5s {100 * s['sent_05']:5.1f} %  wall {wall:6.1f} s  "
+                  f"peak {rss:6.0f} MB", flush=True)
+    if args.write:
+        write_markdown(args.write, rows, argv)
+    return 0
+
+
+def write_markdown(path: Path, rows: list[tuple[object, ...]], argv: list[str] | None) -> None:
+    mem_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    lines = [
+        "",
+        f"### {time.strftime('%Y-%m-%d')}: `python bench/bench_align.py "
+        f"{' '.join(argv if argv is not None else sys.argv[1:])}`",
+        "",
+        f"Machine: {os.cpu_count()} cores, {mem_mb / 1024:.0f} GB RAM, {platform.machine()}, "
+        f"Python {platform.python_version()}.",
+        "",
+        "| variant | minutes | method | chapters mean / max (s) | paragraphs ≤ 0.5 s "
+        "| median / max paragraph error (s) | sentences ≤ 0.5 s | wall (s) | peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for variant, minutes, method, s, wall, rss in rows:
+        if s is None:
+            lines.append(f"| {variant} | {minutes:.1f} | {method} | failed | | | | "
+                         f"{wall:.1f} | {rss:.0f} |")
+            continue
+        assert isinstance(s, dict)
+        lines.append(
+            f"| {variant} | {minutes:.1f} | {method} | {s['chap_mean']:.2f} / "
+            f"{s['chap_max']:.2f} | {100 * s['para_05']:.1f} % | {s['para_med']:.3f} / "
+            f"{s['para_max']:.2f} | {100 * s['sent_05']:.1f} % | {wall:.1f} | {rss:.0f} |")
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

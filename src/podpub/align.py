@@ -1,0 +1,488 @@
+"""Forced alignment of a transcript's sentences to the episode audio, offline.
+
+The only module that runs the aligner. Method (see the project's alignment notes):
+
+1. synthesise the sentences with espeak-ng (subprocesses, batches of sentences separated by
+   long SSML breaks, so each sentence's place in the synthetic audio is known);
+2. decode the episode with ffmpeg to 16 kHz mono, streamed, into MFCC frames (20 ms);
+3. dynamic time warping of the synthetic frames against the episode's: a full DTW on
+   coarse (~0.3 s) frames, then DTW on 20 ms frames in a band around the coarse path, so
+   memory stays bounded. The start and end are open (intro music, outro), with a cost per
+   skipped frame calibrated from a first, anchored coarse pass;
+4. each sentence's onset in the synthetic audio is mapped through the path, then moved to
+   the speech onset (energy) nearby; confidence comes from the local match cost and the
+   speaking-rate sanity of the sentence.
+
+Everything here is I/O at the edge (subprocesses, temporary files); callers get records.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import wave
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from podpub.align_dtw import Path as DtwPath
+from podpub.align_dtw import band_from_path, dtw, full_band
+from podpub.align_features import (
+    HOP_S,
+    DecodeError,
+    Features,
+    audio_features,
+    features_of_samples,
+)
+
+ALIGNER_VERSION = "1"
+ENGINE = "espeak-ng+mfcc+dtw"
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    start_ms: int  # onset of the first word of the sentence
+    end_ms: int
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True)
+class Alignment:
+    spans: tuple[SentenceSpan, ...]  # one per input sentence, same order, non-decreasing starts
+    engine: str  # e.g. "espeak-ng+mfcc+dtw" (+ "+pocketsphinx" when repaired)
+
+
+class AlignmentUnavailable(Exception):
+    """Alignment cannot run here (no TTS engine, unsupported language, no speech...). The
+    caller falls back to estimates with a warning; message says why."""
+
+
+# ---------------------------------------------------------------------------- settings
+
+TTS_WPM = 165  # espeak-ng speaking rate
+TTS_BREAK_MS = 2000  # SSML break between sentences of one batch
+TTS_GAP_MIN_S = 1.2  # a silence this long in espeak-ng's output is a sentence separator
+TTS_BATCH = 40  # sentences per espeak-ng process
+PAD_EDGE_S = 0.4  # silence before the first and after the last synthetic sentence
+PAD_SENTENCE_S = 0.24  # silence between synthetic sentences
+COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
+COARSE_CELL_BUDGET = 40_000_000  # cells of the full coarse DTW (one byte each)
+FINE_RADIUS = 25  # fine frames either side of the coarse path
+SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
+GAP_FACTOR: float | None = float(os.environ.get("PODPUB_GAP", "1.5")) or None
+ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset
+
+_ALIASES = {"zh": "cmn", "zh-cn": "cmn", "zh-tw": "cmn", "zh-hk": "yue", "no": "nb",
+            "iw": "he", "in": "id", "fil": "tl", "en": "en-us"}
+
+
+# ---------------------------------------------------------------------------- espeak-ng
+
+
+@functools.lru_cache(maxsize=1)
+def _espeak_languages() -> dict[str, str]:
+    """Language code (lower case) -> espeak-ng voice argument, for installed voices."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise AlignmentUnavailable("espeak-ng is not installed (apt install espeak-ng)")
+    try:
+        out = subprocess.run([exe, "--voices"], capture_output=True, text=True, timeout=30,
+                             check=True).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise AlignmentUnavailable(f"espeak-ng does not run: {exc}") from None
+    direct: dict[str, str] = {}
+    other: dict[str, tuple[int, str]] = {}
+    for line in out.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 5 or fields[4].startswith("mb/"):
+            continue  # mbrola voices need separately installed data
+        lang = fields[1].lower()
+        direct.setdefault(lang, fields[1])
+        for code, prio in re.findall(r"\(([\w-]+) (\d+)\)", line):
+            key = code.lower()
+            if key not in direct and (key not in other or int(prio) < other[key][0]):
+                other[key] = (int(prio), fields[1])
+    result = {k: v for k, (_, v) in other.items()}
+    result.update(direct)
+    return result
+
+
+def espeak_voice(language: str) -> str:
+    """The espeak-ng voice for a language tag ("en", "en-US", "fr", "pt_BR")."""
+    tag = language.strip().lower().replace("_", "-")
+    if not tag:
+        raise AlignmentUnavailable("no language given")
+    voices = _espeak_languages()
+    primary = tag.split("-")[0]
+    for candidate in (_ALIASES.get(tag), tag, _ALIASES.get(primary), primary):
+        if candidate and candidate in voices:
+            return voices[candidate]
+    raise AlignmentUnavailable(f"espeak-ng has no voice for language {language!r}")
+
+
+def _speakable(sentence: str) -> bool:
+    return any(ch.isalnum() for ch in sentence)
+
+
+def _ssml_text(sentence: str) -> str:
+    text = " ".join(sentence.split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run_espeak(args: list[str], text: str, out: Path) -> tuple[F32, int]:
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise AlignmentUnavailable("espeak-ng is not installed (apt install espeak-ng)")
+    try:
+        subprocess.run([exe, *args, "-w", str(out)], input=text.encode("utf-8"),
+                       capture_output=True, timeout=600, check=True)
+        with wave.open(str(out), "rb") as w:
+            rate = w.getframerate()
+            data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as exc:
+        raise AlignmentUnavailable(f"espeak-ng failed: {exc}") from None
+    finally:
+        out.unlink(missing_ok=True)
+    return data.astype(np.float32) / 32768.0, rate
+
+
+def _silent_blocks(x: F32, rate: int) -> tuple[npt.NDArray[np.bool_], int]:
+    block = max(1, rate // 100)
+    n = x.size // block
+    env = np.abs(x[: n * block]).reshape(n, block).max(axis=1) if n else np.zeros(0)
+    return np.asarray(env < 2e-3), block
+
+
+def _trim(x: F32, rate: int) -> F32:
+    silent, block = _silent_blocks(x, rate)
+    loud = np.nonzero(~silent)[0]
+    if loud.size == 0:
+        return x[:0]
+    return x[loud[0] * block : min(x.size, (loud[-1] + 1) * block)]
+
+
+def _split_batch(x: F32, rate: int, count: int) -> list[F32] | None:
+    """Cut one espeak-ng output into ``count`` sentences at the long SSML breaks."""
+    silent, block = _silent_blocks(x, rate)
+    min_run = int(TTS_GAP_MIN_S * 100)
+    cuts: list[tuple[int, int]] = []
+    run_start = -1
+    loud = np.nonzero(~silent)[0]
+    if loud.size == 0:
+        return None
+    first, last = int(loud[0]), int(loud[-1])
+    for k in range(first, last + 1):
+        if silent[k]:
+            if run_start < 0:
+                run_start = k
+        elif run_start >= 0:
+            if k - run_start >= min_run:
+                cuts.append((run_start, k))
+            run_start = -1
+    if len(cuts) != count - 1:
+        return None
+    bounds = [first, *[c for cut in cuts for c in cut], last + 1]
+    parts = [_trim(x[bounds[2 * i] * block : bounds[2 * i + 1] * block], rate)
+             for i in range(count)]
+    return parts if all(p.size for p in parts) else None
+
+
+def _synthesise_batch(voice: str, sentences: list[str], workdir: Path, key: int,
+                      ) -> tuple[list[F32], int]:
+    """Speak sentences with one espeak-ng process; returns one trimmed clip per sentence."""
+    args = ["-v", voice, "-s", str(TTS_WPM), "-m", "--stdin"]
+    brk = f'<break time="{TTS_BREAK_MS}ms"/>'
+    ssml = "<speak>" + f" {brk} ".join(_ssml_text(s) for s in sentences) + "</speak>"
+    x, rate = _run_espeak(args, ssml, workdir / f"batch{key}.wav")
+    parts = _split_batch(x, rate, len(sentences))
+    if parts is not None:
+        return parts, rate
+    # The breaks could not be found reliably: one process per sentence.
+    out = []
+    for n, sentence in enumerate(sentences):
+        y, rate = _run_espeak(args, f"<speak>{_ssml_text(sentence)}</speak>",
+                              workdir / f"s{key}_{n}.wav")
+        out.append(_trim(y, rate))
+    return out, rate
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """Features of the synthetic speech and where each sentence lies in them (frames)."""
+
+    features: Features
+    onsets: I64  # first frame of each sentence (-1 for unspeakable sentences)
+    ends: I64  # one past the last frame
+
+
+def _synthesise(voice: str, sentences: Sequence[str], workdir: Path,
+                progress: Callable[[float], None]) -> Synthetic:
+    speak_idx = [i for i, s in enumerate(sentences) if _speakable(s)]
+    batches = [speak_idx[k : k + TTS_BATCH] for k in range(0, len(speak_idx), TTS_BATCH)]
+    onsets = np.full(len(sentences), -1, dtype=np.int64)
+    ends = np.full(len(sentences), -1, dtype=np.int64)
+
+    def run(job: tuple[int, list[int]]) -> tuple[list[int], Features, list[int], list[int]]:
+        key, idx = job
+        clips, rate = _synthesise_batch(voice, [sentences[i] for i in idx], workdir, key)
+        hop = round(rate * HOP_S)
+        pieces: list[F32] = []
+        cursor = 0
+        starts: list[int] = []
+        stops: list[int] = []
+
+        def silence(seconds: float) -> None:
+            nonlocal cursor
+            n = round(seconds * rate / hop) * hop
+            pieces.append(np.zeros(n, dtype=np.float32))
+            cursor += n
+
+        silence(PAD_EDGE_S if key == 0 else PAD_SENTENCE_S)
+        for n, clip in enumerate(clips):
+            if n:
+                silence(PAD_SENTENCE_S)
+            starts.append(cursor // hop)
+            pieces.append(clip)
+            cursor += clip.size
+            stops.append(-(-cursor // hop))
+        if key == len(batches) - 1:
+            silence(PAD_EDGE_S)
+        tail = (-cursor) % hop
+        pieces.append(np.zeros(tail, dtype=np.float32))
+        samples = np.concatenate(pieces)
+        # a faint noise floor, so silence has finite, stable features
+        rng = np.random.default_rng(key)
+        samples += rng.normal(0.0, 1e-4, samples.size).astype(np.float32)
+        return idx, features_of_samples(samples, rate), starts, stops
+
+    done = 0
+    results = []
+    workers = max(1, min(len(batches), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(run, list(enumerate(batches))):
+            results.append(result)
+            done += 1
+            progress(done / len(batches))
+    mfccs: list[F32] = []
+    energies: list[F32] = []
+    offset = 0
+    for idx, feats, starts, stops in results:
+        for i, s, e in zip(idx, starts, stops, strict=True):
+            onsets[i] = offset + s
+            ends[i] = offset + min(e, feats.frames)
+        mfccs.append(feats.mfcc)
+        energies.append(feats.energy_db)
+        offset += feats.frames
+    return Synthetic(Features(np.concatenate(mfccs), np.concatenate(energies)), onsets, ends)
+
+
+# ---------------------------------------------------------------------------- features
+
+
+def _normalise(feats: Features) -> F32:
+    """Cepstral mean and variance normalisation over the louder frames (speech)."""
+    e = feats.energy_db
+    threshold = float(np.percentile(e, 40))
+    speech = feats.mfcc[e >= threshold]
+    if speech.shape[0] < 10:
+        speech = feats.mfcc
+    mean = speech.mean(axis=0)
+    std = speech.std(axis=0) + 1e-6
+    out = (feats.mfcc - mean) / std
+    return np.ascontiguousarray(out[:, 1:], dtype=np.float32)
+
+
+def _pool(x: F32, factor: int) -> F32:
+    """Average ``factor`` consecutive frames (the last block may be shorter)."""
+    if factor == 1:
+        return x
+    n = -(-x.shape[0] // factor)
+    pad = n * factor - x.shape[0]
+    padded = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)]) if pad else x
+    return np.ascontiguousarray(padded.reshape(n, factor, x.shape[1]).mean(axis=1))
+
+
+# ---------------------------------------------------------------------------- alignment
+
+
+def _levels(n: int, m: int) -> list[int]:
+    """Frame sizes of the DTW levels, coarse to fine (in 20 ms frames)."""
+    coarse = COARSE
+    while (n / coarse) * (m / coarse) > COARSE_CELL_BUDGET:
+        coarse += COARSE
+    levels = [coarse]
+    if coarse > COARSE:
+        levels.append(COARSE)
+    levels.append(1)
+    return levels
+
+
+def _pool_mask(mask: npt.NDArray[np.bool_], factor: int) -> npt.NDArray[np.bool_]:
+    n = -(-mask.size // factor)
+    padded = np.concatenate([mask, np.zeros(n * factor - mask.size, dtype=bool)])
+    return np.asarray(padded.reshape(n, factor).any(axis=1))
+
+
+def _warp(a: F32, b: F32, pads: npt.NDArray[np.bool_], progress: Callable[[float], None],
+          ) -> tuple[DtwPath, float]:
+    """The fine path of ``a`` (text) against ``b`` (audio); also the typical fine cost."""
+    levels = _levels(a.shape[0], b.shape[0])
+
+    def gaps(factor: int, typical: float) -> F64 | None:
+        if GAP_FACTOR is None:
+            return None
+        mask = _pool_mask(pads, factor)
+        return np.where(mask, GAP_FACTOR * typical, np.inf)
+
+    path: DtwPath | None = None
+    typical = 0.0
+    weights = [0.25 if k == 0 else 0.75 / (len(levels) - 1) for k in range(len(levels))]
+    base = 0.0
+    prev_factor = levels[0]
+    for k, factor in enumerate(levels):
+        ca, cb = _pool(a, factor), _pool(b, factor)
+
+        def part(f: float, _base: float = base, _w: float = weights[k]) -> None:
+            progress(_base + _w * f)
+
+        if path is None:
+            lo, hi = full_band(ca.shape[0], cb.shape[0])
+            anchored = dtw(ca, cb, lo, hi, skip_start=None, skip_end=None,
+                           progress=lambda f: part(0.5 * f))
+            typical = float(np.median(anchored.cost))
+            path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
+                       skip_end=SKIP_FACTOR * typical, row_gap=gaps(factor, typical),
+                       progress=lambda f: part(0.5 + 0.5 * f))
+        else:
+            ratio = prev_factor // factor
+            radius = FINE_RADIUS if factor == 1 else 3 * ratio
+            lo, hi = band_from_path(path, ratio, ca.shape[0], cb.shape[0], radius)
+            rows = np.arange(ca.shape[0])
+            cols = np.clip((path.first[np.minimum(rows // ratio, path.first.size - 1)]
+                            * ratio), 0, cb.shape[0] - 1)
+            diff = ca - cb[cols]
+            typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
+            path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
+                       skip_end=SKIP_FACTOR * typical, row_gap=gaps(factor, typical),
+                       progress=part)
+        base += weights[k]
+        prev_factor = factor
+    assert path is not None
+    return path, typical
+
+
+def _speech_onset(energy: F32, frame: int, floor: float, level: float) -> int:
+    """The speech onset (a rise of energy after a quieter stretch) nearest ``frame``."""
+    radius = round(ONSET_SEARCH_S / HOP_S)
+    lo, hi = max(1, frame - radius), min(energy.size - 1, frame + radius)
+    if hi <= lo:
+        return frame
+    threshold = floor + 0.3 * (level - floor)
+    seg = energy[lo - 1 : hi + 1]
+    above = seg >= threshold
+    rises = np.nonzero(~above[:-1] & above[1:])[0] + lo  # frame index of first loud frame
+    if rises.size == 0:
+        return frame
+    best = int(rises[np.argmin(np.abs(rises - frame))])
+    return best
+
+
+def align_sentences(
+    audio_path: Path,
+    sentences: Sequence[str],
+    language: str,
+    *,
+    repair: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> Alignment:
+    """Place each sentence of the transcript in the audio.
+
+    Raises ``AlignmentUnavailable`` when alignment cannot run here (no espeak-ng or ffmpeg,
+    a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).
+    """
+
+    def report(f: float) -> None:
+        if progress is not None:
+            progress(min(1.0, max(0.0, f)))
+
+    voice = espeak_voice(language)
+    if not any(_speakable(s) for s in sentences):
+        raise AlignmentUnavailable("the transcript has no speakable text")
+    report(0.0)
+    with tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp:
+        synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(0.15 * f))
+    try:
+        audio = audio_features(Path(audio_path), lambda f: report(0.15 + 0.25 * f))
+    except DecodeError as exc:
+        raise AlignmentUnavailable(str(exc)) from None
+    if audio.frames < 10:
+        raise AlignmentUnavailable("the audio is too short to align")
+    floor = float(np.percentile(audio.energy_db, 5))
+    level = float(np.percentile(audio.energy_db, 95))
+    if level < -60.0 or level - floor < 10.0:
+        raise AlignmentUnavailable("no speech found in the audio")
+    a = _normalise(synthetic.features)
+    b = _normalise(audio)
+    pads = np.ones(a.shape[0], dtype=bool)
+    for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
+        if s >= 0:
+            pads[s:e] = False
+    path, typical = _warp(a, b, pads, lambda f: report(0.4 + 0.55 * f))
+    spans = _spans(path, typical, synthetic, audio, floor, level, len(sentences))
+    report(1.0)
+    return Alignment(spans, ENGINE)
+
+
+def _spans(path: DtwPath, typical: float, synthetic: Synthetic, audio: Features,
+           floor: float, level: float, count: int) -> tuple[SentenceSpan, ...]:
+    frame_ms = HOP_S * 1000.0
+    starts = np.full(count, -1, dtype=np.int64)
+    stops = np.full(count, -1, dtype=np.int64)
+    confidence = np.zeros(count)
+    speakable = np.nonzero(synthetic.onsets >= 0)[0]
+    # typical audio/text speaking-rate ratio, for the slope sanity check
+    total_text = max(1, int(np.sum(synthetic.ends[speakable] - synthetic.onsets[speakable])))
+    total_audio = max(1, int(np.sum(path.last[synthetic.ends[speakable] - 1]
+                                    - path.first[synthetic.onsets[speakable]])))
+    ratio = total_audio / total_text
+    row_cost = np.zeros(path.first.size)
+    np.add.at(row_cost, path.rows, path.cost)
+    row_count = np.bincount(path.rows, minlength=path.first.size)
+    for i in speakable:
+        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        j0 = int(path.first[s])
+        j1 = int(path.last[e - 1]) + 1
+        j0r = _speech_onset(audio.energy_db, j0, floor, level)
+        starts[i] = j0r
+        stops[i] = max(j1, j0r + 1)
+        mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
+        match = float(np.exp(-max(0.0, mean_cost / max(typical, 1e-6) - 1.0) * 2.0))
+        slope = (j1 - j0) / max(1, e - s) / ratio
+        sane = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
+        confidence[i] = max(0.0, min(1.0, match * sane))
+    # unspeakable sentences take the next sentence's start (or the previous end)
+    next_start = int(audio.frames)
+    for i in range(count - 1, -1, -1):
+        if starts[i] < 0:
+            starts[i] = next_start
+            stops[i] = next_start
+        else:
+            next_start = int(starts[i])
+    starts = np.maximum.accumulate(starts)
+    stops = np.maximum(stops, starts)
+    return tuple(
+        SentenceSpan(round(int(starts[i]) * frame_ms), round(int(stops[i]) * frame_ms),
+                     round(float(confidence[i]), 3))
+        for i in range(count))

@@ -1,0 +1,191 @@
+"""Banded dynamic time warping with an open start and an open end (pure numpy).
+
+Rows are frames of the synthetic (text-to-speech) features, columns frames of the episode.
+Each row ``i`` is computed over a window of columns ``[lo[i], hi[i])`` (the band; a full
+DTW is the band ``[0, M)`` on every row). Steps: diagonal, down (one row, same column) and
+right (same row, next column). A row is computed in a handful of vector operations: the
+right steps of a row form a running minimum (``D[j] = min(E[j], D[j-1] + c[j])`` becomes a
+cumulative minimum of ``E - cumsum(c)``), so no Python loop runs over columns.
+
+Only one byte per cell (the step taken) is kept, so memory is the band's area in bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+_START, _DIAG, _DOWN, _RIGHT = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Path:
+    """A monotone path: for each row, the first and last column it visits, and the
+    local distances along it (one per visited cell, in path order)."""
+
+    first: I64  # (rows,)
+    last: I64  # (rows,)
+    rows: I64  # row of each path cell, in order
+    cols: I64  # column of each path cell
+    cost: F32  # local distance of each path cell
+
+    @property
+    def start_col(self) -> int:
+        return int(self.cols[0])
+
+    @property
+    def end_col(self) -> int:
+        return int(self.cols[-1])
+
+
+def distances(a: F32, b: F32) -> F32:
+    """Euclidean distance of one vector ``a`` (d,) to each row of ``b`` (n, d)."""
+    diff = b - a
+    return np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
+
+
+def dtw(
+    a: F32,
+    b: F32,
+    lo: I64,
+    hi: I64,
+    *,
+    skip_start: float | None,
+    skip_end: float | None,
+    row_gap: F64 | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Path:
+    """Align the rows of ``a`` (N, d) to the rows of ``b`` (M, d) inside the band.
+
+    ``skip_start``/``skip_end``: cost per skipped column before the first / after the last
+    matched column (open start / open end); ``None`` anchors the path to the band's
+    first / last column. ``row_gap``: optional per-row cost of one right step that does not
+    pay the local distance (a gap: audio that is not in the text); ``inf`` where none.
+    """
+    n = a.shape[0]
+    widths = (hi - lo).astype(np.int64)
+    if n == 0 or np.any(widths <= 0):
+        raise ValueError("empty band")
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(widths, out=offsets[1:])
+    steps = np.zeros(int(offsets[-1]), dtype=np.uint8)
+    prev = np.zeros(0)
+    plo = phi = 0
+    inf = np.inf
+    report_every = max(1, n // 50)
+    for i in range(n):
+        l0, h0 = int(lo[i]), int(hi[i])
+        c = distances(a[i], b[l0:h0]).astype(np.float64)
+        width = h0 - l0
+        step = np.empty(width, dtype=np.uint8)
+        if i == 0:
+            if skip_start is None:
+                e = np.full(width, inf)
+                e[0] = c[0]
+            else:
+                e = c + skip_start * np.arange(width, dtype=np.float64)
+            step[:] = _START
+        else:
+            up = np.full(width, inf)
+            diag = np.full(width, inf)
+            # up[j] = prev[j] for j in [max(l0, plo), min(h0, phi))
+            s, t = max(l0, plo), min(h0, phi)
+            if s < t:
+                up[s - l0 : t - l0] = prev[s - plo : t - plo]
+            s, t = max(l0, plo + 1), min(h0, phi + 1)
+            if s < t:
+                diag[s - l0 : t - l0] = prev[s - plo - 1 : t - plo - 1]
+            use_diag = diag <= up
+            e = c + np.where(use_diag, diag, up)
+            step[:] = np.where(use_diag, _DIAG, _DOWN)
+        gap = None if row_gap is None else float(row_gap[i])
+        if gap is not None and np.isfinite(gap):
+            rc = np.minimum(c, gap)
+        else:
+            rc = c
+        prefix = np.cumsum(rc)
+        f = e - prefix
+        g = np.minimum.accumulate(f)
+        right = g < f
+        step[right] = _RIGHT
+        cur = g + prefix
+        steps[offsets[i] : offsets[i + 1]] = step
+        prev, plo, phi = cur, l0, h0
+        if progress is not None and i % report_every == 0:
+            progress(i / n)
+    # choose the end column
+    width = phi - plo
+    if skip_end is None:
+        j_end = phi - 1
+        if not np.isfinite(prev[-1]):
+            raise ValueError("band does not reach the end")
+    else:
+        total = prev + skip_end * np.arange(width - 1, -1, -1, dtype=np.float64)
+        j_end = plo + int(np.argmin(total))
+    return _backtrack(steps, offsets, lo, j_end, n, a, b)
+
+
+def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, n: int,
+               a: F32, b: F32) -> Path:
+    rows: list[int] = []
+    cols: list[int] = []
+    i, j = n - 1, j_end
+    lo_list = lo.tolist()
+    off_list = offsets.tolist()
+    while True:
+        rows.append(i)
+        cols.append(j)
+        s = steps[off_list[i] + j - lo_list[i]]
+        if s == _RIGHT:
+            j -= 1
+        elif s == _DIAG:
+            i -= 1
+            j -= 1
+        elif s == _DOWN:
+            i -= 1
+        else:
+            break
+    r = np.asarray(rows[::-1], dtype=np.int64)
+    cc = np.asarray(cols[::-1], dtype=np.int64)
+    diff = a[r] - b[cc]
+    cost = np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
+    first = np.full(n, -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    # rows are non-decreasing along the path: first/last occurrence of each row
+    change = np.nonzero(np.diff(r))[0]
+    starts = np.concatenate([[0], change + 1])
+    ends = np.concatenate([change, [r.size - 1]])
+    first[r[starts]] = cc[starts]
+    last[r[ends]] = cc[ends]
+    return Path(first, last, r, cc, cost)
+
+
+def full_band(n: int, m: int) -> tuple[I64, I64]:
+    return np.zeros(n, dtype=np.int64), np.full(n, m, dtype=np.int64)
+
+
+def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int,
+                   ) -> tuple[I64, I64]:
+    """The fine band around a coarse path: each fine row gets the columns its coarse row
+    visits (scaled by ``ratio``), widened by ``radius`` fine frames on each side."""
+    coarse_rows = np.minimum(np.arange(n_fine) // ratio, path.first.size - 1)
+    lo = path.first[coarse_rows] * ratio - radius
+    hi = (path.last[coarse_rows] + 1) * ratio + radius
+    # widen across coarse-row boundaries: row i may also use the columns of rows i +- radius
+    k = min(radius, n_fine - 1)
+    if k > 0:
+        lo = np.minimum(lo, np.concatenate([np.full(k, lo[0]), lo[:-k]]))
+        hi = np.maximum(hi, np.concatenate([hi[k:], np.full(k, hi[-1])]))
+    lo = np.clip(lo, 0, m_fine - 1)
+    hi = np.clip(hi, 1, m_fine)
+    # keep the band monotone
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    return lo.astype(np.int64), hi.astype(np.int64)

@@ -1,0 +1,175 @@
+"""Acoustic features for alignment: streaming decode with ffmpeg, MFCC and frame energy.
+
+Pure numpy. Audio is decoded to 16 kHz mono 16-bit by an ffmpeg subprocess and read in
+chunks, so a 3-hour episode never sits in memory as samples: only its features do
+(13 float32 per 20 ms frame, about 30 MB for 3 hours).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+AUDIO_RATE = 16_000
+HOP_S = 0.02  # one feature frame per 20 ms
+WIN_S = 0.025
+N_MELS = 40
+N_CEPS = 13
+F_MIN = 80.0
+F_MAX = 7600.0
+CHUNK_SAMPLES = AUDIO_RATE * 30
+
+
+class DecodeError(Exception):
+    """ffmpeg is missing or could not decode the audio."""
+
+
+@dataclass(frozen=True)
+class Features:
+    """MFCC frames (c0..c12, float32, one row per 20 ms) and log energy in dB."""
+
+    mfcc: F32  # (frames, 13)
+    energy_db: F32  # (frames,)
+
+    @property
+    def frames(self) -> int:
+        return int(self.mfcc.shape[0])
+
+
+def _mel(hz: F64 | float) -> F64:
+    return np.asarray(2595.0 * np.log10(1.0 + np.asarray(hz) / 700.0), dtype=np.float64)
+
+
+def _mel_inv(mel: F64) -> F64:
+    return np.asarray(700.0 * (10.0 ** (mel / 2595.0) - 1.0), dtype=np.float64)
+
+
+class MfccExtractor:
+    """Turns a stream of samples at ``rate`` into feature frames (stateful, chunk by chunk)."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.hop = round(rate * HOP_S)
+        self.win = round(rate * WIN_S)
+        self.nfft = 1 << (self.win - 1).bit_length()
+        self.window = np.hamming(self.win).astype(np.float32)
+        freqs = np.fft.rfftfreq(self.nfft, 1.0 / rate)
+        edges = _mel_inv(np.linspace(_mel(F_MIN), _mel(min(F_MAX, rate / 2 - 100)), N_MELS + 2))
+        bank = np.zeros((N_MELS, freqs.size), dtype=np.float64)
+        for m in range(N_MELS):
+            left, centre, right = edges[m], edges[m + 1], edges[m + 2]
+            rise = (freqs - left) / (centre - left)
+            fall = (right - freqs) / (right - centre)
+            bank[m] = np.maximum(0.0, np.minimum(rise, fall))
+        bank /= np.maximum(bank.sum(axis=1, keepdims=True), 1e-12)
+        self.bank = bank.T.astype(np.float32)  # (bins, mels)
+        n = np.arange(N_MELS)
+        dct = np.cos(np.pi / N_MELS * (n[None, :] + 0.5) * np.arange(N_CEPS)[:, None])
+        self.dct = (dct.T * np.sqrt(2.0 / N_MELS)).astype(np.float32)  # (mels, ceps)
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._last = 0.0
+
+    def feed(self, samples: F32) -> tuple[F32, F32]:
+        """Add samples in [-1, 1]; return the MFCC and energy of every complete frame."""
+        if samples.size:
+            emphasised = np.empty_like(samples)
+            emphasised[0] = samples[0] - 0.97 * self._last
+            emphasised[1:] = samples[1:] - 0.97 * samples[:-1]
+            self._last = float(samples[-1])
+            self._buffer = np.concatenate([self._buffer, emphasised])
+        count = 0 if self._buffer.size < self.win else 1 + (self._buffer.size - self.win) // self.hop
+        if count == 0:
+            return np.zeros((0, N_CEPS), np.float32), np.zeros(0, np.float32)
+        idx = np.arange(self.win)[None, :] + self.hop * np.arange(count)[:, None]
+        frames = self._buffer[idx] * self.window
+        self._buffer = self._buffer[count * self.hop :]
+        power = np.abs(np.fft.rfft(frames, self.nfft, axis=1)).astype(np.float32) ** 2
+        energy = 10.0 * np.log10(np.mean(frames * frames, axis=1) + 1e-10)
+        mel = np.log(power @ self.bank + 1e-10)
+        return (mel @ self.dct).astype(np.float32), energy.astype(np.float32)
+
+    def finish(self) -> tuple[F32, F32]:
+        """Pad the tail with silence: emit every frame that starts before the end."""
+        if self._buffer.size == 0:
+            return np.zeros((0, N_CEPS), np.float32), np.zeros(0, np.float32)
+        out = self.feed(np.zeros(self.win - 1, dtype=np.float32))
+        self._buffer = np.zeros(0, dtype=np.float32)
+        return out
+
+
+def features_of_samples(samples: F32, rate: int) -> Features:
+    ex = MfccExtractor(rate)
+    m1, e1 = ex.feed(samples)
+    m2, e2 = ex.finish()
+    return Features(np.concatenate([m1, m2]), np.concatenate([e1, e2]))
+
+
+def probe_duration_s(path: Path) -> float | None:
+    """The container's duration (for progress only); None if unknown."""
+    if shutil.which("ffprobe") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+             "default=noprint_wrappers=1:nokey=1", str(path)],
+            capture_output=True, text=True, timeout=60, check=False).stdout.strip()
+        return float(out) if out else None
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return None
+
+
+def _decoded_chunks(path: Path) -> Iterator[F32]:
+    if shutil.which("ffmpeg") is None:
+        raise DecodeError("ffmpeg is not installed (apt install ffmpeg)")
+    cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path),
+           "-vn", "-ac", "1", "-ar", str(AUDIO_RATE), "-f", "s16le", "pipe:1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        carry = b""
+        while True:
+            data = proc.stdout.read(CHUNK_SAMPLES * 2)
+            if not data:
+                break
+            data = carry + data
+            usable = len(data) - len(data) % 2
+            carry = data[usable:]
+            yield np.frombuffer(data[:usable], dtype="<i2").astype(np.float32) / 32768.0
+        err = proc.stderr.read().decode("utf-8", "replace").strip()
+        if proc.wait() != 0:
+            raise DecodeError(f"ffmpeg could not decode {path.name}: {err[-300:]}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def audio_features(path: Path, progress: Callable[[float], None] | None = None) -> Features:
+    """Decode ``path`` with ffmpeg (streamed) and return its features."""
+    duration = probe_duration_s(path)
+    ex = MfccExtractor(AUDIO_RATE)
+    mfccs: list[F32] = []
+    energies: list[F32] = []
+    done = 0
+    for chunk in _decoded_chunks(path):
+        m, e = ex.feed(chunk)
+        mfccs.append(m)
+        energies.append(e)
+        done += chunk.size
+        if progress is not None and duration:
+            progress(min(1.0, done / AUDIO_RATE / duration))
+    m, e = ex.finish()
+    mfccs.append(m)
+    energies.append(e)
+    return Features(np.concatenate(mfccs), np.concatenate(energies))
