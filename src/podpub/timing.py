@@ -139,8 +139,13 @@ def voice_tag_chars(speaker: str | None) -> int:
 def _split_cue(s: _Sentence) -> list[Cue]:
     """A cue holds at most two lines of 65 characters; longer sentences are split."""
     assert s.start_ms is not None and s.end_ms is not None
-    lines = wrap_words(s.text, CUE_LINE_CHARS, CUE_LINE_CHARS - voice_tag_chars(s.speaker))
-    chunks = [" ".join(lines[k : k + CUE_MAX_LINES]) for k in range(0, len(lines), CUE_MAX_LINES)]
+    first_width = CUE_LINE_CHARS - voice_tag_chars(s.speaker)
+    chunks: list[str] = []
+    rest = s.text
+    while rest:  # every cue's first line leaves room for its voice span
+        lines = wrap_words(rest, CUE_LINE_CHARS, first_width)
+        chunks.append(" ".join(lines[:CUE_MAX_LINES]))
+        rest = " ".join(lines[CUE_MAX_LINES:])
     if len(chunks) <= 1:
         return [Cue(s.start_ms, s.end_ms, s.text, s.speaker, s.source)]
     total = sum(len(c) for c in chunks)

@@ -54,7 +54,7 @@ def decode_text(data: bytes, path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def detect(path: Path, text: str) -> str:
+def _detect_format(path: Path, text: str) -> str:
     try:
         from podpub.transcripts.detect import detect_format
     except ImportError:
@@ -87,7 +87,7 @@ def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
             "transcript is empty", path, None, "put the episode's transcript text in the file"
         )
     readers = _readers()
-    name = fmt or detect(path, text)
+    name = fmt or _detect_format(path, text)
     reader = readers.get(name)
     if reader is None:
         raise TranscriptError(

@@ -1,0 +1,233 @@
+"""The bundled ADVOCATE show, built and read back by clients nobody here wrote.
+
+feedparser and gPodder's podcastparser read the feed, ffprobe reads the chapters in the
+tagged audio, webvtt-py and srt read the transcripts. The seed expectations (title,
+headings, captions, footer, paragraphs, speakers) are checked on the parsed record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+import srt
+import webvtt
+from lxml import etree
+from mutagen.id3 import ID3
+
+from conftest import BUNDLED_SLUG, REPO, copy_bundled_show, sha256_tree
+from podpub.build import build, parse_transcript
+from podpub.load import load_episode, load_show
+
+FEED_URL = "https://example.org/advocate/feed.xml"
+HEADINGS = ["Joined the APHR", "The Elections", "Strengthen the Civil Society",
+            "Regional Solidarity"]
+CAPTION_LINES = [16, 24, 40, 52, 63, 75, 99, 163]
+FOOTER_LINES = [165, 167]
+# Lines of the seed transcript the host speaks (read by a person, not by podpub).
+HOST_LINES = {6, 8, 12, 14, 18, 48, 59, 81, 103, 139, 157, 161}
+SEED_TEXT = (REPO / "episodes" / BUNDLED_SLUG / "transcript.txt").read_text("utf-8")
+
+
+def seed_line(number: int) -> str:
+    return SEED_TEXT.split("\n")[number - 1].strip()
+
+
+def ffprobe(path: Path) -> dict:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-show_chapters", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def feed_dir(bundled_show: Path) -> Path:
+    return bundled_show / "feed"
+
+
+@pytest.fixture(scope="module")
+def transcript(bundled_show: Path):
+    show = load_show(bundled_show)
+    source = load_episode(bundled_show, bundled_show / "episodes" / BUNDLED_SLUG)
+    return parse_transcript(source, show)
+
+
+def npt_seconds(value: str) -> float:
+    total = 0.0
+    for part in value.split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+# ------------------------------------------------------------------ seed expectations
+
+
+def test_title_is_first_line_and_duplicate_dropped(transcript) -> None:
+    assert transcript.title == "ADVOCATE: The State of Cambodia’s Democracy with Mu Sochua"
+    titles = [s for s in transcript.set_aside if s.reason == "title"]
+    assert [s.line for s in titles] == [1, 4]
+
+
+def test_exactly_four_headings(transcript) -> None:
+    assert [s.title for s in transcript.sections if s.title] == HEADINGS
+
+
+def test_captions_and_footer_set_aside(transcript) -> None:
+    captions = sorted(s.line for s in transcript.set_aside if s.reason == "caption")
+    footer = sorted(s.line for s in transcript.set_aside if s.reason == "footer")
+    assert captions == CAPTION_LINES
+    assert footer == FOOTER_LINES
+
+
+def test_all_67_spoken_paragraphs(transcript) -> None:
+    assert len(transcript.paragraphs) == 67
+    spoken_lines = {p.line for p in transcript.paragraphs}
+    non_empty = {n for n, line in enumerate(SEED_TEXT.split("\n"), 1) if line.strip()}
+    headings = {n for n in non_empty if seed_line(n) in HEADINGS}
+    expected = non_empty - {1, 4} - set(CAPTION_LINES) - set(FOOTER_LINES) - headings
+    assert spoken_lines == expected
+
+
+def test_speakers_at_least_95_percent_right(transcript) -> None:
+    right = sum(
+        (p.speaker == "Karina Tehusijarana") == (p.line in HOST_LINES)
+        for p in transcript.paragraphs
+    )
+    assert {p.speaker for p in transcript.paragraphs} == {"Karina Tehusijarana", "Mu Sochua"}
+    assert right / len(transcript.paragraphs) >= 0.95
+
+
+@pytest.mark.parametrize("name", ["transcript.vtt", "transcript.srt", "transcript.json",
+                                  "transcript.html", "transcript.txt"])
+def test_non_spoken_lines_absent_from_transcripts(feed_dir: Path, name: str) -> None:
+    text = (feed_dir / BUNDLED_SLUG / name).read_text("utf-8")
+    flat = " ".join(text.split())
+    lines = {re.sub(r"<[^>]+>|^(Karina Tehusijarana|Mu Sochua): |^\\d+$", "", x).strip()
+             for x in text.splitlines()}
+    for line in CAPTION_LINES + FOOTER_LINES:
+        caption = seed_line(line)
+        if len(caption) >= 40:
+            assert caption[:40] not in flat, f"line {line} leaked into {name}"
+        else:  # short captions are names also said in the text: not as a line of their own
+            assert caption not in lines, f"line {line} leaked into {name}"
+    # and the spoken text is there
+    assert "Hello from Rhode Island, USA." in flat
+
+
+# ------------------------------------------------------------------ feed clients
+
+
+def test_feedparser_reads_the_feed(feed_dir: Path) -> None:
+    parsed = feedparser.parse((feed_dir / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.title == "ADVOCATE by APHR"
+    # feedparser maps only yes/clean; Apple's "false" reads as "not explicit" (None)
+    assert parsed.feed.get("itunes_explicit") is not True
+    entry = parsed.entries[0]
+    assert entry.id == "3f2b8c1e-6a4d-4f0e-9b7a-2d5c8e1f4a60"
+    assert entry.guidislink is False
+    enclosure = entry.enclosures[0]
+    audio = feed_dir / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3"
+    assert int(enclosure.length) == audio.stat().st_size
+    assert enclosure.type == "audio/mpeg"
+    assert entry.itunes_duration.isdigit()
+
+
+def test_podcastparser_sees_enclosure_and_psc_chapters(feed_dir: Path) -> None:
+    parsed = podcastparser.parse(FEED_URL, io.BytesIO((feed_dir / "feed.xml").read_bytes()))
+    episode = parsed["episodes"][0]
+    assert episode["enclosures"][0]["url"].endswith(f"{BUNDLED_SLUG}.mp3")
+    titles = [c["title"] for c in episode["chapters"]]
+    assert titles == ["Introduction", *HEADINGS]
+    assert episode["guid"] == "3f2b8c1e-6a4d-4f0e-9b7a-2d5c8e1f4a60"
+
+
+def test_chapters_agree_across_id3_json_psc_within_1ms(feed_dir: Path) -> None:
+    audio = feed_dir / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3"
+    probe = ffprobe(audio)
+    embedded = [(float(c["start_time"]), c["tags"]["title"]) for c in probe["chapters"]]
+    assert [t for _, t in embedded] == ["Introduction", *HEADINGS]
+    starts = [s for s, _ in embedded]
+    assert starts == sorted(starts) and starts[0] == 0.0
+    doc = json.loads((feed_dir / BUNDLED_SLUG / "chapters.json").read_text())
+    assert doc["version"] == "1.2.0"
+    from_json = [(c["startTime"], c["title"]) for c in doc["chapters"]]
+    # podcastparser rounds PSC starts to whole seconds: read the attributes with lxml
+    root = etree.parse(str(feed_dir / "feed.xml"))
+    psc = [(npt_seconds(c.get("start")), c.get("title"))
+           for c in root.iterfind(".//{http://podlove.org/simple-chapters}chapter")]
+    for other in (from_json, psc):
+        assert [t for _, t in other] == [t for _, t in embedded]
+        for (a, _), (b, _) in zip(other, embedded, strict=True):
+            assert abs(a - b) <= 0.001
+    duration = float(probe["format"]["duration"])
+    assert abs(float(probe["chapters"][-1]["end_time"]) - duration) < 1.0
+
+
+def test_id3_tags_v23_complete_and_chronological(feed_dir: Path) -> None:
+    audio = feed_dir / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3"
+    tags = ID3(audio)
+    assert tags.version[:2] == (2, 3)
+    for frame in ("TIT2", "TPE1", "TALB", "TRCK", "COMM::eng", "TLEN"):
+        assert frame in tags, frame
+    assert tags.getall("APIC") and tags.getall("TDRC")  # read back from TYER/TDAT
+    assert b"TYER" in audio.read_bytes()[:4096] and b"TDRC" not in audio.read_bytes()[:4096]
+    chaps = tags.getall("CHAP")  # in file order
+    assert [c.start_time for c in chaps] == sorted(c.start_time for c in chaps)
+    tocs = tags.getall("CTOC")
+    assert len(tocs) == 1 and tocs[0].flags == 3
+    assert list(tocs[0].child_element_ids) == [c.element_id for c in chaps]
+    for before, after in zip(chaps, chaps[1:], strict=False):
+        assert before.end_time == after.start_time
+
+
+def test_webvtt_and_srt_parse(feed_dir: Path) -> None:
+    vtt_path = feed_dir / BUNDLED_SLUG / "transcript.vtt"
+    cues = webvtt.read(str(vtt_path))
+    assert len(cues) > 67
+    starts = [c.start_in_seconds for c in cues]
+    assert starts == sorted(starts)
+    assert {c.voice for c in cues} == {"Karina Tehusijarana", "Mu Sochua"}
+    for line in vtt_path.read_text("utf-8").splitlines():
+        assert len(line) <= 65, line
+    blocks = vtt_path.read_text("utf-8").split("\n\n")[1:]
+    assert all(len(b.splitlines()) <= 3 for b in blocks)  # timing line + at most 2 lines
+    subs = list(srt.parse((feed_dir / BUNDLED_SLUG / "transcript.srt").read_text("utf-8")))
+    assert len(subs) == len(cues)
+    segments = json.loads((feed_dir / BUNDLED_SLUG / "transcript.json").read_text())["segments"]
+    assert len(segments) == len(cues)
+    assert all({"speaker", "startTime", "endTime", "body"} <= set(s) for s in segments)
+
+
+# ------------------------------------------------------------------ safety and determinism
+
+
+def test_rebuild_is_byte_identical_and_source_untouched(tmp_path: Path) -> None:
+    root = copy_bundled_show(tmp_path / "show")
+    sources = sha256_tree(root / "episodes")
+    build(root, align=False)
+    first = sha256_tree(root / "feed")
+    build(root, align=False)  # re-run: nothing duplicated, nothing changed
+    assert sha256_tree(root / "feed") == first
+    other = copy_bundled_show(tmp_path / "again")
+    build(other, align=False)  # a clean build elsewhere gives the same bytes
+    assert sha256_tree(other / "feed") == first
+    assert sha256_tree(root / "episodes") == sources
+    tags = ID3(root / "feed" / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3")
+    assert len(tags.getall("CHAP")) == 5 and len(tags.getall("APIC")) == 1
+
+
+def test_source_audio_hash_unchanged_by_build(bundled_show: Path) -> None:
+    source = bundled_show / "episodes" / BUNDLED_SLUG / "audio.mp3"
+    tagged = bundled_show / "feed" / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3"
+    assert hashlib.sha256(source.read_bytes()).digest() != hashlib.sha256(
+        tagged.read_bytes()).digest()
+    assert not ID3(tagged).getall("CHAP") == []
