@@ -62,6 +62,7 @@ _HEADING_TIME = (
 # Warned-about reasons: lines that looked like speakers or headings but were left out.
 _WARN_REASONS = {
     "links": "a links list",
+    "bio": "an author bio",
     "sponsor": "a sponsor read",
     "note": "an editorial note",
     "credits": "credits",
@@ -133,7 +134,6 @@ class LineReader:
         self.first = 1
         self.label_counts: Counter[str] = Counter()
         self.h1_count = 0
-        self.has_subheadings = False
         self.title_from_front_matter: str | None = None
 
     # -- entry --------------------------------------------------------------------------
@@ -149,18 +149,20 @@ class LineReader:
 
     def _prescan(self) -> None:
         fence = False
-        for raw in self.lines:
+        for k, raw in enumerate(self.lines):
             s = raw.strip()
             if self.markdown and _FENCE.match(s):
                 fence = not fence
             if fence:
                 continue
+            if self.markdown and s and k + 1 < len(self.lines):
+                under = _SETEXT.match(self.lines[k + 1].strip())
+                if under and under.group(1)[0] == "=":
+                    self.h1_count += 1
             m = _ATX.match(s)
             if m:
                 if len(m.group(1)) == 1:
                     self.h1_count += 1
-                else:
-                    self.has_subheadings = True
                 continue
             label = match_label(s)
             if label and label.speaker and is_plausible_speaker(label.speaker):
@@ -214,10 +216,12 @@ class LineReader:
                 self.b.set_aside(number, raw, self.block)
                 return i + 1
             self.block = None
-        if self.skip is not None:
-            self.b.set_aside(number, raw, self.skip)
-            return i + 1
         label = match_label(s)
+        if self.skip is not None:
+            if label is None or label.speaker is None:
+                self.b.set_aside(number, raw, self.skip)
+                return i + 1
+            self.skip = None  # a new label ends the skipped paragraph
         if self.para is None and self._is_first_line_title(s, label, number):
             self.b.title = s
             self.b.set_aside(number, raw, "title")
@@ -261,7 +265,7 @@ class LineReader:
         if not title:
             self.b.set_aside(number, raw, "markup")
             return
-        if self._is_title(title, level):
+        if self._is_title(title, level, number):
             self.b.title = title
             self.b.set_aside(number, raw, "title")
             return
@@ -272,11 +276,13 @@ class LineReader:
         if reason is not None and reason != "heading":
             self.block = reason
             self.b.set_aside(number, raw, reason)
+            what = _WARN_REASONS.get(reason, reason)
+            self.b.warn(number, f"heading {title!r} starts {what}, not a chapter; left out")
             return
         self.block = None
         self.b.heading(title, number, start_ms)
 
-    def _is_title(self, title: str, level: int) -> bool:
+    def _is_title(self, title: str, level: int, number: int) -> bool:
         if level != 1:
             return False
         known = self.title_from_front_matter
@@ -286,8 +292,23 @@ class LineReader:
             self.b.title is None
             and not self.b.has_paragraphs
             and not self.b.has_headings
-            and (self.h1_count == 1 or self.has_subheadings)
+            and (self.h1_count == 1 or self._heading_follows(number))
         )
+
+    def _heading_follows(self, number: int) -> bool:
+        """Is the next content after line ``number`` another heading (nothing under it)?"""
+        i = number - self.first + 1
+        if i < len(self.lines) and _SETEXT.match(self.lines[i].strip()):
+            i += 1  # the underline of this very heading
+        for k in range(i, len(self.lines)):
+            s = self.lines[k].strip()
+            if not s or _IMAGE_LINE.match(s) or s.startswith("<!--"):
+                continue
+            if _ATX.match(s):
+                return True
+            nxt = self.lines[k + 1].strip() if k + 1 < len(self.lines) else ""
+            return bool(_SETEXT.match(nxt)) and match_label(s) is None
+        return False
 
     # -- labels -------------------------------------------------------------------------
 

@@ -184,7 +184,10 @@ _CAPTION_END = re.compile(
     r"creative commons|cc by(?:-sa)?(?: \d\.\d)?|picture alliance|afp|reuters|ap photo|epa)\b"
     r"[^.!?]*|\((?:photo|image|credit)[^()]*\))\.?$"
 )
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+# A bare "©" marks a photo credit ("©AFP/Name"); with a year it is the site's copyright.
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\))\s*(?:\d{4}|copyright)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE
+)
 
 _TRANSCRIPT_HEADER = re.compile(
     r"(?i)^(?:(?:full|episode|podcast|show|edited|auto(?:matically)?[- ]generated|"
@@ -677,10 +680,10 @@ def classify_line(text: str) -> str | None:
         return "navigation"
     if is_promo(line):
         return "promo"
-    if is_image_credit(line):
-        return "caption"
     if is_copyright(line):
         return "footer"
+    if is_image_credit(line):
+        return "caption"
     if is_byline(line):
         return "byline"
     block = block_reason(line)
