@@ -230,7 +230,8 @@ def time_transcript(
 
     cues = tuple(c for s in sentences for c in _split_cue(s))
     chapters = _chapters(
-        transcript, timed, sentences, duration_ms, overrides, lead_in_ms, path_for_errors
+        transcript, timed, sentences, duration_ms, overrides, lead_in_ms, path_for_errors,
+        warnings,
     )
     return Timing(chapters, tuple(timed), cues, tuple(warnings))
 
@@ -243,6 +244,7 @@ def _chapters(
     overrides: tuple[ChapterOverride, ...],
     lead_in_ms: int,
     path_for_errors: str | None,
+    warnings: list[str],
 ) -> tuple[Chapter, ...]:
     start_of: dict[int, TimedParagraph] = {id(t.paragraph): t for t in timed}
     confidence_of: dict[int, float | None] = {}
@@ -275,22 +277,19 @@ def _chapters(
     if overrides:
         derived = _apply_overrides(derived, overrides, path_for_errors)
 
+    kept: list[tuple[str, int, TimingSource, float | None]] = []
+    for title, start, source, confidence in derived:
+        if kept and start <= kept[-1][1]:
+            start = kept[-1][1] + 1  # starts must strictly increase
+        if start >= duration_ms:
+            warnings.append(f"chapter {title!r} would start at or after the end of the audio; "
+                            "left out")
+            continue
+        kept.append((title, start, source, confidence))
     chapters: list[Chapter] = []
-    for index, (title, start, source, confidence) in enumerate(derived):
-        if chapters and start <= chapters[-1].start_ms:
-            start = chapters[-1].start_ms + 1
-        end = derived[index + 1][1] if index + 1 < len(derived) else duration_ms
-        chapters.append(
-            Chapter(title, start, max(start + 1, min(end, duration_ms)), source, confidence)
-        )
-    for k in range(len(chapters) - 1):
-        c = chapters[k]
-        chapters[k] = Chapter(c.title, c.start_ms, chapters[k + 1].start_ms, c.source, c.confidence)
-    if chapters:
-        c = chapters[-1]
-        chapters[-1] = Chapter(
-            c.title, c.start_ms, max(c.start_ms + 1, duration_ms), c.source, c.confidence
-        )
+    for index, (title, start, source, confidence) in enumerate(kept):
+        end = kept[index + 1][1] if index + 1 < len(kept) else duration_ms
+        chapters.append(Chapter(title, start, end, source, confidence))
     return tuple(chapters)
 
 
