@@ -32,9 +32,25 @@ def make_mp3(path: Path, seconds: float, *, lead_silence: float = 1.0, freq: int
         f"sine=f={freq}:r=22050:d={seconds - lead_silence}[b];[a][b]concat=n=2:v=0:a=1"
     )
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-filter_complex", filters, "-ac", "1",
-         "-b:a", "32k", "-map_metadata", "-1", "-fflags", "+bitexact",
-         "-flags:a", "+bitexact", str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-filter_complex",
+            filters,
+            "-ac",
+            "1",
+            "-b:a",
+            "32k",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            str(path),
+        ],
         check=True,
     )
     return path
@@ -62,13 +78,13 @@ def copy_bundled_show(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "podcast.yaml", target / "podcast.yaml")
     shutil.copy(REPO / "artwork.png", target / "artwork.png")
-    shutil.copytree(REPO / "episodes", target / "episodes",
-                    ignore=shutil.ignore_patterns("*.part"))
+    shutil.copytree(REPO / "episodes", target / "episodes", ignore=shutil.ignore_patterns("*.part"))
     episode = target / "episodes" / BUNDLED_SLUG
     if not (episode / "audio.mp3").exists():
         subprocess.run(
             [sys.executable, str(REPO / "scripts" / "synthesize_narration.py"), str(episode)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     return target
 

@@ -14,8 +14,9 @@ from podpub.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "podpub", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "podpub", *args], capture_output=True, text=True, check=False
+    )
 
 
 def test_build_and_inspect_json(tiny_show: Path) -> None:
@@ -26,12 +27,15 @@ def test_build_and_inspect_json(tiny_show: Path) -> None:
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert [c["title"] for c in record["chapters"]] == [
-        "Introduction", "Building the Mirror", "The Night Itself"]
+        "Introduction",
+        "Building the Mirror",
+        "The Night Itself",
+    ]
     assert {c["source"] for c in record["chapters"]} == {"estimated"}
     assert record["transcript"]["speakers"] == ["Ada Host", "Ben Guest"]
     reasons = {(s["line"], s["reason"]) for s in record["set_aside"]}
     assert (13, "caption") in reasons and (21, "caption") in reasons
-    assert ("footer" in {r for _, r in reasons})
+    assert "footer" in {r for _, r in reasons}
 
 
 def test_inspect_text_lists_sources_and_set_aside(tiny_show: Path) -> None:
@@ -52,8 +56,10 @@ def test_bad_yaml_names_file_and_line(tiny_show: Path) -> None:
 
 def test_all_problems_in_a_file_reported_at_once(tiny_show: Path) -> None:
     path = tiny_show / "podcast.yaml"
-    text = path.read_text().replace("categories: [\"Technology\", \"Science/Physics\"]",
-                                    "categories: [\"Technology\", \"Science/Cooking\"]")
+    text = path.read_text().replace(
+        'categories: ["Technology", "Science/Physics"]',
+        'categories: ["Technology", "Science/Cooking"]',
+    )
     text = text.replace("explicit: false", "explicit: maybe")
     path.write_text(text)
     result = run("build", "--root", str(tiny_show))

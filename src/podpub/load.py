@@ -126,7 +126,10 @@ def read_yaml(path: Path) -> _Doc:
         yaml_line: int | None = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(
-            f"invalid YAML: {problem}", path, yaml_line, "check indentation and quoting on that line"
+            f"invalid YAML: {problem}",
+            path,
+            yaml_line,
+            "check indentation and quoting on that line",
         ) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply", path) from None

@@ -27,8 +27,21 @@ def frame_levels_db(path: Path) -> np.ndarray:
     """Level (dBFS) of every 50 ms frame of the audio."""
     if shutil.which("ffmpeg") is None:
         raise AudioError("ffmpeg is not installed", path, None, "install ffmpeg (make feed does)")
-    command = ["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-ac", "1", "-ar",
-               str(ANALYSIS_RATE), "-f", "s16le", "-"]
+    command = [
+        "ffmpeg",
+        "-v",
+        "error",
+        "-nostdin",
+        "-i",
+        str(path),
+        "-ac",
+        "1",
+        "-ar",
+        str(ANALYSIS_RATE),
+        "-f",
+        "s16le",
+        "-",
+    ]
     levels: list[np.ndarray] = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None
@@ -47,8 +60,12 @@ def frame_levels_db(path: Path) -> np.ndarray:
             levels.append(20 * np.log10(rms / 32768.0))
         error = proc.stderr.read().decode("utf-8", "replace").strip()
     if proc.returncode != 0:
-        raise AudioError(f"ffmpeg cannot decode the audio: {error[:200]}", path, None,
-                         "check that the file is a complete audio file")
+        raise AudioError(
+            f"ffmpeg cannot decode the audio: {error[:200]}",
+            path,
+            None,
+            "check that the file is a complete audio file",
+        )
     return np.concatenate(levels) if levels else np.zeros(0, np.float32)
 
 

@@ -230,7 +230,13 @@ def time_transcript(
 
     cues = tuple(c for s in sentences for c in _split_cue(s))
     chapters = _chapters(
-        transcript, timed, sentences, duration_ms, overrides, lead_in_ms, path_for_errors,
+        transcript,
+        timed,
+        sentences,
+        duration_ms,
+        overrides,
+        lead_in_ms,
+        path_for_errors,
         warnings,
     )
     return Timing(chapters, tuple(timed), cues, tuple(warnings))
@@ -282,8 +288,9 @@ def _chapters(
         if kept and start <= kept[-1][1]:
             start = kept[-1][1] + 1  # starts must strictly increase
         if start >= duration_ms:
-            warnings.append(f"chapter {title!r} would start at or after the end of the audio; "
-                            "left out")
+            warnings.append(
+                f"chapter {title!r} would start at or after the end of the audio; left out"
+            )
             continue
         kept.append((title, start, source, confidence))
     chapters: list[Chapter] = []
