@@ -37,9 +37,11 @@ from podpub.align_dtw import Path as DtwPath
 from podpub.align_dtw import band_from_path, dtw, full_band
 from podpub.align_features import (
     HOP_S,
+    N_MELS,
     DecodeError,
     Features,
     audio_features,
+    cepstra,
     features_of_samples,
 )
 
@@ -82,7 +84,8 @@ COARSE_CELL_BUDGET = 40_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR: float | None = float(os.environ.get("PODPUB_GAP", "1.5")) or None
-ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset
+ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
+ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
 _ALIASES = {"zh": "cmn", "zh-cn": "cmn", "zh-tw": "cmn", "zh-hk": "yue", "no": "nb",
             "iw": "he", "in": "id", "fil": "tl", "en": "en-us"}
@@ -262,9 +265,6 @@ def _synthesise(voice: str, sentences: Sequence[str], workdir: Path,
         tail = (-cursor) % hop
         pieces.append(np.zeros(tail, dtype=np.float32))
         samples = np.concatenate(pieces)
-        # a faint noise floor, so silence has finite, stable features
-        rng = np.random.default_rng(key)
-        samples += rng.normal(0.0, 1e-4, samples.size).astype(np.float32)
         return idx, features_of_samples(samples, rate), starts, stops
 
     done = 0
@@ -275,33 +275,52 @@ def _synthesise(voice: str, sentences: Sequence[str], workdir: Path,
             results.append(result)
             done += 1
             progress(done / len(batches))
-    mfccs: list[F32] = []
+    mels: list[F32] = []
     energies: list[F32] = []
     offset = 0
     for idx, feats, starts, stops in results:
         for i, s, e in zip(idx, starts, stops, strict=True):
             onsets[i] = offset + s
             ends[i] = offset + min(e, feats.frames)
-        mfccs.append(feats.mfcc)
+        mels.append(feats.mel)
         energies.append(feats.energy_db)
         offset += feats.frames
-    return Synthetic(Features(np.concatenate(mfccs), np.concatenate(energies)), onsets, ends)
+    return Synthetic(Features(np.concatenate(mels), np.concatenate(energies)), onsets, ends)
 
 
 # ---------------------------------------------------------------------------- features
 
 
-def _normalise(feats: Features) -> F32:
-    """Cepstral mean and variance normalisation over the louder frames (speech)."""
+def _speech_power(feats: Features) -> float:
+    """Mean power of the louder frames (the speech level), from the mel energies."""
+    e = feats.energy_db[::4]
+    loud = feats.mel[::4][e >= np.percentile(e, 60)]
+    return float(loud.sum(axis=1).mean()) + 1e-12
+
+
+def _noise_floor(audio: Features) -> F32:
+    """Per-band floor of the episode, relative to its speech power: the mean power of its
+    quietest frames (pauses: the noise), but never lower than 60 dB under the speech."""
+    speech = _speech_power(audio)
+    e = audio.energy_db[::2]
+    quiet = audio.mel[::2][e <= np.percentile(e, 15)]
+    noise = quiet.mean(axis=0) / speech
+    return np.maximum(noise, 1e-6 / N_MELS).astype(np.float32)
+
+
+def _normalise(feats: Features, relative_floor: F32) -> F32:
+    """Cepstra c1..c12 with the episode's relative noise floor, then mean and variance
+    normalisation over the louder frames (speech)."""
+    floor = (relative_floor * _speech_power(feats)).astype(np.float32)
+    ceps = cepstra(feats.mel, floor)
     e = feats.energy_db
-    threshold = float(np.percentile(e, 40))
-    speech = feats.mfcc[e >= threshold]
+    speech = ceps[e >= np.percentile(e, 40)]
     if speech.shape[0] < 10:
-        speech = feats.mfcc
+        speech = ceps
     mean = speech.mean(axis=0)
     std = speech.std(axis=0) + 1e-6
-    out = (feats.mfcc - mean) / std
-    return np.ascontiguousarray(out[:, 1:], dtype=np.float32)
+    first = int(os.environ.get("PODPUB_C0", "0"))
+    return np.ascontiguousarray(((ceps - mean) / std)[:, first:], dtype=np.float32)
 
 
 def _pool(x: F32, factor: int) -> F32:
@@ -383,19 +402,24 @@ def _warp(a: F32, b: F32, pads: npt.NDArray[np.bool_], progress: Callable[[float
     return path, typical
 
 
-def _speech_onset(energy: F32, frame: int, floor: float, level: float) -> int:
-    """The speech onset (a rise of energy after a quieter stretch) nearest ``frame``."""
+def _speech_onset(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """Move a mapped onset to the speech onset: out of a pause to the first loud frame
+    after it, or to a rise after a pause of at least 0.1 s nearby."""
+    n = loud.size
+    if not 0 <= frame < n:
+        return frame
+    if not loud[frame]:
+        stop = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
+        ahead = np.nonzero(loud[frame:stop])[0]
+        return frame + int(ahead[0]) if ahead.size else frame
     radius = round(ONSET_SEARCH_S / HOP_S)
-    lo, hi = max(1, frame - radius), min(energy.size - 1, frame + radius)
-    if hi <= lo:
-        return frame
-    threshold = floor + 0.3 * (level - floor)
-    seg = energy[lo - 1 : hi + 1]
-    above = seg >= threshold
-    rises = np.nonzero(~above[:-1] & above[1:])[0] + lo  # frame index of first loud frame
-    if rises.size == 0:
-        return frame
-    best = int(rises[np.argmin(np.abs(rises - frame))])
+    quiet_run = round(0.1 / HOP_S)
+    lo, hi = max(quiet_run, frame - radius), min(n, frame + radius + 1)
+    best = frame
+    best_distance = radius + 1
+    for k in range(lo, hi):
+        if loud[k] and not loud[k - quiet_run : k].any() and abs(k - frame) < best_distance:
+            best, best_distance = k, abs(k - frame)
     return best
 
 
@@ -433,8 +457,9 @@ def align_sentences(
     level = float(np.percentile(audio.energy_db, 95))
     if level < -60.0 or level - floor < 10.0:
         raise AlignmentUnavailable("no speech found in the audio")
-    a = _normalise(synthetic.features)
-    b = _normalise(audio)
+    relative_floor = _noise_floor(audio)
+    a = _normalise(synthetic.features, relative_floor)
+    b = _normalise(audio, relative_floor)
     pads = np.ones(a.shape[0], dtype=bool)
     for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
         if s >= 0:
@@ -451,6 +476,7 @@ def _spans(path: DtwPath, typical: float, synthetic: Synthetic, audio: Features,
     starts = np.full(count, -1, dtype=np.int64)
     stops = np.full(count, -1, dtype=np.int64)
     confidence = np.zeros(count)
+    loud = audio.energy_db >= floor + 0.3 * (level - floor)
     speakable = np.nonzero(synthetic.onsets >= 0)[0]
     # typical audio/text speaking-rate ratio, for the slope sanity check
     total_text = max(1, int(np.sum(synthetic.ends[speakable] - synthetic.onsets[speakable])))
@@ -464,7 +490,7 @@ def _spans(path: DtwPath, typical: float, synthetic: Synthetic, audio: Features,
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
         j0 = int(path.first[s])
         j1 = int(path.last[e - 1]) + 1
-        j0r = _speech_onset(audio.energy_db, j0, floor, level)
+        j0r = _speech_onset(loud, j0)
         starts[i] = j0r
         stops[i] = max(j1, j0r + 1)
         mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
