@@ -288,6 +288,12 @@ def is_copyright(text: str) -> bool:
     return bool(line) and word_count(line) <= 30 and bool(_COPYRIGHT.search(line))
 
 
+def is_footer_link(text: str) -> bool:
+    """A site-footer line: "Privacy Policy", "Terms of Use", "Tags: ocean, tides"."""
+    line = normalize_space(text).strip("*_ ")
+    return bool(line) and word_count(line) <= 20 and bool(_FOOTER.fullmatch(line))
+
+
 def is_transcript_header(text: str) -> bool:
     """ "Transcript", "Episode transcript:", "This transcript was machine-generated …"."""
     line = normalize_space(text).strip("*_#> ")
@@ -680,7 +686,7 @@ def classify_line(text: str) -> str | None:
         return "navigation"
     if is_promo(line):
         return "promo"
-    if is_copyright(line):
+    if is_copyright(line) or is_footer_link(line):
         return "footer"
     if is_image_credit(line):
         return "caption"
@@ -723,6 +729,7 @@ __all__ = [
     "is_copyright",
     "is_credit_line",
     "is_credits_heading",
+    "is_footer_link",
     "is_image_credit",
     "is_link_line",
     "is_links_heading",
