@@ -15,9 +15,10 @@ from pathlib import Path
 from podpub import timing
 from podpub.audio import TagSet, read_facts, write_tagged_copy
 from podpub.errors import BuildError, MultipleErrors, PodpubError
-from podpub.feed import PublishedEpisode, render_feed
+from podpub.feed import PublishedEpisode, render_feed, show_guid
 from podpub.formats import CHAPTERS, TRANSCRIPTS
 from podpub.load import episode_folders, load_episode, load_show
+from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.model import Episode, EpisodeSource, Show, Transcript
 from podpub.output import Stage, remove_stale_stages
 from podpub.sound import speech_region
@@ -159,10 +160,14 @@ def prepare_episode(
         path_for_errors=str(source.folder / "episode.yaml"),
     )
     warnings += [f"{source.slug}: {w}" for w in timed.warnings]
+    estimated = [c.title for c in timed.chapters if c.source == "estimated" and c.start_ms > 0]
+    if estimated:
+        warnings.append(
+            f"{source.slug}: {len(estimated)} chapter start(s) estimated, not aligned "
+            f"({', '.join(estimated)}); give times in episode.yaml or let alignment run"
+        )
     for chapter in timed.chapters:
-        if chapter.source == "estimated":
-            warnings.append(f"{source.slug}: chapter {chapter.title!r} start is estimated")
-        elif chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
+        if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
             warnings.append(
                 f"{source.slug}: chapter {chapter.title!r} has low alignment "
                 f"confidence ({chapter.confidence:.2f}); check its start"
@@ -218,10 +223,28 @@ def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
     return show, sources
 
 
-def build(root: Path, *, align: bool = True) -> Report:
+def audio_relative(slug: str, extension: str) -> str:
+    """Where an episode's tagged audio is published, relative to feed/."""
+    return f"{slug}/{slug}{extension}"
+
+
+def build(root: Path, *, align: bool = True, allow_remove: tuple[str, ...] = ()) -> Report:
     """Build feed/ from the show at ``root``."""
     report = Report()
     show, sources = load_sources(root)
+    # GUIDs never change: stop before any work if the lock would break (podpub.lock)
+    lock_plan = plan_lock(
+        root,
+        show_guid(show),
+        [
+            LockedEpisode(
+                s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
+            )
+            for s in sources
+        ],
+        allow_remove,
+    )
+    report.warnings.extend(lock_plan.warnings)
     episodes: list[Episode] = []
     for source in sources:
         episode = prepare_episode(show, source, align=align, root=root)
@@ -252,6 +275,7 @@ def build(root: Path, *, align: bool = True) -> Report:
             stage.unchanged,
             stage.removed,
         )
+    write_lock(root, lock_plan.lock)  # only after a successful publish
     return report
 
 
@@ -267,7 +291,7 @@ def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -
         relative = f"{slug}/image{source.image.suffix.lower()}"
         stage.write_bytes(relative, source.image.read_bytes())
         urls[f"image{source.image.suffix}"] = show.base_url + relative
-    audio_relative = f"{slug}/{slug}{episode.audio.extension}"
+    audio_path = audio_relative(slug, episode.audio.extension)
     tags = TagSet(
         title=episode.title,
         artist=show.author,
@@ -282,11 +306,11 @@ def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -
         if (source.image or show.image).suffix.lower() == ".png"
         else "image/jpeg",
     )
-    write_tagged_copy(source.audio, stage.path(audio_relative), tags)
+    write_tagged_copy(source.audio, stage.path(audio_path), tags)
     return PublishedEpisode(
         episode=episode,
-        audio_url=show.base_url + audio_relative,
-        audio_bytes=stage.size(audio_relative),
+        audio_url=show.base_url + audio_path,
+        audio_bytes=stage.size(audio_path),
         file_urls=urls,
     )
 

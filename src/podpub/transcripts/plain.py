@@ -86,7 +86,9 @@ def _proper_tokens(blocks: list[_Block]) -> set[str]:
     """Words used as proper nouns: capitalised mid-sentence more often than lower-case."""
     capital: Counter[str] = Counter()
     lower: Counter[str] = Counter()
-    for block in blocks:
+    for block in blocks[1:]:  # not the title; not headings or captions themselves
+        if _is_short_line(block.text):
+            continue
         words = block.text.split()
         for i, word in enumerate(words):
             token = word.strip("\"'“”‘’()[],.;:!?")
