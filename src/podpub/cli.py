@@ -29,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-align", action="store_true", help="skip forced alignment; chapter times are estimated"
     )
+    p.add_argument(
+        "--allow-remove",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="drop a published episode from the feed and the GUID lock on purpose (repeatable)",
+    )
     p = sub.add_parser("inspect", help="show the derived record of one episode")
     p.add_argument("episode", type=Path, help="episode folder (episodes/<slug>)")
     p.add_argument(
@@ -53,7 +60,7 @@ def _error(exc: PodpubError) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    report = build(args.root, align=not args.no_align)
+    report = build(args.root, align=not args.no_align, allow_remove=tuple(args.allow_remove))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
