@@ -142,12 +142,20 @@ def _close_open_ends(sections: Sequence[_SectionDraft]) -> None:
         for ci in range(len(p.cues))
     ]
     starts = [sections[si].paragraphs[pi].cues[ci].start_ms for si, pi, ci in slots]
+    # The first later start that is greater than each start (a monotonic stack, O(n)).
+    next_greater: list[int | None] = [None] * len(starts)
+    stack: list[int] = []
+    for k in range(len(starts) - 1, -1, -1):
+        while stack and stack[-1] <= starts[k]:
+            stack.pop()
+        next_greater[k] = stack[-1] if stack else None
+        stack.append(starts[k])
     for k, (si, pi, ci) in enumerate(slots):
         para = sections[si].paragraphs[pi]
         cue = para.cues[ci]
         if cue.end_ms != OPEN_END:
             continue
-        nxt = next((s for s in starts[k + 1 :] if s > cue.start_ms), None)
+        nxt = next_greater[k]
         end = nxt if nxt is not None else estimate_end_ms(cue.start_ms, cue.text)
         cues = list(para.cues)
         cues[ci] = replace(cue, end_ms=end)

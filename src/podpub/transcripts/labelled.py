@@ -135,6 +135,7 @@ class LineReader:
         self.label_counts: Counter[str] = Counter()
         self.h1_count = 0
         self.title_from_front_matter: str | None = None
+        self._first_content: int | None = None
 
     # -- entry --------------------------------------------------------------------------
 
@@ -364,8 +365,8 @@ class LineReader:
 
     def _names_only_follow(self, i: int) -> bool:
         """A bare label followed by nothing but more bare labels: a list of names."""
-        for raw in self.lines[i + 1 :]:
-            s = raw.strip()
+        for k in range(i + 1, len(self.lines)):
+            s = self.lines[k].strip()
             if not s:
                 continue
             if self.markdown:
@@ -424,18 +425,18 @@ class LineReader:
         if word_count(text) > 12 or re.search(r"[.?!,;:]$", text):
             return False
         idx = number - self.first
-        rest = [ln.strip() for ln in self.lines[idx + 1 :]]
-        if not rest or rest[0]:  # the title stands alone, a blank line follows
-            return False
-        nxt = next((ln for ln in rest if ln), "")
+        if idx + 1 >= len(self.lines) or self.lines[idx + 1].strip():
+            return False  # the title stands alone, a blank line follows
+        nxt = next((ln.strip() for ln in self.lines[idx + 2 :] if ln.strip()), "")
         label = match_label(nxt)
         return label is not None and (label.speaker is None or is_plausible_speaker(label.speaker))
 
     def _first_content_line(self) -> int:
-        for idx, raw in enumerate(self.lines):
-            if raw.strip():
-                return self.first + idx
-        return 0
+        if self._first_content is None:
+            self._first_content = next(
+                (self.first + idx for idx, raw in enumerate(self.lines) if raw.strip()), 0
+            )
+        return self._first_content
 
     # -- paragraphs ---------------------------------------------------------------------
 
