@@ -8,7 +8,7 @@ feedgen extension (``PodpubExtension``) adds those tags.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -18,7 +18,7 @@ from lxml import etree
 from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.load import podcast_guid_for
-from podpub.model import Episode, Person, Show
+from podpub.model import FeedItem, Person, Show
 from podpub.timecode import format_npt
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -121,17 +121,6 @@ class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
-@dataclass(frozen=True)
-class PublishedEpisode:
-    """An episode plus where its files are served."""
-
-    episode: Episode
-    audio_url: str
-    audio_bytes: int
-    file_urls: dict[str, str]  # output file name -> URL
-    extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
-
-
 def feed_url(show: Show) -> str:
     return show.base_url + FEED_FILE
 
@@ -140,7 +129,7 @@ def show_guid(show: Show) -> str:
     return show.guid or podcast_guid_for(feed_url(show))
 
 
-def render_feed(show: Show, episodes: list[PublishedEpisode], image_url: str) -> bytes:
+def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
     """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first."""
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -176,60 +165,52 @@ def render_feed(show: Show, episodes: list[PublishedEpisode], image_url: str) ->
         persons=show.persons,
         funding=tuple((f.url, f.text) for f in show.funding),
     )
-    ordered = sorted(
-        episodes, key=lambda p: (p.episode.source.published, p.episode.slug), reverse=True
-    )
+    ordered = sorted(items, key=lambda i: (i.published, i.slug), reverse=True)
     latest: datetime | None = None
-    for published in ordered:
-        _add_item(fg, show, published)
-        moment = published.episode.source.published
-        latest = moment if latest is None or moment > latest else latest
+    for item in ordered:
+        _add_item(fg, show, item)
+        latest = item.published if latest is None or item.published > latest else latest
     if latest is not None:  # from the content, never "now": builds are reproducible
         fg.lastBuildDate(latest)
     else:
-        fg.lastBuildDate(datetime(1970, 1, 1).astimezone())
+        fg.lastBuildDate(datetime(1970, 1, 1, tzinfo=UTC))
     xml: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
     return xml
 
 
-def _add_item(fg: Any, show: Show, published: PublishedEpisode) -> None:
-    episode = published.episode
-    source = episode.source
+def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
     fe = fg.add_entry(order="append")
-    fe.title(episode.title)
-    fe.guid(source.guid, permalink=False)
-    fe.published(source.published)
-    summary = source.summary or episode.title
-    fe.description(summary)
-    notes = show_notes.render(episode, published.file_urls.get("transcript.html"))
-    fe.content(notes, type="CDATA")
-    fe.enclosure(published.audio_url, str(published.audio_bytes), episode.audio.mime_type)
-    fe.link(href=published.file_urls.get("transcript.html", show.link))
-    fe.podcast.itunes_duration(str(round(episode.audio.duration_ms / 1000)))
-    fe.podcast.itunes_episode_type(source.episode_type)
-    if source.number is not None:
-        fe.podcast.itunes_episode(source.number)
-    if source.season is not None:
-        fe.podcast.itunes_season(source.season)
-    if source.image is not None and f"image{source.image.suffix}" in published.file_urls:
-        fe.podcast.itunes_image(published.file_urls[f"image{source.image.suffix}"])
+    fe.title(item.title)
+    fe.guid(item.guid, permalink=False)
+    fe.published(item.published)
+    fe.description(item.summary or item.title)
+    fe.content(show_notes.render(item), type="CDATA")
+    fe.enclosure(item.audio_url, str(item.audio_bytes), item.mime_type)
+    fe.link(href=item.url("transcript.html") or show.link)
+    fe.podcast.itunes_duration(str(round(item.duration_ms / 1000)))
+    fe.podcast.itunes_episode_type(item.episode_type)
+    if item.number is not None:
+        fe.podcast.itunes_episode(item.number)
+    if item.season is not None:
+        fe.podcast.itunes_season(item.season)
+    if item.image_url:
+        fe.podcast.itunes_image(item.image_url)
     ext: PodpubEntryExtension = fe.podpub
     transcripts = [
-        (published.file_urls[f.file_name], f.mime_type, episode.transcript.language, f.captions)
+        (url, f.mime_type, item.language, f.captions)
         for f in TRANSCRIPTS
-        if f.file_name in published.file_urls
+        if (url := item.url(f.file_name)) is not None
     ]
     transcripts += [
         (url, mime, language, mime in ("text/vtt", "application/x-subrip"))
-        for url, mime, language in published.extra_transcripts
+        for url, mime, language in item.extra_transcripts
     ]
-    persons = source.persons or show.persons
     ext.tags = _ItemTags(
-        explicit=source.explicit if source.explicit is not None else show.explicit,
+        explicit=item.explicit if item.explicit is not None else show.explicit,
         transcripts=transcripts,
-        chapters_url=published.file_urls.get(CHAPTERS.file_name),
-        persons=persons,
-        psc=[(c.start_ms, c.title) for c in episode.chapters],
-        season=source.season,
-        episode=source.number,
+        chapters_url=item.url(CHAPTERS.file_name),
+        persons=item.persons or show.persons,
+        psc=[(c.start_ms, c.title) for c in item.chapters],
+        season=item.season,
+        episode=item.number,
     )

@@ -215,3 +215,32 @@ class Episode:
     @property
     def slug(self) -> str:
         return self.source.slug
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What the feed needs of one built episode: small, so a network's thousands of
+    episodes fit in memory once their transcripts and audio are done with."""
+
+    slug: str
+    guid: str
+    title: str
+    published: datetime
+    summary: str | None
+    explicit: bool | None
+    episode_type: EpisodeType
+    number: int | None
+    season: int | None
+    persons: tuple[Person, ...]
+    duration_ms: int
+    mime_type: str
+    audio_url: str
+    audio_bytes: int
+    chapters: tuple[Chapter, ...]
+    language: str | None
+    file_urls: tuple[tuple[str, str], ...]  # (output file name, URL)
+    image_url: str | None = None
+    extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
+
+    def url(self, file_name: str) -> str | None:
+        return dict(self.file_urls).get(file_name)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from html import escape
 
-from podpub.model import Episode
+from podpub.model import FeedItem
 from podpub.timecode import format_clock
 
 
-def render(episode: Episode, transcript_url: str | None = None) -> str:
+def render(item: FeedItem) -> str:
     out: list[str] = []
-    if episode.source.summary:
-        out.append(f"<p>{escape(episode.source.summary)}</p>")
-    if episode.chapters:
+    if item.summary:
+        out.append(f"<p>{escape(item.summary)}</p>")
+    if item.chapters:
         lines = "<br/>\n".join(
-            f"{format_clock(c.start_ms)} {escape(c.title)}" for c in episode.chapters
+            f"{format_clock(c.start_ms)} {escape(c.title)}" for c in item.chapters
         )
         out.append(f"<p>Chapters:<br/>\n{lines}</p>")
-    if episode.source.persons:
-        people = ", ".join(f"{escape(p.name)} ({escape(p.role)})" for p in episode.source.persons)
+    if item.persons:
+        people = ", ".join(f"{escape(p.name)} ({escape(p.role)})" for p in item.persons)
         out.append(f"<p>With {people}.</p>")
+    transcript_url = item.url("transcript.html")
     if transcript_url:
         out.append(f'<p><a href="{escape(transcript_url, quote=True)}">Read the transcript</a></p>')
     return "\n".join(out)
