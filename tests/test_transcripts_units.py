@@ -115,6 +115,7 @@ def test_block_reason_opens_blocks_only_for_headings() -> None:
         ("0:00:03.4 **Priya Shah**", "Priya Shah", 3_400, ""),
         ("0:00:03.4 **Priya Shah** Hello.", "Priya Shah", 3_400, "Hello."),
         ("00:01:02", None, 62_000, ""),
+        ("Alice (Host): Hello", "Alice (Host)", None, "Hello"),
     ],
 )
 def test_match_label_styles(

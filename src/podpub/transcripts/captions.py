@@ -41,6 +41,7 @@ _INDEX = re.compile(r"^\d+$")
 _VOICE = re.compile(r"^\s*<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|</?(?:v|c|i|b|u|ruby|rt|lang)>")
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
+_INLINE_TIME = re.compile(r"<\d{2}:\d{2}:\d{2}\.\d{3}><c>")
 _VTT_SKIP_BLOCK = re.compile(r"^(?:NOTE|STYLE|REGION)(?:\s|$)")
 _TIME_HINT = "write cue times as 00:01:02,500 --> 00:01:05,000 (SRT) or 00:01:02.500 (VTT)"
 
@@ -99,6 +100,9 @@ class _CueReader:
         self.out: list[LineCue] = []
         self.last_start = -1
         self.warned_order = False
+        # Inline word times ("<00:00:01.500><c> word</c>") mark YouTube's rolling captions.
+        self.rolling = vtt and any(_INLINE_TIME.search(line) for line in lines)
+        self.previous_line: str | None = None
 
     def read(self, start: int) -> list[LineCue]:
         i = start
@@ -190,7 +194,7 @@ class _CueReader:
             self.b.warn(t + 1, "cues are not in time order")
         self.last_start = start_ms
         end = t + 1
-        while end < len(self.lines) and self.lines[end].strip() and "-->" not in self.lines[end]:
+        while end < len(self.lines) and self._in_cue(self.lines[end]):
             end += 1
         body = self.lines[t + 1 : end]
         # A cue number glued to the next cue (no blank line between cues) is not text.
@@ -199,12 +203,32 @@ class _CueReader:
             and "-->" in self.lines[end]
             and body
             and _INDEX.match(body[-1].strip())
-            and not self.vtt
         ):
             body = body[:-1]
             end -= 1
+        if self.rolling:
+            body = self._unroll(body)
         self._segments(body, t + 2, start_ms, end_ms)
         return end
+
+    def _in_cue(self, line: str) -> bool:
+        # WebVTT ends a cue at an empty line only: YouTube writes lines of one space inside
+        # cues. SubRip files in the wild put stray spaces on the separating lines.
+        if "-->" in line:
+            return False
+        return line != "" if self.vtt else bool(line.strip())
+
+    def _unroll(self, body: list[str]) -> list[str]:
+        """YouTube's rolling captions repeat the previous cue's last line first; drop it."""
+        texts = [_clean(line, True) for line in body]
+        shown = [t for t in texts if t]
+        kept = list(body)
+        if shown and self.previous_line is not None and shown[0] == self.previous_line:
+            kept = [line for line, text in zip(body, texts, strict=True) if text]
+            kept = kept[1:]
+        if shown:
+            self.previous_line = shown[-1]
+        return kept
 
     def _segments(self, body: list[str], line: int, start_ms: int, end_ms: int) -> None:
         """Split a cue's text where a voice or label changes the speaker; emit cues."""

@@ -542,6 +542,8 @@ def is_plausible_speaker(label: str) -> bool:
     no for "Links", "Note", "Sponsor", "So here's the thing", "12", "https".
     """
     name = normalize_space(label.strip("*_ "))
+    # "Alice (Host)": judge the name, not the role in parentheses.
+    name = re.sub(r"\s*\([^()]{1,30}\)$", "", name)
     if not name or len(name) > 40 or label_reason(name) is not None:
         return False
     if _GENERIC_SPEAKER.fullmatch(name):
@@ -601,7 +603,7 @@ _LABEL_PATTERNS = (
         r"\s*(.*)$"
     ),
     # Alice: text  /  ALICE:  /  SPEAKER_1: text
-    re.compile(rf"^({_LABEL_NAME})\s*:(?!//)\s*(.*)$"),
+    re.compile(rf"^({_LABEL_NAME}(?:\s*\([^\W\d][^()\d:]{{0,30}}\))?)\s*:(?!//)\s*(.*)$"),
     # (00:01): text  /  [00:01:02] text  /  [00:01:02] alone  /  00:01:02 alone
     re.compile(rf"^\({_TIME_RANGE}\)\s*:\s*(.*)$"),
     re.compile(rf"^\[{_TIME_RANGE}\]\s*[-–—|:]?\s*(.*)$"),
