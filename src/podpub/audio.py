@@ -45,6 +45,7 @@ MIME_TYPES = {
     ".wav": "audio/wav",
 }
 MAX_CHAPTERS_PER_TOC = 255  # the CTOC entry count is one byte (ID3 chapter addendum)
+MAX_AUDIO_BYTES = 2 * 1024**3  # 2 GiB: days of speech even at 128 kbit/s
 
 
 def read_facts(path: Path) -> AudioFacts:
@@ -64,6 +65,14 @@ def read_facts(path: Path) -> AudioFacts:
     if size == 0:
         raise AudioError(
             "audio file is empty (0 bytes)", path, None, "export the episode audio again"
+        )
+    if size > MAX_AUDIO_BYTES:
+        raise AudioError(
+            f"audio file is {size} bytes, more than the {MAX_AUDIO_BYTES} an episode can "
+            "reasonably be",
+            path,
+            None,
+            "check that 'audio:' names the episode, or export it at a lower bitrate",
         )
     try:
         info: Any = MP3(path) if extension == ".mp3" else mutagen.File(path)
@@ -90,7 +99,82 @@ def read_facts(path: Path) -> AudioFacts:
             None,
             "export the episode audio again",
         )
+    if extension == ".mp3":
+        _refuse_truncated_mp3(info, size, path)
     return AudioFacts(duration_ms=duration_ms, mime_type=MIME_TYPES[extension], extension=extension)
+
+
+def _refuse_truncated_mp3(info: Any, size: int, path: Path) -> None:
+    """A cut-off MP3 still has the Xing/VBRI header of the whole file, so mutagen reports
+    the full duration; the audio bytes then fall far short of bitrate x duration."""
+    expected_bytes = info.info.bitrate * info.info.length / 8
+    audio_bytes = size - int(getattr(info.info, "frame_offset", 0) or 0)
+    if expected_bytes > 16_384 and audio_bytes < 0.9 * expected_bytes:
+        raise AudioError(
+            f"audio is truncated: its header promises {info.info.length:.1f} s "
+            f"({round(expected_bytes)} bytes of audio) but the file holds {audio_bytes}",
+            path,
+            None,
+            "export or copy the episode audio again",
+        )
+
+
+@dataclass(frozen=True)
+class ChapterFrame:
+    """One ID3 CHAP frame as stored."""
+
+    element_id: str
+    start_ms: int
+    end_ms: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ChapterTags:
+    """What an MP3's ID3 tag says about chapters (read back by ``podpub check``)."""
+
+    id3_version: tuple[int, int] | None  # (2, 3) for ID3v2.3; None: no ID3v2 tag
+    chapters: tuple[ChapterFrame, ...]  # in time order
+    top_level_tocs: int  # CTOC frames with the top-level flag (exactly one is right)
+    unreachable: tuple[str, ...]  # CHAP ids no top-level CTOC leads to
+
+
+def read_chapter_tags(path: Path) -> ChapterTags:
+    """Chapters and table of contents from an MP3's ID3 tag (no tag: empty)."""
+    try:
+        id3: Any = ID3(path)
+    except ID3NoHeaderError:
+        return ChapterTags(None, (), 0, ())
+    except (mutagen.MutagenError, OSError, ValueError, EOFError) as exc:
+        raise AudioError(f"cannot read the ID3 tag: {exc}", path) from None
+    frames = []
+    for frame in id3.getall("CHAP"):
+        title = frame.sub_frames.get("TIT2")
+        frames.append(
+            ChapterFrame(
+                str(frame.element_id),
+                int(frame.start_time),
+                int(frame.end_time),
+                str(title.text[0]) if title and title.text else "",
+            )
+        )
+    tocs = {str(t.element_id): t for t in id3.getall("CTOC")}
+    tops = [t for t in tocs.values() if t.flags & CTOCFlags.TOP_LEVEL]
+    reached: set[str] = set()
+    todo = [str(c) for t in tops for c in t.child_element_ids]
+    while todo:
+        child = todo.pop()
+        if child in reached:
+            continue
+        reached.add(child)
+        if child in tocs:
+            todo += [str(c) for c in tocs[child].child_element_ids]
+    return ChapterTags(
+        id3_version=(int(id3.version[0]), int(id3.version[1])),
+        chapters=tuple(sorted(frames, key=lambda f: (f.start_ms, f.element_id))),
+        top_level_tocs=len(tops),
+        unreachable=tuple(sorted(f.element_id for f in frames if f.element_id not in reached)),
+    )
 
 
 class _ChronologicalID3(ID3):
