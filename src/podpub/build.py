@@ -15,11 +15,11 @@ from pathlib import Path
 from podpub import timing
 from podpub.audio import TagSet, read_facts, write_tagged_copy
 from podpub.errors import BuildError, MultipleErrors, PodpubError
-from podpub.feed import PublishedEpisode, render_feed, show_guid
+from podpub.feed import render_feed, show_guid
 from podpub.formats import CHAPTERS, TRANSCRIPTS
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
-from podpub.model import Episode, EpisodeSource, Show, Transcript
+from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
 from podpub.output import Stage, remove_stale_stages
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
@@ -265,7 +265,7 @@ def build(root: Path, *, align: bool = True, allow_remove: tuple[str, ...] = ())
     image_name = f"artwork{show.image.suffix.lower()}"
     with Stage(feed_dir) as stage:
         stage.write_bytes(image_name, artwork)
-        published: list[PublishedEpisode] = []
+        published: list[FeedItem] = []
         for episode in episodes:
             published.append(_stage_episode(stage, show, episode, artwork))
         stage.write_bytes("feed.xml", render_feed(show, published, show.base_url + image_name))
@@ -279,7 +279,8 @@ def build(root: Path, *, align: bool = True, allow_remove: tuple[str, ...] = ())
     return report
 
 
-def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -> PublishedEpisode:
+def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -> FeedItem:
+    """Render and tag one episode into the stage; return what the feed needs of it."""
     slug = episode.slug
     urls: dict[str, str] = {}
     for fmt in (*TRANSCRIPTS, CHAPTERS):
@@ -287,10 +288,13 @@ def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -
         stage.write_text(relative, fmt.render(episode))
         urls[fmt.file_name] = show.base_url + relative
     source = episode.source
+    image_url = None
+    episode_artwork = artwork
     if source.image is not None:
         relative = f"{slug}/image{source.image.suffix.lower()}"
-        stage.write_bytes(relative, source.image.read_bytes())
-        urls[f"image{source.image.suffix}"] = show.base_url + relative
+        episode_artwork = source.image.read_bytes()
+        stage.write_bytes(relative, episode_artwork)
+        image_url = show.base_url + relative
     audio_path = audio_relative(slug, episode.audio.extension)
     tags = TagSet(
         title=episode.title,
@@ -301,17 +305,29 @@ def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -
         track=source.number,
         duration_ms=episode.audio.duration_ms,
         chapters=episode.chapters,
-        artwork=(source.image.read_bytes() if source.image else artwork),
-        artwork_mime="image/png"
-        if (source.image or show.image).suffix.lower() == ".png"
-        else "image/jpeg",
+        artwork=episode_artwork,
+        artwork_mime="image/png" if episode_artwork.startswith(b"\x89PNG") else "image/jpeg",
     )
     write_tagged_copy(source.audio, stage.path(audio_path), tags)
-    return PublishedEpisode(
-        episode=episode,
+    return FeedItem(
+        slug=slug,
+        guid=source.guid,
+        title=episode.title,
+        published=source.published,
+        summary=source.summary,
+        explicit=source.explicit,
+        episode_type=source.episode_type,
+        number=source.number,
+        season=source.season,
+        persons=source.persons or show.persons,
+        duration_ms=episode.audio.duration_ms,
+        mime_type=episode.audio.mime_type,
         audio_url=show.base_url + audio_path,
         audio_bytes=stage.size(audio_path),
-        file_urls=urls,
+        chapters=episode.chapters,
+        language=episode.transcript.language,
+        file_urls=tuple(sorted(urls.items())),
+        image_url=image_url,
     )
 
 
