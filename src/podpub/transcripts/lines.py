@@ -30,9 +30,11 @@ _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 def split_lines(text: str) -> list[str]:
     """Split on \\n, \\r\\n or \\r only, so that line numbers match what editors show.
 
+    A leading byte-order mark is dropped.
+
     (``str.splitlines`` also splits on form feeds and U+2028, which editors do not.)
     """
-    return _LINE_BREAK.split(text)
+    return _LINE_BREAK.split(text.removeprefix("\ufeff"))
 
 
 def normalize_space(text: str) -> str:
@@ -594,7 +596,10 @@ _LABEL_PATTERNS = (
     ),
     re.compile(rf"^[\[(]?{_TIME_RANGE}[\])]?\s+(?:\*\*|__)({_LABEL_NAME})(?:\*\*|__)\s*:?\s*(.*)$"),
     # Alice (00:01): text  /  Alice [00:01:02]  /  **Alice** (00:01)
-    re.compile(rf"^{_B}({_LABEL_NAME}){_B}\s*[\[(]{_TIME_RANGE}[\])]\s*{_B}:?{_B}\s*(.*)$"),
+    re.compile(
+        rf"^{_B}({_LABEL_NAME}){_B}\s*[*_]{{0,2}}[\[(]{_TIME_RANGE}[\])][*_]{{0,2}}\s*{_B}:?{_B}"
+        r"\s*(.*)$"
+    ),
     # Otter: "Alice Smith  0:03" alone on its line
     re.compile(rf"^{_B}({_LABEL_NAME}){_B}\s+{_TIME_RANGE}$"),
     # **Alice:** text  /  **Alice**: text  /  **Alice** (alone)
