@@ -83,7 +83,8 @@ COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 40_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
-GAP_FACTOR: float | None = float(os.environ.get("PODPUB_GAP", "1.5")) or None
+GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "0"))  # gap cost per frame / typical
+CLASSIC = True
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
@@ -349,57 +350,80 @@ def _levels(n: int, m: int) -> list[int]:
 
 
 def _pool_mask(mask: npt.NDArray[np.bool_], factor: int) -> npt.NDArray[np.bool_]:
+    """A pooled row is marked when any of its rows is."""
     n = -(-mask.size // factor)
     padded = np.concatenate([mask, np.zeros(n * factor - mask.size, dtype=bool)])
     return np.asarray(padded.reshape(n, factor).any(axis=1))
 
 
-def _warp(a: F32, b: F32, pads: npt.NDArray[np.bool_], progress: Callable[[float], None],
-          ) -> tuple[DtwPath, float]:
-    """The fine path of ``a`` (text) against ``b`` (audio); also the typical fine cost."""
+@dataclass(frozen=True)
+class Warp:
+    """The fine path, on the text frames stretched by ``ratio`` (text frame f is row
+    ``ceil(f * ratio)``), and the typical distance of a matched fine frame."""
+
+    path: DtwPath
+    ratio: float
+    typical: float
+    speaking_ratio: float  # audio frames per text frame, over the whole speech
+
+    def row(self, frame: int) -> int:
+        return min(self.path.first.size - 1, int(np.ceil(frame * self.ratio - 1e-9)))
+
+
+def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
+    """Audio frames per text frame between the first and the last speech row."""
+    if speech_rows.size < 2:
+        return 1.0
+    r0, r1 = int(speech_rows[0]), int(speech_rows[-1])
+    span = int(path.first[r1]) - int(path.first[r0])
+    if r1 <= r0 or span <= 0:
+        return 1.0
+    return float(np.clip(span / (r1 - r0), 0.5, 2.0))
+
+
+def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.bool_],
+          progress: Callable[[float], None]) -> Warp:
+    """The fine path of ``a`` (text) against ``b`` (audio).
+
+    1. classic DTW on coarse frames, anchored at both ends: the typical matched distance;
+    2. classic DTW with an open start and end: the speaking-rate ratio of audio to text;
+    3. the text frames are stretched by that ratio, then DTW with slope limits on speech
+       rows, coarse then fine in a band around the coarse path.
+    """
     levels = _levels(a.shape[0], b.shape[0])
-
-    def gaps(factor: int, typical: float) -> F64 | None:
-        if GAP_FACTOR is None:
-            return None
-        mask = _pool_mask(pads, factor)
-        return np.where(mask, GAP_FACTOR * typical, np.inf)
-
     path: DtwPath | None = None
     typical = 0.0
-    weights = [0.25 if k == 0 else 0.75 / (len(levels) - 1) for k in range(len(levels))]
-    base = 0.0
+    base, share = 0.0, 1.0 / (len(levels) + 1)
     prev_factor = levels[0]
     for k, factor in enumerate(levels):
         ca, cb = _pool(a, factor), _pool(b, factor)
+        level_gap = np.where(_pool_mask(gap_rows, factor) & (GAP_FACTOR > 0), GAP_FACTOR, np.inf)
 
-        def part(f: float, _base: float = base, _w: float = weights[k]) -> None:
-            progress(_base + _w * f)
+        def part(f: float, _base: float = base + (k + 1) * share) -> None:
+            progress(_base + share * f)
 
         if path is None:
             lo, hi = full_band(ca.shape[0], cb.shape[0])
             anchored = dtw(ca, cb, lo, hi, skip_start=None, skip_end=None,
-                           progress=lambda f: part(0.5 * f))
+                           progress=lambda f: progress(share * f))
             typical = float(np.median(anchored.cost))
-            path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                       skip_end=SKIP_FACTOR * typical, row_gap=gaps(factor, typical),
-                       progress=lambda f: part(0.5 + 0.5 * f))
+            del anchored
         else:
-            ratio = prev_factor // factor
-            radius = FINE_RADIUS if factor == 1 else 3 * ratio
-            lo, hi = band_from_path(path, ratio, ca.shape[0], cb.shape[0], radius)
+            ratio_l = prev_factor // factor
+            radius = FINE_RADIUS if factor == 1 else 3 * ratio_l
+            lo, hi = band_from_path(path, ratio_l, ca.shape[0], cb.shape[0], radius)
             rows = np.arange(ca.shape[0])
-            cols = np.clip((path.first[np.minimum(rows // ratio, path.first.size - 1)]
-                            * ratio), 0, cb.shape[0] - 1)
+            cols = np.clip(path.first[np.minimum(rows // ratio_l, path.first.size - 1)]
+                           * ratio_l, 0, cb.shape[0] - 1)
             diff = ca - cb[cols]
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
-            path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                       skip_end=SKIP_FACTOR * typical, row_gap=gaps(factor, typical),
-                       progress=part)
-        base += weights[k]
+        path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
+                   skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
+                   row_gap=level_gap * typical, progress=part)
         prev_factor = factor
     assert path is not None
-    return path, typical
+    ratio = _speaking_ratio(path, np.nonzero(~free)[0])
+    return Warp(path, 1.0, float(np.median(path.cost)), ratio)
 
 
 def _speech_onset(loud: npt.NDArray[np.bool_], frame: int) -> int:
@@ -460,34 +484,33 @@ def align_sentences(
     relative_floor = _noise_floor(audio)
     a = _normalise(synthetic.features, relative_floor)
     b = _normalise(audio, relative_floor)
-    pads = np.ones(a.shape[0], dtype=bool)
+    gaps = np.ones(a.shape[0], dtype=bool)  # between sentences: where audio may be inserted
     for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
         if s >= 0:
-            pads[s:e] = False
-    path, typical = _warp(a, b, pads, lambda f: report(0.4 + 0.55 * f))
-    spans = _spans(path, typical, synthetic, audio, floor, level, len(sentences))
+            gaps[s:e] = False
+    tts_energy = synthetic.features.energy_db
+    silent = tts_energy < float(np.percentile(tts_energy, 90)) - 35.0
+    warp = _warp(a, b, gaps | silent, gaps, lambda f: report(0.4 + 0.55 * f))
+    spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
     report(1.0)
     return Alignment(spans, ENGINE)
 
 
-def _spans(path: DtwPath, typical: float, synthetic: Synthetic, audio: Features,
-           floor: float, level: float, count: int) -> tuple[SentenceSpan, ...]:
+def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float,
+           count: int) -> tuple[SentenceSpan, ...]:
     frame_ms = HOP_S * 1000.0
+    path, typical = warp.path, warp.typical
     starts = np.full(count, -1, dtype=np.int64)
     stops = np.full(count, -1, dtype=np.int64)
     confidence = np.zeros(count)
     loud = audio.energy_db >= floor + 0.3 * (level - floor)
     speakable = np.nonzero(synthetic.onsets >= 0)[0]
-    # typical audio/text speaking-rate ratio, for the slope sanity check
-    total_text = max(1, int(np.sum(synthetic.ends[speakable] - synthetic.onsets[speakable])))
-    total_audio = max(1, int(np.sum(path.last[synthetic.ends[speakable] - 1]
-                                    - path.first[synthetic.onsets[speakable]])))
-    ratio = total_audio / total_text
     row_cost = np.zeros(path.first.size)
     np.add.at(row_cost, path.rows, path.cost)
     row_count = np.bincount(path.rows, minlength=path.first.size)
     for i in speakable:
-        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        s, e = warp.row(int(synthetic.onsets[i])), warp.row(int(synthetic.ends[i]))
+        e = max(e, s + 1)
         j0 = int(path.first[s])
         j1 = int(path.last[e - 1]) + 1
         j0r = _speech_onset(loud, j0)
@@ -495,7 +518,7 @@ def _spans(path: DtwPath, typical: float, synthetic: Synthetic, audio: Features,
         stops[i] = max(j1, j0r + 1)
         mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
         match = float(np.exp(-max(0.0, mean_cost / max(typical, 1e-6) - 1.0) * 2.0))
-        slope = (j1 - j0) / max(1, e - s) / ratio
+        slope = (j1 - j0) / max(1, e - s)
         sane = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
         confidence[i] = max(0.0, min(1.0, match * sane))
     # unspeakable sentences take the next sentence's start (or the previous end)

@@ -22,7 +22,7 @@ F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-_START, _DIAG, _DOWN, _RIGHT = 0, 1, 2, 3
+_START, _DIAG, _DOWN, _RIGHT, _RIGHT2, _DOWN2 = 0, 1, 2, 3, 4, 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,15 @@ def distances(a: F32, b: F32) -> F32:
     return np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
 
 
+def _shifted(row: F64, rlo: int, rhi: int, lo: int, hi: int, shift: int) -> F64:
+    """``out[j - lo] = row[j - shift - rlo]`` for j in [lo, hi); inf where undefined."""
+    out = np.full(hi - lo, np.inf)
+    s, t = max(lo, rlo + shift), min(hi, rhi + shift)
+    if s < t:
+        out[s - lo : t - lo] = row[s - shift - rlo : t - shift - rlo]
+    return out
+
+
 def dtw(
     a: F32,
     b: F32,
@@ -59,6 +68,7 @@ def dtw(
     *,
     skip_start: float | None,
     skip_end: float | None,
+    free: npt.NDArray[np.bool_] | None = None,
     row_gap: F64 | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Path:
@@ -66,8 +76,13 @@ def dtw(
 
     ``skip_start``/``skip_end``: cost per skipped column before the first / after the last
     matched column (open start / open end); ``None`` anchors the path to the band's
-    first / last column. ``row_gap``: optional per-row cost of one right step that does not
-    pay the local distance (a gap: audio that is not in the text); ``inf`` where none.
+    first / last column.
+
+    ``free``: rows where the path may stay on one row or one column for any length (the
+    silences of the text); the other rows (speech) take steps of slope 1/2 to 2 only, so
+    they cannot swallow audio that is not in the text. ``None``: every row is free (the
+    classic DTW). ``row_gap``: per-row cap on the cost of staying on a free row while the
+    audio goes on (a gap: unscripted audio); ``inf`` where there is none.
     """
     n = a.shape[0]
     widths = (hi - lo).astype(np.int64)
@@ -76,48 +91,61 @@ def dtw(
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(widths, out=offsets[1:])
     steps = np.zeros(int(offsets[-1]), dtype=np.uint8)
-    prev = np.zeros(0)
-    plo = phi = 0
+    prev = prev2 = cprev = np.zeros(0)
+    plo = phi = p2lo = p2hi = 0
     inf = np.inf
+    classic = free is None
     report_every = max(1, n // 50)
     for i in range(n):
         l0, h0 = int(lo[i]), int(hi[i])
         c = distances(a[i], b[l0:h0]).astype(np.float64)
         width = h0 - l0
-        step = np.empty(width, dtype=np.uint8)
+        row_free = classic or bool(free[i])  # type: ignore[index]
         if i == 0:
             if skip_start is None:
                 e = np.full(width, inf)
                 e[0] = c[0]
             else:
                 e = c + skip_start * np.arange(width, dtype=np.float64)
-            step[:] = _START
+            step = np.full(width, _START, dtype=np.uint8)
         else:
-            up = np.full(width, inf)
-            diag = np.full(width, inf)
-            # up[j] = prev[j] for j in [max(l0, plo), min(h0, phi))
-            s, t = max(l0, plo), min(h0, phi)
-            if s < t:
-                up[s - l0 : t - l0] = prev[s - plo : t - plo]
-            s, t = max(l0, plo + 1), min(h0, phi + 1)
-            if s < t:
-                diag[s - l0 : t - l0] = prev[s - plo - 1 : t - plo - 1]
-            use_diag = diag <= up
-            e = c + np.where(use_diag, diag, up)
-            step[:] = np.where(use_diag, _DIAG, _DOWN)
-        gap = None if row_gap is None else float(row_gap[i])
-        if gap is not None and np.isfinite(gap):
-            rc = np.minimum(c, gap)
+            best = _shifted(prev, plo, phi, l0, h0, 1)
+            step = np.full(width, _DIAG, dtype=np.uint8)
+            if row_free or bool(free[i - 1]):  # type: ignore[index]
+                up = _shifted(prev, plo, phi, l0, h0, 0)
+                better = up < best
+                best = np.where(better, up, best)
+                step[better] = _DOWN
+            if not classic:
+                # (1, 2): from (i-1, j-2) through (i, j-1)
+                right2 = _shifted(prev, plo, phi, l0, h0, 2)
+                right2[1:] += c[:-1]
+                right2[0] = inf
+                better = right2 < best
+                best = np.where(better, right2, best)
+                step[better] = _RIGHT2
+                if i >= 2:
+                    # (2, 1): from (i-2, j-1) through (i-1, j)
+                    down2 = _shifted(prev2, p2lo, p2hi, l0, h0, 1) + _shifted(
+                        cprev, plo, phi, l0, h0, 0)
+                    better = down2 < best
+                    best = np.where(better, down2, best)
+                    step[better] = _DOWN2
+            e = c + best
+        if row_free:
+            gap = None if row_gap is None else float(row_gap[i])
+            rc = np.minimum(c, gap) if gap is not None and np.isfinite(gap) else c
+            prefix = np.cumsum(rc)
+            f = e - prefix
+            g = np.minimum.accumulate(f)
+            right = g < f
+            step[right] = _RIGHT
+            cur = g + prefix
         else:
-            rc = c
-        prefix = np.cumsum(rc)
-        f = e - prefix
-        g = np.minimum.accumulate(f)
-        right = g < f
-        step[right] = _RIGHT
-        cur = g + prefix
+            cur = e
         steps[offsets[i] : offsets[i + 1]] = step
-        prev, plo, phi = cur, l0, h0
+        prev2, p2lo, p2hi = prev, plo, phi
+        prev, plo, phi, cprev = cur, l0, h0, c
         if progress is not None and i % report_every == 0:
             progress(i / n)
     # choose the end column
@@ -129,6 +157,8 @@ def dtw(
     else:
         total = prev + skip_end * np.arange(width - 1, -1, -1, dtype=np.float64)
         j_end = plo + int(np.argmin(total))
+        if not np.isfinite(total[j_end - plo]):
+            raise ValueError("no path through the band")
     return _backtrack(steps, offsets, lo, j_end, n, a, b)
 
 
@@ -150,6 +180,16 @@ def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, 
             j -= 1
         elif s == _DOWN:
             i -= 1
+        elif s == _RIGHT2:
+            rows.append(i)
+            cols.append(j - 1)
+            i -= 1
+            j -= 2
+        elif s == _DOWN2:
+            rows.append(i - 1)
+            cols.append(j)
+            i -= 2
+            j -= 1
         else:
             break
     r = np.asarray(rows[::-1], dtype=np.int64)
