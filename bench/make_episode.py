@@ -289,7 +289,7 @@ def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
         aside_at = -1
         if hard and rng.random() < 0.3:
             aside_at = int(rng.integers(1, len(sents) + 1))
-        for s, sent in enumerate(sents + [""]):
+        for s, sent in enumerate([*sents, ""]):
             if s == aside_at:
                 key = f"aside{p}"
                 text = ASIDES[int(rng.integers(len(ASIDES)))]

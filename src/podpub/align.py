@@ -306,7 +306,8 @@ def _noise_floor(audio: Features) -> F32:
     e = audio.energy_db[::2]
     quiet = audio.mel[::2][e <= np.percentile(e, 15)]
     noise = quiet.mean(axis=0) / speech
-    return np.maximum(noise, 1e-6 / N_MELS).astype(np.float32)
+    out: F32 = np.maximum(noise, 1e-6 / N_MELS).astype(np.float32)
+    return out
 
 
 def _normalise(feats: Features, relative_floor: F32) -> F32:
@@ -508,7 +509,7 @@ def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, leve
     row_cost = np.zeros(path.first.size)
     np.add.at(row_cost, path.rows, path.cost)
     row_count = np.bincount(path.rows, minlength=path.first.size)
-    for i in speakable:
+    for i in speakable.tolist():
         s, e = warp.row(int(synthetic.onsets[i])), warp.row(int(synthetic.ends[i]))
         e = max(e, s + 1)
         j0 = int(path.first[s])

@@ -48,7 +48,8 @@ class Path:
 def distances(a: F32, b: F32) -> F32:
     """Euclidean distance of one vector ``a`` (d,) to each row of ``b`` (n, d)."""
     diff = b - a
-    return np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
+    out: F32 = np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
+    return out
 
 
 def _shifted(row: F64, rlo: int, rhi: int, lo: int, hi: int, shift: int) -> F64:

@@ -51,7 +51,8 @@ class Features:
 def _dct_matrix() -> F32:
     n = np.arange(N_MELS)
     dct = np.cos(np.pi / N_MELS * (n[None, :] + 0.5) * np.arange(N_CEPS)[:, None])
-    return (dct.T * np.sqrt(2.0 / N_MELS)).astype(np.float32)  # (mels, ceps)
+    out: F32 = (dct.T * np.sqrt(2.0 / N_MELS)).astype(np.float32)  # (mels, ceps)
+    return out
 
 
 def cepstra(mel: F32, floor: F32, chunk: int = 50_000) -> F32:

@@ -1,0 +1,161 @@
+"""Forced alignment (podpub.align): a short synthetic clip with known sentence onsets.
+
+The clip is made here with espeak-ng in another voice, pitch and speed than the aligner's
+own, after a tone intro and with uneven pauses. espeak-ng and ffmpeg are required (CI
+installs them): a missing one fails with a message instead of skipping.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from podpub.align import (
+    ALIGNER_VERSION,
+    Alignment,
+    AlignmentUnavailable,
+    SentenceSpan,
+    align_sentences,
+    espeak_voice,
+)
+
+RATE = 22050
+SENTENCES = (
+    "Welcome back to the show, it is good to have you here.",
+    "Today we talk about rivers, bridges and the towns that grew beside them.",
+    "Our guest has walked the whole length of the river twice.",
+    "What did you learn on the second walk that you missed on the first?",
+    "Mostly that the water never looks the same from one week to the next.",
+)
+
+
+def _require(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.fail(f"{tool} is not installed: apt-get install {tool} (CI installs it)")
+
+
+def _speak(text: str, voice: str, speed: int, pitch: int, out: Path) -> np.ndarray:
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w",
+                    str(out), text], check=True, capture_output=True)
+    with wave.open(str(out), "rb") as w:
+        assert w.getframerate() == RATE
+        x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64)
+    loud = np.nonzero(np.abs(x) > 300)[0]
+    return x[loud[0] : loud[-1] + 1] / 32768.0
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    """A WAV: 4 s of tones, then the sentences in two alternating voices with pauses."""
+    _require("espeak-ng")
+    _require("ffmpeg")
+    tmp = tmp_path_factory.mktemp("align")
+    rng = np.random.default_rng(7)
+    t = np.arange(int(4.0 * RATE)) / RATE
+    intro = 0.15 * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 330 * t)) * np.exp(
+        -((t % 1.0) * 2.0))
+    pieces = [intro]
+    cursor = intro.size
+    starts = []
+    voices = [("en-gb+f3", 140, 75), ("en-us+m7", 190, 30)]
+    for n, sentence in enumerate(SENTENCES):
+        gap = np.zeros(int(rng.uniform(0.3, 1.2) * RATE))
+        pieces.append(gap)
+        cursor += gap.size
+        voice, speed, pitch = voices[n % 2]
+        speech = _speak(sentence, voice, speed, pitch, tmp / f"s{n}.wav")
+        starts.append(round(cursor * 1000 / RATE))
+        pieces.append(speech)
+        cursor += speech.size
+    pieces.append(np.zeros(RATE))
+    signal = np.concatenate(pieces)
+    signal += rng.normal(0.0, 0.003, signal.size)  # a little noise: about 30 dB SNR
+    path = tmp / "episode.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes())
+    return path, starts
+
+
+def test_sentence_starts_within_300_ms(clip: tuple[Path, list[int]]) -> None:
+    path, truth = clip
+    seen: list[float] = []
+    result = align_sentences(path, SENTENCES, "en", progress=seen.append)
+    assert isinstance(result, Alignment)
+    assert result.engine.startswith("espeak-ng+mfcc+dtw")
+    assert len(result.spans) == len(SENTENCES)
+    errors = [abs(span.start_ms - t) for span, t in zip(result.spans, truth, strict=True)]
+    assert max(errors) <= 300, f"onset errors (ms): {errors}"
+    for span in result.spans:
+        assert isinstance(span, SentenceSpan)
+        assert span.end_ms > span.start_ms
+        assert 0.0 <= span.confidence <= 1.0
+    starts = [s.start_ms for s in result.spans]
+    assert starts == sorted(starts)
+    assert seen and all(0.0 <= f <= 1.0 for f in seen)
+    assert seen == sorted(seen)
+    assert seen[-1] == 1.0
+
+
+def test_unspeakable_sentence_keeps_order(clip: tuple[Path, list[int]]) -> None:
+    path, truth = clip
+    sentences = [SENTENCES[0], "—", *SENTENCES[1:]]
+    result = align_sentences(path, sentences, "en-US")
+    assert len(result.spans) == len(sentences)
+    assert result.spans[1].start_ms == result.spans[2].start_ms
+    assert abs(result.spans[2].start_ms - truth[1]) <= 300
+
+
+def test_unsupported_language() -> None:
+    _require("espeak-ng")
+    with pytest.raises(AlignmentUnavailable, match="no voice"):
+        align_sentences(Path("missing.wav"), SENTENCES, "tlh")
+
+
+def test_nothing_to_speak(tmp_path: Path) -> None:
+    _require("espeak-ng")
+    with pytest.raises(AlignmentUnavailable):
+        align_sentences(tmp_path / "missing.wav", ["...", "—"], "en")
+
+
+def test_undecodable_audio(tmp_path: Path) -> None:
+    _require("espeak-ng")
+    _require("ffmpeg")
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"this is not audio")
+    with pytest.raises(AlignmentUnavailable):
+        align_sentences(bad, SENTENCES[:1], "en")
+
+
+def test_silent_audio(tmp_path: Path) -> None:
+    _require("espeak-ng")
+    _require("ffmpeg")
+    path = tmp_path / "silence.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\x00\x00" * 16000 * 3)
+    with pytest.raises(AlignmentUnavailable, match="no speech"):
+        align_sentences(path, SENTENCES[:2], "en")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("en", "en-us"), ("en_GB", "en-gb"), ("EN-us", "en-us"), ("fr", "fr-fr"),
+     ("pt-BR", "pt-br"), ("de-AT", "de")],
+)
+def test_language_to_voice(tag: str, expected: str) -> None:
+    _require("espeak-ng")
+    assert espeak_voice(tag) == expected
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(ALIGNER_VERSION, str) and ALIGNER_VERSION
