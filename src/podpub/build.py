@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from podpub import timing
+from podpub import state, timing
 from podpub.audio import TagSet, read_facts, write_tagged_copy
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.feed import render_feed, show_guid
@@ -20,9 +23,10 @@ from podpub.formats import CHAPTERS, TRANSCRIPTS
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
-from podpub.output import Stage, remove_stale_stages
+from podpub.output import Stage, StageWriter, remove_stale_stages
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
+from podpub.state import BuildState, EpisodeState, load_state, save_state
 from podpub.transcripts import read_transcript
 
 log = logging.getLogger(__name__)
@@ -228,47 +232,202 @@ def audio_relative(slug: str, extension: str) -> str:
     return f"{slug}/{slug}{extension}"
 
 
-def build(root: Path, *, align: bool = True, allow_remove: tuple[str, ...] = ()) -> Report:
-    """Build feed/ from the show at ``root``."""
-    report = Report()
-    show, sources = load_sources(root)
-    # GUIDs never change: stop before any work if the lock would break (podpub.lock)
-    lock_plan = plan_lock(
-        root,
-        show_guid(show),
-        [
-            LockedEpisode(
-                s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
-            )
-            for s in sources
-        ],
-        allow_remove,
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One episode built into the stage by a worker."""
+
+    item: FeedItem
+    files: tuple[str, ...]
+    warnings: tuple[str, ...]
+    summary: str
+
+
+def _build_episode(
+    show: Show, source: EpisodeSource, stage_root: Path, align: bool, root: Path
+) -> _Built:
+    """Parse, time, render and tag one episode into the stage (runs in a worker)."""
+    episode = prepare_episode(show, source, align=align, root=root)
+    writer = StageWriter(stage_root)
+    item = _stage_episode(writer, show, episode, show.image.read_bytes())
+    sources_used = ", ".join(sorted({c.source for c in episode.chapters}))
+    summary = (
+        f"{source.slug}: {len(episode.transcript.paragraphs)} paragraphs, "
+        f"{len(episode.chapters)} chapters ({sources_used})"
     )
-    report.warnings.extend(lock_plan.warnings)
-    episodes: list[Episode] = []
-    for source in sources:
-        episode = prepare_episode(show, source, align=align, root=root)
-        episodes.append(episode)
-        report.warnings.extend(episode.warnings)
-        sources_used = sorted({c.source for c in episode.chapters})
-        log.info(
-            "%s: %d paragraphs, %d chapters (%s)",
-            source.slug,
-            len(episode.transcript.paragraphs),
-            len(episode.chapters),
-            ", ".join(sources_used),
-        )
-        report.episodes.append(source.slug)
+    return _Built(item, tuple(writer.written), episode.warnings, summary)
+
+
+def _build_all(
+    show: Show,
+    sources: list[EpisodeSource],
+    stage_root: Path,
+    align: bool,
+    root: Path,
+    progress: Progress | None,
+) -> list[_Built]:
+    """Build episodes, in parallel across cores when there is more than one to do."""
+    workers = min(len(sources), os.cpu_count() or 1)
+    results: dict[str, _Built] = {}
+    errors: list[PodpubError] = []
+
+    def done(slug: str, built: _Built | None) -> None:
+        if built is not None:
+            results[slug] = built
+            log.info("%s", built.summary)
+        if progress is not None:
+            progress(len(results) + len(errors), len(sources), slug)
+
+    if workers <= 1:
+        for source in sources:
+            try:
+                built = _build_episode(show, source, stage_root, align, root)
+            except PodpubError as exc:
+                errors.append(exc)
+                built = None
+            done(source.slug, built)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(_build_episode, show, source, stage_root, align, root): source.slug
+                for source in sources
+            }
+            for future in as_completed(futures):
+                try:
+                    built = future.result()
+                except PodpubError as exc:
+                    errors.append(exc)
+                    built = None
+                done(futures[future], built)
+    if errors:
+        errors.sort(key=lambda e: str(e.path))
+        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
+    return [results[s.slug] for s in sources]
+
+
+def _load_changed(
+    root: Path, reusable: dict[str, EpisodeState]
+) -> tuple[Show, list[EpisodeSource], list[Path]]:
+    """podcast.yaml and the episode.yaml of every episode that must be rebuilt; all
+    problems reported at once, duplicate GUIDs included (across reused episodes too)."""
+    errors: list[PodpubError] = []
+    show: Show | None = None
+    try:
+        show = load_show(root)
+    except MultipleErrors as exc:
+        errors.extend(exc.errors)
+    except PodpubError as exc:
+        errors.append(exc)
+    folders = episode_folders(root)
+    sources: list[EpisodeSource] = []
+    for folder in folders:
+        if folder.name in reusable:
+            continue
+        try:
+            sources.append(load_episode(root, folder))
+        except MultipleErrors as exc:
+            errors.extend(exc.errors)
+        except PodpubError as exc:
+            errors.append(exc)
+    seen: dict[str, str] = {}
+    guids = [(s.guid, s.slug, s.folder / "episode.yaml") for s in sources] + [
+        (st.item.guid, slug, root / "episodes" / slug / "episode.yaml")
+        for slug, st in reusable.items()
+    ]
+    for guid, slug, path in sorted(guids, key=lambda g: g[1]):
+        other = seen.get(guid)
+        if other is not None:
+            errors.append(
+                BuildError(
+                    f"guid {guid} is also used by episode {other!r}",
+                    path,
+                    None,
+                    "every episode needs its own guid; give this one a new one if it is not "
+                    "published yet",
+                )
+            )
+        seen[guid] = slug
+    if errors:
+        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
+    assert show is not None
+    return show, sources, folders
+
+
+def build(
+    root: Path,
+    *,
+    align: bool = True,
+    allow_remove: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> Report:
+    """Build feed/ from the show at ``root``; unchanged episodes are not rebuilt."""
+    report = Report()
     feed_dir = root / FEED_DIR
-    remove_stale_stages(feed_dir)
-    artwork = show.image.read_bytes()
+    cache_dir = root / CACHE_DIR
+    previous = load_state(cache_dir)
+    # which episodes are unchanged since the last build (cheap: no YAML, no audio read)
+    base_key = ""
+    image_guess = _show_image_path(root)
+    if (root / "podcast.yaml").is_file() and image_guess is not None:
+        base_key = state.show_key(root / "podcast.yaml", image_guess, align)
+    keys: dict[str, str] = {}
+    if (root / "episodes").is_dir():
+        for folder in sorted((root / "episodes").iterdir()):
+            if folder.is_dir() and not folder.name.startswith("."):
+                keys[folder.name] = state.episode_key(folder, base_key)
+    reusable = {
+        slug: st
+        for slug, st in previous.episodes.items()
+        if base_key
+        and previous.show_key == base_key
+        and keys.get(slug) == st.key
+        and state.outputs_intact(feed_dir, st.outputs)
+    }
+    show, sources, folders = _load_changed(root, reusable)
+    # GUIDs never change: stop before any work if the lock would break (podpub.lock)
+    locked = [
+        LockedEpisode(
+            s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
+        )
+        for s in sources
+    ] + [LockedEpisode(slug, st.item.guid, st.item.audio_url) for slug, st in reusable.items()]
+    lock_plan = plan_lock(root, show_guid(show), sorted(locked, key=lambda e: e.slug), allow_remove)
+    report.warnings.extend(lock_plan.warnings)
+    report.episodes = [f.name for f in folders]
+    for slug in sorted(reusable):
+        report.warnings.extend(reusable[slug].warnings)
     image_name = f"artwork{show.image.suffix.lower()}"
+    feed_key = hashlib.sha256(
+        repr(sorted((slug, keys[slug]) for slug in report.episodes)).encode()
+    ).hexdigest()
+    if (
+        not sources
+        and previous.feed_key == feed_key
+        and set(reusable) == set(report.episodes)
+        and state.outputs_intact(feed_dir, previous.extra_outputs)
+    ):
+        report.unchanged = sorted(previous.extra_outputs) + sorted(
+            name for st in reusable.values() for name in st.outputs
+        )
+        write_lock(root, lock_plan.lock)
+        return report  # nothing changed: nothing to do
+
+    remove_stale_stages(feed_dir)
     with Stage(feed_dir) as stage:
-        stage.write_bytes(image_name, artwork)
-        published: list[FeedItem] = []
-        for episode in episodes:
-            published.append(_stage_episode(stage, show, episode, artwork))
-        stage.write_bytes("feed.xml", render_feed(show, published, show.base_url + image_name))
+        stage.write_bytes(image_name, show.image.read_bytes())
+        built = _build_all(show, sources, stage.root, align, root, progress)
+        items: dict[str, FeedItem] = {slug: st.item for slug, st in reusable.items()}
+        for b in built:
+            for relative in b.files:
+                stage.adopt(relative)
+            items[b.item.slug] = b.item
+            report.warnings.extend(b.warnings)
+        for st in reusable.values():
+            stage.keep(list(st.outputs))
+        feed_items = [items[slug] for slug in sorted(items)]
+        stage.write_bytes("feed.xml", render_feed(show, feed_items, show.base_url + image_name))
         stage.publish()
         report.written, report.unchanged, report.removed = (
             stage.written,
@@ -276,10 +435,37 @@ def build(root: Path, *, align: bool = True, allow_remove: tuple[str, ...] = ())
             stage.removed,
         )
     write_lock(root, lock_plan.lock)  # only after a successful publish
+    episodes_state = dict(reusable)
+    for b in built:
+        slug = b.item.slug
+        episodes_state[slug] = EpisodeState(
+            keys.get(slug, ""), b.item, state.stamps(feed_dir, list(b.files)), b.warnings
+        )
+    save_state(
+        cache_dir,
+        BuildState(
+            show_key=base_key,
+            feed_key=feed_key,
+            episodes=episodes_state,
+            extra_outputs=state.stamps(feed_dir, ["feed.xml", image_name]),
+        ),
+    )
     return report
 
 
-def _stage_episode(stage: Stage, show: Show, episode: Episode, artwork: bytes) -> FeedItem:
+def _show_image_path(root: Path) -> Path | None:
+    """The artwork named in podcast.yaml, read cheaply for the change key (None if absent)."""
+    try:
+        for line in (root / "podcast.yaml").read_text("utf-8", "replace").splitlines():
+            if line.startswith("image:"):
+                value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+                return root / value
+    except OSError:
+        return None
+    return None
+
+
+def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: bytes) -> FeedItem:
     """Render and tag one episode into the stage; return what the feed needs of it."""
     slug = episode.slug
     urls: dict[str, str] = {}

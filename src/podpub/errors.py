@@ -26,6 +26,10 @@ class PodpubError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep path, line and hint when the error crosses a process boundary
+        return (self.__class__, (self.message, self.path, self.line, self.hint))
+
     def where(self) -> str:
         if self.path is None:
             return ""
@@ -61,6 +65,9 @@ class MultipleErrors(PodpubError):
     def __init__(self, errors: list[PodpubError]) -> None:
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (self.__class__, (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

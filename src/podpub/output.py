@@ -52,12 +52,36 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class StageWriter:
+    """Writes one episode's files into a staging folder (also from a worker process)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: list[str] = []
+
+    def path(self, relative: str) -> Path:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.written.append(relative)
+        return target
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.path(relative).write_bytes(text.encode("utf-8"))
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        self.path(relative).write_bytes(data)
+
+    def size(self, relative: str) -> int:
+        return (self.root / relative).stat().st_size
+
+
 class Stage:
     """A staging folder beside feed/ (same file system, so ``os.replace`` is atomic)."""
 
     def __init__(self, feed_dir: Path) -> None:
         self.feed_dir = feed_dir
         self.files: dict[str, Path] = {}
+        self.kept: set[str] = set()  # files of unchanged episodes, left as they are
         self.written: list[str] = []
         self.unchanged: list[str] = []
         self.removed: list[str] = []
@@ -89,6 +113,20 @@ class Stage:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.files[relative] = target
         return target
+
+    @property
+    def root(self) -> Path:
+        assert self._tmp is not None
+        return self._tmp
+
+    def adopt(self, relative: str) -> None:
+        """Register a file a worker process wrote into the stage."""
+        assert self._tmp is not None
+        self.files[relative] = self._tmp / relative
+
+    def keep(self, relatives: list[str]) -> None:
+        """Files already in feed/ that belong to this build unchanged."""
+        self.kept.update(relatives)
 
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
@@ -122,7 +160,7 @@ class Stage:
             previous = set(json.loads(manifest.read_text("utf-8")))
         except (OSError, ValueError, TypeError):
             previous = set()
-        for relative in sorted(previous - set(self.files)):
+        for relative in sorted(previous - set(self.files) - self.kept):
             target = self.feed_dir / relative
             if target.is_file() and target.resolve().is_relative_to(self.feed_dir.resolve()):
                 target.unlink()
@@ -130,7 +168,7 @@ class Stage:
                 parent = target.parent
                 if parent != self.feed_dir and not any(parent.iterdir()):
                     parent.rmdir()
-        data = json.dumps(sorted(self.files), indent=1) + "\n"
+        data = json.dumps(sorted(set(self.files) | self.kept), indent=1) + "\n"
         if not manifest.is_file() or manifest.read_text("utf-8") != data:
             tmp = manifest.with_suffix(".tmp")
             tmp.write_text(data, "utf-8")
