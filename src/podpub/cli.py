@@ -59,8 +59,29 @@ def _error(exc: PodpubError) -> None:
         print(f"error: {error}", file=sys.stderr)
 
 
+def _progress_bar(done: int, total: int, slug: str) -> None:
+    """A one-line progress bar on a terminal (stderr); plain logging covers the rest."""
+    width = 30
+    filled = width * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {slug[:40]:<40}",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
-    report = build(args.root, align=not args.no_align, allow_remove=tuple(args.allow_remove))
+    tty = sys.stderr.isatty() and not args.quiet
+    if tty:  # the bar replaces the one-line-per-episode log on a terminal
+        logging.getLogger("podpub.build").setLevel(logging.WARNING)
+    report = build(
+        args.root,
+        align=not args.no_align,
+        allow_remove=tuple(args.allow_remove),
+        progress=_progress_bar if tty else None,
+    )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
