@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from podpub import align_repair
 from podpub.align_dtw import Path as DtwPath
 from podpub.align_dtw import band_from_path, dtw, full_band
 from podpub.align_features import (
@@ -86,6 +87,7 @@ SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched fram
 GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "0"))  # gap cost per frame / typical
 CLASSIC = True
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
+REPAIRED_CONFIDENCE = 0.8
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
 _ALIASES = {"zh": "cmn", "zh-cn": "cmn", "zh-tw": "cmn", "zh-hk": "yue", "no": "nb",
@@ -493,8 +495,20 @@ def align_sentences(
     silent = tts_energy < float(np.percentile(tts_energy, 90)) - 35.0
     warp = _warp(a, b, gaps | silent, gaps, lambda f: report(0.4 + 0.55 * f))
     spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
+    engine = ENGINE
+    if repair:
+        try:
+            align_repair.available(language)
+        except align_repair.RepairUnavailable:
+            pass  # the DTW result stands; the engine name says no repair was made
+        else:
+            heard = align_repair.recognise(Path(audio_path), audio.frames * HOP_S,
+                                           lambda f: report(0.95 + 0.05 * f))
+            loud = audio.energy_db >= floor + 0.3 * (level - floor)
+            spans = _repaired(spans, sentences, heard, loud)
+            engine = ENGINE + "+pocketsphinx"
     report(1.0)
-    return Alignment(spans, ENGINE)
+    return Alignment(spans, engine)
 
 
 def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float,
@@ -536,3 +550,27 @@ def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, leve
         SentenceSpan(round(int(starts[i]) * frame_ms), round(int(stops[i]) * frame_ms),
                      round(float(confidence[i]), 3))
         for i in range(count))
+
+
+def _repaired(spans: tuple[SentenceSpan, ...], sentences: Sequence[str],
+              heard: Sequence[align_repair.Word], loud: npt.NDArray[np.bool_],
+              ) -> tuple[SentenceSpan, ...]:
+    """Sentence starts overridden where recognised words anchor them elsewhere."""
+    frame_ms = HOP_S * 1000.0
+    anchors = align_repair.anchored_starts(sentences, heard, [s.start_ms for s in spans],
+                                           [s.end_ms for s in spans])
+    out = list(spans)
+    for i, start in enumerate(anchors):
+        if start is None:
+            continue
+        frame = _speech_onset(loud, round(start / frame_ms))
+        new_start = round(frame * frame_ms)
+        out[i] = SentenceSpan(new_start, max(spans[i].end_ms, new_start + 1),
+                              max(spans[i].confidence, REPAIRED_CONFIDENCE))
+    # keep starts non-decreasing: a repaired start moves the later, unrepaired ones with it
+    latest = 0
+    for i, span in enumerate(out):
+        if span.start_ms < latest:
+            out[i] = SentenceSpan(latest, max(span.end_ms, latest), span.confidence * 0.5)
+        latest = out[i].start_ms
+    return tuple(out)

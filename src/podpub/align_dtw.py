@@ -230,3 +230,40 @@ def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     hi = np.maximum.accumulate(hi)
     return lo.astype(np.int64), hi.astype(np.int64)
+
+
+def start_costs(a: F32, b: F32, free: npt.NDArray[np.bool_]) -> F64:
+    """For each column ``t`` of ``b``: the cost of the best slope-limited path that aligns
+    all rows of ``a`` starting at column ``t`` (its end is free). ``inf`` where none fits.
+
+    Computed as one DTW of the reversed sequences, whose last row holds these costs.
+    """
+    ra = np.ascontiguousarray(a[::-1])
+    rb = np.ascontiguousarray(b[::-1])
+    n, m = ra.shape[0], rb.shape[0]
+    lo, hi = full_band(n, m)
+    rfree = free[::-1]
+    prev = prev2 = cprev = np.zeros(0)
+    inf = np.inf
+    for i in range(n):
+        c = distances(ra[i], rb).astype(np.float64)
+        if i == 0:
+            e = c
+        else:
+            best = _shifted(prev, 0, m, 0, m, 1)
+            if rfree[i] or rfree[i - 1]:
+                best = np.minimum(best, prev)
+            right2 = _shifted(prev, 0, m, 0, m, 2)
+            right2[1:] += c[:-1]
+            right2[0] = inf
+            best = np.minimum(best, right2)
+            if i >= 2:
+                best = np.minimum(best, _shifted(prev2, 0, m, 0, m, 1) + cprev)
+            e = c + best
+        if rfree[i]:
+            prefix = np.cumsum(c)
+            e = np.minimum.accumulate(e - prefix) + prefix
+        prev2, prev, cprev = prev, e, c
+    del lo, hi
+    out: F64 = prev[::-1].copy()
+    return out

@@ -1,0 +1,205 @@
+"""Repair of DTW sentence starts with speech recognition (PocketSphinx), for audio that is
+not in the transcript (ads, asides): DTW has to put that audio somewhere and drags the
+next sentences onto it; a recogniser ignores it.
+
+PocketSphinx (BSD; its wheel ships an English model) transcribes the episode, in parallel
+segments. Its words are matched to the transcript's words; a sentence whose start is
+anchored by a run of at least three matched words, and where that anchor disagrees with
+DTW by more than a second, takes the recognised time. Only English is supported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SEGMENT_S = 240.0  # seconds of audio per recogniser job
+UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length
+MIN_RUN = 3  # matched words in a row that make an anchor
+TOLERANCE_MS = 1000  # DTW and recogniser disagree beyond this
+RATE = 16_000
+
+
+class RepairUnavailable(Exception):
+    """PocketSphinx is not installed, or the language is not English."""
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start_ms: int
+
+
+def available(language: str) -> None:
+    if not language.lower().replace("_", "-").startswith("en"):
+        raise RepairUnavailable("speech recognition repair supports English only")
+    try:
+        import pocketsphinx  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise RepairUnavailable("pocketsphinx is not installed (pip install pocketsphinx)"
+                                ) from None
+
+
+# ---------------------------------------------------------------------------- words
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _below_100(n: int) -> list[str]:
+    if n < 20:
+        return [_ONES[n]]
+    return [_TENS[n // 10]] + ([_ONES[n % 10]] if n % 10 else [])
+
+
+def _cardinal(n: int) -> list[str]:
+    if n < 100:
+        return _below_100(n)
+    if n < 1000:
+        rest = _below_100(n % 100) if n % 100 else []
+        return [_ONES[n // 100], "hundred", *rest]
+    if n < 1_000_000:
+        rest = _cardinal(n % 1000) if n % 1000 else []
+        return [*_cardinal(n // 1000), "thousand", *rest]
+    return [str(n)]
+
+
+def _number_words(token: str) -> list[str]:
+    n = int(token)
+    if 1100 <= n <= 2099 and not 2000 <= n <= 2009:  # a year: "nineteen seventy eight"
+        tail = _below_100(n % 100) if n % 100 >= 10 else (
+            ["hundred"] if n % 100 == 0 else ["oh", _ONES[n % 100]])
+        return [*_below_100(n // 100), *tail]
+    return _cardinal(n)
+
+
+def words_of(sentence: str) -> list[str]:
+    """Lower-case words as a recogniser spells them ("2017" -> "twenty seventeen")."""
+    text = sentence.lower().replace("’", "'").replace("‘", "'")
+    out: list[str] = []
+    for token in re.findall(r"[a-z0-9']+", text):
+        token = token.strip("'")
+        if not token:
+            continue
+        if token.isdigit():
+            out.extend(_number_words(token))
+        elif re.fullmatch(r"\d+(st|nd|rd|th|s)", token):
+            out.extend(_number_words(re.sub(r"\D", "", token)))
+        else:
+            out.append(token)
+    return out
+
+
+# ---------------------------------------------------------------------------- recognition
+
+
+def _decode_segment(job: tuple[str, float, float]) -> list[tuple[str, int]]:
+    """Recognise [start, start + length) seconds of the file: (word, start ms) pairs."""
+    path, start, length = job
+    from pocketsphinx import Decoder
+
+    decoder = Decoder(samprate=RATE, loglevel="FATAL")
+    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-ss", f"{start:.3f}", "-t",
+           f"{length:.3f}", "-i", path, "-vn", "-ac", "1", "-ar", str(RATE), "-f", "s16le",
+           "pipe:1"]
+    raw = subprocess.run(cmd, capture_output=True, check=False).stdout
+    x = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
+    words: list[tuple[str, int]] = []
+    pos = 0
+    block = RATE // 100
+    while pos < x.size:
+        end = min(x.size, pos + int(UTTERANCE_S * RATE))
+        if end < x.size:  # cut at the quietest 10 ms of the last 4 s
+            lo = max(pos + block, end - 4 * RATE)
+            n = (end - lo) // block
+            env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
+            end = lo + int(np.argmin(env)) * block
+        decoder.start_utt()
+        decoder.process_raw(x[pos:end].tobytes(), full_utt=True)
+        decoder.end_utt()
+        offset_ms = start * 1000.0 + pos * 1000.0 / RATE
+        for seg in decoder.seg():
+            word = re.sub(r"\(\d+\)$", "", seg.word)
+            if word.startswith(("<", "[")):
+                continue
+            words.append((word.lower(), int(offset_ms + seg.start_frame * 10)))
+        pos = end
+    return words
+
+
+def recognise(audio: Path, duration_s: float, progress: Callable[[float], None]) -> list[Word]:
+    jobs = []
+    t = 0.0
+    while t < duration_s:
+        jobs.append((str(audio), t, min(SEGMENT_S, duration_s - t) + 0.5))
+        t += SEGMENT_S
+    out: list[Word] = []
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for n, words in enumerate(pool.map(_decode_segment, jobs)):
+            out.extend(Word(w, ms) for w, ms in words)
+            progress((n + 1) / len(jobs))
+    return out
+
+
+# ---------------------------------------------------------------------------- anchors
+
+
+def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
+                    dtw_starts: Sequence[int], dtw_ends: Sequence[int]) -> list[int | None]:
+    """Per sentence: a start implied by recognised words (None: no anchor, or agreement
+    with DTW within the tolerance)."""
+    text_words: list[str] = []
+    owner: list[int] = []
+    position: list[float] = []  # fraction of the sentence's letters before the word
+    for i, sentence in enumerate(sentences):
+        ws = words_of(sentence)
+        total = sum(len(w) for w in ws) or 1
+        before = 0
+        for w in ws:
+            text_words.append(w)
+            owner.append(i)
+            position.append(before / total)
+            before += len(w)
+    matcher = difflib.SequenceMatcher(None, [w.text for w in heard], text_words,
+                                      autojunk=False)
+    anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
+    for block in matcher.get_matching_blocks():
+        if block.size < MIN_RUN:
+            continue
+        for k in range(block.size):
+            anchor_time[block.b + k] = heard[block.a + k].start_ms
+    result: list[int | None] = [None] * len(sentences)
+    first_word: dict[int, int] = {}
+    for k, i in enumerate(owner):
+        first_word.setdefault(i, k)
+    for i in range(len(sentences)):
+        if i not in first_word:
+            continue
+        k = first_word[i]
+        # the first word of the sentence that starts a run of MIN_RUN anchored words
+        while k < len(owner) and owner[k] == i:
+            run = all(k + r in anchor_time and k + r < len(owner) and owner[k + r] == i
+                      for r in range(MIN_RUN))
+            if run:
+                break
+            k += 1
+        if k >= len(owner) or owner[k] != i:
+            continue
+        span = max(1, dtw_ends[i] - dtw_starts[i])
+        expected = dtw_starts[i] + position[k] * span  # where DTW has that word
+        shift = anchor_time[k] - expected
+        if abs(shift) > TOLERANCE_MS:
+            result[i] = anchor_time[k] if position[k] == 0 else int(dtw_starts[i] + shift)
+    return result
