@@ -103,6 +103,8 @@ def test_new_episode_builds_once_files_are_added(tiny_show: Path) -> None:
     assert run("new", "second-light", "--root", str(tiny_show)).returncode == 0
     folder = tiny_show / "episodes" / "second-light"
     (folder / "transcript.txt").write_text("Second Light\n\nA short spoken paragraph here.\n")
+    with (folder / "episode.yaml").open("a") as handle:
+        handle.write("number: 4\n")  # the tiny show is serial: Apple needs episode numbers
     from conftest import make_mp3
 
     make_mp3(folder / "audio.mp3", 5.0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podpub.model import Paragraph, Section, SetAside, Transcript
+from podpub.transcripts import lines
 
 MAX_HEADING_WORDS = 8
 MAX_HEADING_CHARS = 70
@@ -130,6 +131,9 @@ def _is_name_caption(text: str, proper: set[str]) -> bool:
 def _classify(block: _Block, proper: set[str]) -> str | None:
     """Reason a line is not spoken, or None when it may be spoken or a heading."""
     text = block.text
+    shared = lines.classify_line(text)  # page furniture any reader may meet
+    if shared is not None:
+        return shared
     if _CREDIT.search(text):
         return "caption"
     if _is_short_line(text):
@@ -142,6 +146,17 @@ def _classify(block: _Block, proper: set[str]) -> str | None:
     return None
 
 
+def _block_end(body: list[_Block], heading: int) -> int:
+    """The last line of the block a heading such as "About the author" opens: the lines
+    right under it, or the next paragraph and the lines right under that."""
+    end = heading
+    if end + 1 < len(body) and body[end + 1].line != body[end].line + 1:
+        end += 1  # the heading stands alone: its content is the next paragraph
+    while end + 1 < len(body) and body[end + 1].line == body[end].line + 1:
+        end += 1
+    return end
+
+
 def parse_plain(text: str, path: Path) -> Transcript:
     """Parse plain web-page text into sections, paragraphs and set-aside lines."""
     del path  # the plain reader cannot fail on any decoded text
@@ -152,6 +167,10 @@ def parse_plain(text: str, path: Path) -> Transcript:
     set_aside: list[SetAside] = []
     warnings: list[str] = []
 
+    # navigation, "subscribe" lines and the like above the title
+    while len(blocks) > 1 and (reason := _classify(blocks[0], proper)) is not None:
+        set_aside.append(SetAside(blocks[0].line, blocks[0].text, reason))
+        blocks = blocks[1:]
     title = blocks[0].text
     set_aside.append(SetAside(blocks[0].line, title, "title"))
     body = blocks[1:]
@@ -177,6 +196,7 @@ def parse_plain(text: str, path: Path) -> Transcript:
     body = body[:end]
 
     sections: list[Section] = []
+    body_reason = ""
     heading: _Block | None = None
     paragraphs: list[Paragraph] = []
 
@@ -193,10 +213,17 @@ def parse_plain(text: str, path: Path) -> Transcript:
             )
         )
 
+    block_until = -1  # index of the last line of a set-aside block (links, credits, bio)
     for index, block in enumerate(body):
+        if index <= block_until:
+            set_aside.append(SetAside(block.line, block.text, body_reason))
+            continue
         reason = _classify(block, proper)
         if reason is not None:
             set_aside.append(SetAside(block.line, block.text, reason))
+            if lines.block_reason(block.text) is not None:
+                body_reason = reason
+                block_until = _block_end(body, index)
             continue
         next_spoken = any(
             _classify(b, proper) is None and not _is_short_line(b.text) for b in body[index + 1 :]
