@@ -17,6 +17,7 @@ from pathlib import Path
 
 from podpub import state, timing
 from podpub.audio import TagSet, read_facts, write_tagged_copy
+from podpub.check import refuse_failing_feed
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.feed import render_feed, show_guid
 from podpub.formats import CHAPTERS, TRANSCRIPTS
@@ -428,6 +429,7 @@ def build(
             stage.keep(list(st.outputs))
         feed_items = [items[slug] for slug in sorted(items)]
         stage.write_bytes("feed.xml", render_feed(show, feed_items, show.base_url + image_name))
+        refuse_failing_feed(stage, show)  # podpub check's error rules; feed/ stays as it was
         stage.publish()
         report.written, report.unchanged, report.removed = (
             stage.written,

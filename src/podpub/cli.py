@@ -15,6 +15,7 @@ from pathlib import Path
 
 from podpub import __version__
 from podpub.build import build, episode_record, prepare_episode
+from podpub.check import check_show, exit_code, render_json, render_text
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.load import EPISODE_FILE, EPISODES_DIR, SLUG, load_episode, load_show, new_episode_yaml
 
@@ -46,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.add_argument("--no-align", action="store_true", help="skip forced alignment")
+    p = sub.add_parser(
+        "check", help="lint the inputs and feed/ against Apple, Podcasting 2.0 and validators"
+    )
+    p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--no-align", action="store_true", help="do not align to find estimated chapter starts"
+    )
     p = sub.add_parser("new", help="scaffold episodes/<slug>/episode.yaml with a fresh GUID")
     p.add_argument("slug")
     p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
@@ -143,6 +153,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    findings = check_show(args.root, align=not args.no_align)
+    if args.format == "json":
+        sys.stdout.write(render_json(findings))
+    else:
+        sys.stdout.write(render_text(findings))
+    errors = sum(f.severity == "error" for f in findings)
+    if not args.quiet or errors:
+        print(f"check: {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return exit_code(findings, strict=args.strict)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -150,7 +172,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(message)s",
         stream=sys.stderr,
     )
-    commands = {"build": _cmd_build, "inspect": _cmd_inspect, "new": _cmd_new}
+    commands = {
+        "build": _cmd_build,
+        "check": _cmd_check,
+        "inspect": _cmd_inspect,
+        "new": _cmd_new,
+    }
     try:
         return commands[args.command](args)
     except PodpubError as exc:
