@@ -19,6 +19,7 @@ from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.load import podcast_guid_for
 from podpub.model import FeedItem, Person, Show
+from podpub.text_safety import xml_safe_record
 from podpub.timecode import format_npt
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -131,6 +132,8 @@ def show_guid(show: Show) -> str:
 
 def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
     """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first."""
+    # lxml refuses control characters: drop them from every text before feedgen sees it
+    show, items = xml_safe_record(show), [xml_safe_record(item) for item in items]
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podpub", PodpubExtension, PodpubEntryExtension, atom=False)

@@ -27,6 +27,7 @@ from podpub.model import (
     Person,
     Show,
 )
+from podpub.text_safety import xml_safe
 from podpub.timecode import parse_clock_ms
 
 SHOW_FILE = "podcast.yaml"
@@ -167,7 +168,7 @@ def _str(
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         doc.error(key, f"'{key}' must be text, not {type(value).__name__}")
         return None
-    text = str(value).strip()
+    text = xml_safe(str(value)).strip()  # no control characters in any output
     if required and not text:
         doc.error(key, f"'{key}' must not be empty")
         return None
@@ -604,7 +605,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         chapters=chapters,
         transcript_format=transcript_format,
         language=language.lower() if language else None,
-        speaker_map=tuple((str(k), v) for k, v in speakers.items()),
+        speaker_map=tuple((xml_safe(str(k)), xml_safe(v)) for k, v in speakers.items()),
         extra_transcripts=tuple(extra),
     )
 

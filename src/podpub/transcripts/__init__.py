@@ -12,6 +12,7 @@ from pathlib import Path
 
 from podpub.errors import TranscriptError
 from podpub.model import Transcript
+from podpub.text_safety import xml_safe_record
 from podpub.transcripts.plain import parse_plain
 
 Reader = Callable[[str, Path], Transcript]
@@ -96,4 +97,4 @@ def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
             None,
             f"use one of: {', '.join(sorted(readers))}",
         )
-    return reader(text, path)
+    return xml_safe_record(reader(text, path))  # no control characters in any output
