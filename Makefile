@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EPISODE := episodes/advocate-mu-sochua
 
 .PHONY: feed test check lint typecheck format bench golden audio system-deps clean
 
@@ -27,7 +26,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 audio: system-deps $(STAMP)
-	$(BIN)/python scripts/synthesize_narration.py $(EPISODE)
+	$(BIN)/python scripts/synthesize_narration.py episodes/*/
 
 feed: system-deps $(STAMP) audio
 	$(BIN)/podpub build --root .

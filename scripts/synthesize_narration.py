@@ -7,7 +7,9 @@ them with espeak-ng, one voice for the host and another for the guest, with shor
 between paragraphs, then writes an MP3 next to the transcript. It does nothing when the
 episode already has an audio file. podpub itself does not know how the audio was made.
 
-usage: python scripts/synthesize_narration.py EPISODE_DIR [--root SHOW_DIR] [--out FILE]
+A timed transcript is spoken at its given times.
+
+usage: python scripts/synthesize_narration.py EPISODE_DIR... [--root SHOW_DIR]
 """
 
 from __future__ import annotations
@@ -56,10 +58,18 @@ def narrate(show: Show, source: EpisodeSource, out: Path) -> None:
         return OTHER_VOICE
 
     paragraphs = transcript.paragraphs
+    # a timed transcript is spoken at its given times: one clip per cue, placed there
+    pieces = [
+        (cue.start_ms if p.cues else None, cue.text if p.cues else p.text, p.speaker)
+        for p in paragraphs
+        for cue in (p.cues or (None,))
+    ]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        clips = list(pool.map(lambda p: speak(p.text, voice_for(p.speaker)), paragraphs))
+        clips = list(pool.map(lambda piece: speak(piece[1], voice_for(piece[2])), pieces))
     audio = AudioSegment.silent(LEAD_IN_MS, SAMPLE_RATE)
-    for clip in clips:
+    for (start_ms, _, _), clip in zip(pieces, clips, strict=True):
+        if start_ms is not None and len(audio) < start_ms:
+            audio += AudioSegment.silent(start_ms - len(audio), SAMPLE_RATE)
         audio += clip + AudioSegment.silent(PAUSE_MS, SAMPLE_RATE)
     tmp = out.with_suffix(".part")
     audio.export(tmp, format="mp3", bitrate="48k", parameters=["-ac", "1", "-map_metadata", "-1"])
@@ -67,22 +77,14 @@ def narrate(show: Show, source: EpisodeSource, out: Path) -> None:
     print(f"wrote {out} ({len(audio) / 1000:.0f} s, {len(paragraphs)} paragraphs)")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("episode", type=Path)
-    parser.add_argument("--root", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    folder: Path = args.episode.resolve()
-    root: Path = (args.root or folder.parent.parent).resolve()
+def synthesize(folder: Path, root: Path | None, out: Path | None) -> None:
+    folder = folder.resolve()
+    root = (root or folder.parent.parent).resolve()
     existing = [p for p in folder.iterdir() if p.suffix.lower() in AUDIO_EXTENSIONS]
-    if existing and args.out is None:
+    if existing and out is None:
         print(f"{folder.name}: has audio ({existing[0].name}); nothing to do")
-        return 0
-    if shutil.which("espeak-ng") is None:
-        print("espeak-ng is not installed (apt-get install espeak-ng)", file=sys.stderr)
-        return 1
-    out = args.out or folder / "audio.mp3"
+        return
+    out = out or folder / "audio.mp3"
     show = load_show(root)
     # the audio does not exist yet: point the loader at the file we are about to write
     out.touch()
@@ -92,6 +94,21 @@ def main() -> int:
     except BaseException:
         out.unlink(missing_ok=True)
         raise
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("episodes", type=Path, nargs="+")
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=None, help="with one episode only")
+    args = parser.parse_args()
+    if args.out is not None and len(args.episodes) != 1:
+        parser.error("--out needs exactly one episode")
+    if shutil.which("espeak-ng") is None:
+        print("espeak-ng is not installed (apt-get install espeak-ng)", file=sys.stderr)
+        return 1
+    for folder in args.episodes:
+        synthesize(folder, args.root, args.out)
     return 0
 
 

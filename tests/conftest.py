@@ -79,10 +79,14 @@ def copy_bundled_show(target: Path) -> Path:
     shutil.copy(REPO / "podcast.yaml", target / "podcast.yaml")
     shutil.copy(REPO / "artwork.png", target / "artwork.png")
     shutil.copytree(REPO / "episodes", target / "episodes", ignore=shutil.ignore_patterns("*.part"))
-    episode = target / "episodes" / BUNDLED_SLUG
-    if not (episode / "audio.mp3").exists():
+    missing = [
+        str(e)
+        for e in sorted((target / "episodes").iterdir())
+        if e.is_dir() and not (e / "audio.mp3").exists()
+    ]
+    if missing:
         subprocess.run(
-            [sys.executable, str(REPO / "scripts" / "synthesize_narration.py"), str(episode)],
+            [sys.executable, str(REPO / "scripts" / "synthesize_narration.py"), *missing],
             check=True,
             capture_output=True,
         )

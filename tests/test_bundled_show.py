@@ -28,6 +28,7 @@ from podpub.build import build, parse_transcript
 from podpub.load import load_episode, load_show
 
 FEED_URL = "https://example.org/advocate/feed.xml"
+GUID = "3f2b8c1e-6a4d-4f0e-9b7a-2d5c8e1f4a60"
 HEADINGS = [
     "Joined the APHR",
     "The Elections",
@@ -173,9 +174,10 @@ def test_chapters_agree_across_id3_json_psc_within_1ms(feed_dir: Path) -> None:
     from_json = [(c["startTime"], c["title"]) for c in doc["chapters"]]
     # podcastparser rounds PSC starts to whole seconds: read the attributes with lxml
     root = etree.parse(str(feed_dir / "feed.xml"))
+    item = next(i for i in root.iter("item") if i.findtext("guid") == GUID)
     psc = [
         (npt_seconds(c.get("start")), c.get("title"))
-        for c in root.iterfind(".//{http://podlove.org/simple-chapters}chapter")
+        for c in item.iterfind(".//{http://podlove.org/simple-chapters}chapter")
     ]
     for other in (from_json, psc):
         assert [t for _, t in other] == [t for _, t in embedded]
@@ -245,3 +247,25 @@ def test_source_audio_hash_unchanged_by_build(bundled_show: Path) -> None:
         hashlib.sha256(source.read_bytes()).digest() != hashlib.sha256(tagged.read_bytes()).digest()
     )
     assert ID3(tagged).getall("CHAP") != []
+
+
+def test_trailer_keeps_the_times_its_transcript_gives(feed_dir: Path) -> None:
+    """The second bundled episode comes from a timed, speaker-labelled transcript."""
+    folder = feed_dir / "advocate-trailer"
+    cues = webvtt.read(str(folder / "transcript.vtt"))
+    assert [round(c.start_in_seconds, 3) for c in cues][:2] == [1.0, 8.0]
+    assert {c.voice for c in cues} == {"Karina Tehusijarana", "Mu Sochua"}
+    assert any(c.start_in_seconds == 16.0 and c.voice == "Mu Sochua" for c in cues)
+    doc = json.loads((folder / "chapters.json").read_text())
+    assert [(c["startTime"], c["title"]) for c in doc["chapters"]] == [
+        (0.0, "Welcome"),
+        (16.0, "From the first episode"),
+    ]
+    probe = ffprobe(folder / "advocate-trailer.mp3")
+    assert [float(c["start_time"]) for c in probe["chapters"]] == [0.0, 16.0]
+    parsed = feedparser.parse((feed_dir / "feed.xml").read_bytes())
+    assert [e.title for e in parsed.entries] == [
+        "ADVOCATE: The State of Cambodia’s Democracy with Mu Sochua",
+        "ADVOCATE by APHR: Trailer",
+    ]
+    assert parsed.entries[1].itunes_episodetype == "trailer"
