@@ -29,6 +29,7 @@ from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
 from podpub.state import BuildState, EpisodeState, load_state, save_state
 from podpub.transcripts import read_transcript
+from podpub.transcripts.speaker_map import apply_speaker_map
 
 log = logging.getLogger(__name__)
 
@@ -50,32 +51,7 @@ def parse_transcript(source: EpisodeSource, show: Show) -> Transcript:
     """Parse stage: the transcript, with speakers named (mapped or inferred)."""
     transcript = read_transcript(source.transcript, source.transcript_format)
     if source.speaker_map:
-        mapping = dict(source.speaker_map)
-        transcript = replace(
-            transcript,
-            sections=tuple(
-                replace(
-                    s,
-                    paragraphs=tuple(
-                        replace(
-                            p,
-                            speaker=mapping.get(p.speaker, p.speaker) if p.speaker else None,
-                            cues=tuple(
-                                replace(
-                                    c,
-                                    speaker=mapping.get(c.speaker, c.speaker)
-                                    if c.speaker
-                                    else None,
-                                )
-                                for c in p.cues
-                            ),
-                        )
-                        for p in s.paragraphs
-                    ),
-                )
-                for s in transcript.sections
-            ),
-        )
+        transcript = apply_speaker_map(transcript, dict(source.speaker_map))
     transcript = infer_speakers(transcript, source.persons or show.persons)
     language = source.language or transcript.language or show.language
     if not transcript.paragraphs:

@@ -34,6 +34,7 @@ SHOW_FILE = "podcast.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
 MAX_YAML_BYTES = 1_000_000
+MAX_ARTWORK_BYTES = 10_000_000
 AUDIO_EXTENSIONS = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/x-m4a",
@@ -99,6 +100,27 @@ def _key_lines(node: yaml.Node, prefix: str = "") -> Iterator[tuple[str, int]]:
             key = f"{prefix}{index}"
             yield key, item.start_mark.line + 1
             yield from _key_lines(item, key + ".")
+
+
+class YamlTextError(ValueError):
+    """YAML text that does not parse: the problem and its 1-based line (if known)."""
+
+    def __init__(self, problem: str, line: int | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+def parse_yaml_text(text: str) -> Any:
+    """Safe-load a YAML document held in a string (e.g. Markdown front matter)."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise YamlTextError(problem, mark.line + 1 if mark is not None else None) from None
+    except RecursionError:
+        raise YamlTextError("nested too deeply", None) from None
 
 
 def read_yaml(path: Path) -> _Doc:
@@ -231,6 +253,46 @@ def _inside(doc: _Doc, key: str, root: Path, base: Path, value: str) -> Path | N
     return path
 
 
+def _outside(root: Path, path: Path) -> bool:
+    """True when ``path``, links followed, leaves the show root (or cannot be resolved)."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+def _found_inside(doc: _Doc, key: str, root: Path, found: Path | None) -> Path | None:
+    """A file found by name in the episode folder, refused if it links outside the show."""
+    if found is not None and _outside(root, found):
+        doc.error(
+            key,
+            f"{found.relative_to(root).as_posix()} points outside the show folder (a link)",
+            "copy the file into the episode folder instead of linking to it",
+        )
+        return None
+    return found
+
+
+def _image(doc: _Doc, root: Path, base: Path, name: str) -> Path | None:
+    """Artwork named in YAML: inside the show, PNG or JPEG, not absurdly large."""
+    image = _inside(doc, "image", root, base, name)
+    if image is None:
+        return None
+    if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        doc.error("image", "artwork must be a PNG or JPEG file", "use a .png or .jpg file")
+        return None
+    size = image.stat().st_size
+    if size > MAX_ARTWORK_BYTES:
+        doc.error(
+            "image",
+            f"artwork is {size} bytes; Apple's 3000x3000 px at most fits in far less than "
+            f"{MAX_ARTWORK_BYTES}",
+            "export it as a JPEG or PNG of 1400 to 3000 pixels",
+        )
+        return None
+    return image
+
+
 def _persons(doc: _Doc, key: str = "persons") -> tuple[Person, ...]:
     value = doc.data.get(key)
     if value is None:
@@ -267,6 +329,13 @@ def podcast_guid_for(feed_url: str) -> str:
 
 def load_show(root: Path) -> Show:
     path = root / SHOW_FILE
+    if path.exists() and _outside(root, path):
+        raise ConfigError(
+            f"{SHOW_FILE} points outside the show folder (a link)",
+            path,
+            None,
+            f"copy {SHOW_FILE} into the show folder instead of linking to it",
+        )
     doc = read_yaml(path)
     known = {
         "title",
@@ -346,9 +415,7 @@ def load_show(root: Path) -> Show:
     if explicit is None and "explicit" not in doc.data:
         doc.error("explicit", "'explicit' is required (Apple)", "add 'explicit: false'")
     image_name = _str(doc, "image", required=True)
-    image = _inside(doc, "image", root, root, image_name) if image_name else None
-    if image is not None and image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        doc.error("image", "artwork must be a PNG or JPEG file")
+    image = _image(doc, root, root, image_name) if image_name else None
     base_url = _url(doc, "base_url", required=True)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
@@ -487,6 +554,13 @@ def _find_one(
 
 def load_episode(root: Path, folder: Path) -> EpisodeSource:
     path = folder / EPISODE_FILE
+    if _outside(root, folder) or (path.exists() and _outside(root, path)):
+        raise ConfigError(
+            "the episode folder or its episode.yaml points outside the show folder (a link)",
+            path,
+            None,
+            "copy the episode into episodes/ instead of linking to it",
+        )
     doc = read_yaml(path)
     known = {
         "title",
@@ -537,7 +611,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
     summary = _str(doc, "summary")
     explicit = _bool(doc, "explicit", None)
     image_name = _str(doc, "image")
-    image = _inside(doc, "image", root, folder, image_name) if image_name else None
+    image = _image(doc, root, folder, image_name) if image_name else None
     audio_name = _str(doc, "audio")
     if audio_name:
         audio = _inside(doc, "audio", root, folder, audio_name)
@@ -547,6 +621,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         audio = _find_one(
             folder, lambda p: p.suffix.lower() in AUDIO_EXTENSIONS, "audio file", "audio", doc
         )
+        audio = _found_inside(doc, "audio", root, audio)
     transcript_name = _str(doc, "transcript")
     extra: list[tuple[str, Path]] = []
     if transcript_name:
@@ -566,8 +641,13 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
             else candidates[0]
         )
         for other in candidates:
-            if other != transcript and len(other.suffixes) == 2:
+            if (
+                other != transcript
+                and len(other.suffixes) == 2
+                and _found_inside(doc, "transcript", root, other) is not None
+            ):
                 extra.append((other.suffixes[0].lstrip("."), other))
+        transcript = _found_inside(doc, "transcript", root, transcript)
     transcript_format = _str(doc, "transcript_format")
     persons = _persons(doc)
     chapters = _chapters(doc)

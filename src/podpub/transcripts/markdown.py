@@ -17,9 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from podpub.errors import TranscriptError
+from podpub.load import YamlTextError, parse_yaml_text
 from podpub.model import Transcript
 from podpub.transcripts.assemble import TranscriptBuilder
 from podpub.transcripts.labelled import LineReader
@@ -49,13 +48,11 @@ def _front_matter(
         return 0  # a lone rule at the top, not front matter
     source = "\n".join(lines[1:end])
     try:
-        data: Any = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        data: Any = parse_yaml_text(source)
+    except YamlTextError as exc:
+        line = exc.line + 1 if exc.line is not None else 1  # the '---' line comes first
         raise TranscriptError(
-            f"front matter is not valid YAML: {problem}",
+            f"front matter is not valid YAML: {exc.problem}",
             path,
             line,
             "fix the YAML between the '---' lines, or remove it",
