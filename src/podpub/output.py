@@ -139,6 +139,9 @@ class Stage:
 
     def publish(self) -> None:
         """Move staged files into feed/: changed files only, feed.xml last, then clean up."""
+        # list this build's files in the manifest first: if the build is killed while
+        # publishing, the next build still knows every file it may have to remove
+        self._write_manifest(self._read_manifest() | set(self.files) | self.kept)
         order = sorted(self.files, key=lambda name: (name == FEED_FILE, name))
         for relative in order:
             staged = self.files[relative]
@@ -154,12 +157,24 @@ class Stage:
             self.written.append(relative)
         self._remove_stale()
 
-    def _remove_stale(self) -> None:
-        manifest = self.feed_dir / MANIFEST
+    def _read_manifest(self) -> set[str]:
         try:
-            previous = set(json.loads(manifest.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            previous = set()
+            names = json.loads((self.feed_dir / MANIFEST).read_text("utf-8"))
+        except (OSError, ValueError):
+            return set()
+        return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+
+    def _write_manifest(self, names: set[str]) -> None:
+        manifest = self.feed_dir / MANIFEST
+        data = json.dumps(sorted(names), indent=1) + "\n"
+        if not manifest.is_file() or manifest.read_bytes() != data.encode("utf-8"):
+            tmp = manifest.with_suffix(".tmp")
+            tmp.write_text(data, "utf-8")
+            os.replace(tmp, manifest)
+
+    def _remove_stale(self) -> None:
+        """Remove files earlier builds made that this one does not (after feed.xml)."""
+        previous = self._read_manifest()
         for relative in sorted(previous - set(self.files) - self.kept):
             target = self.feed_dir / relative
             if target.is_file() and target.resolve().is_relative_to(self.feed_dir.resolve()):
@@ -168,11 +183,7 @@ class Stage:
                 parent = target.parent
                 if parent != self.feed_dir and not any(parent.iterdir()):
                     parent.rmdir()
-        data = json.dumps(sorted(set(self.files) | self.kept), indent=1) + "\n"
-        if not manifest.is_file() or manifest.read_text("utf-8") != data:
-            tmp = manifest.with_suffix(".tmp")
-            tmp.write_text(data, "utf-8")
-            os.replace(tmp, manifest)
+        self._write_manifest(set(self.files) | self.kept)
 
 
 def remove_stale_stages(feed_dir: Path) -> None:
