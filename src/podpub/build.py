@@ -36,6 +36,14 @@ log = logging.getLogger(__name__)
 FEED_DIR = "feed"
 CACHE_DIR = ".podpub-cache"
 LOW_CONFIDENCE = 0.5
+TRANSCRIPT_MIME_TYPES = {
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".md": "text/plain",
+}
 
 
 @dataclass
@@ -459,6 +467,14 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         episode_artwork = source.image.read_bytes()
         stage.write_bytes(relative, episode_artwork)
         image_url = show.base_url + relative
+    extra: list[tuple[str, str, str]] = []
+    for language, path in source.extra_transcripts:
+        # another language's transcript is published as given, once it is known to parse
+        read_transcript(path)
+        relative = f"{slug}/{path.name}"
+        stage.write_bytes(relative, path.read_bytes())
+        mime = TRANSCRIPT_MIME_TYPES.get(path.suffix.lower(), "text/plain")
+        extra.append((show.base_url + relative, mime, language))
     audio_path = audio_relative(slug, episode.audio.extension)
     tags = TagSet(
         title=episode.title,
@@ -492,6 +508,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         language=episode.transcript.language,
         file_urls=tuple(sorted(urls.items())),
         image_url=image_url,
+        extra_transcripts=tuple(extra),
     )
 
 

@@ -538,6 +538,37 @@ def _chapters(doc: _Doc) -> tuple[ChapterOverride, ...]:
     return tuple(out)
 
 
+CHAPTER_FILES = ("chapters.json", "chapters.txt", "chapters.md")
+
+
+def _chapters_from_notes(
+    doc: _Doc, folder: Path, summary: str | None
+) -> tuple[ChapterOverride, ...]:
+    """Chapters given with times in a chapters file (a show-notes list or Podcasting 2.0
+    chapters JSON) in the episode folder, or in the summary's show notes."""
+    from podpub.transcripts.chapterlist import parse_chapter_list
+
+    for name in CHAPTER_FILES:
+        path = folder / name
+        if path.is_file() and path.stat().st_size <= MAX_YAML_BYTES:
+            try:
+                return parse_chapter_list(path.read_text("utf-8-sig"), path)
+            except PodpubError as exc:
+                doc.errors.append(exc)
+                return ()
+            except UnicodeDecodeError:
+                doc.errors.append(
+                    ConfigError("not UTF-8 text", path, None, "save the chapters file as UTF-8")
+                )
+                return ()
+    if summary:
+        try:
+            return parse_chapter_list(summary)
+        except PodpubError:
+            return ()
+    return ()
+
+
 def _find_one(
     folder: Path, accept: Callable[[Path], bool], what: str, key: str, doc: _Doc
 ) -> Path | None:
@@ -650,7 +681,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         transcript = _found_inside(doc, "transcript", root, transcript)
     transcript_format = _str(doc, "transcript_format")
     persons = _persons(doc)
-    chapters = _chapters(doc)
+    chapters = _chapters(doc) or _chapters_from_notes(doc, folder, summary)
     language = _str(doc, "language", max_len=35)
     if language and not LANGUAGE.match(language):
         doc.error("language", f"'language' must be a language code like 'en', not {language!r}")

@@ -1,0 +1,56 @@
+"""Episode inputs beyond the basics: chapter lists in a file, other-language transcripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+
+from podpub.build import build
+
+FR_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Ada Host>Bienvenue dans le Tiny Test Show.
+"""
+
+
+def test_chapter_list_file_gives_chapters(tiny_show: Path) -> None:
+    folder = tiny_show / "episodes" / "first-light"
+    (folder / "chapters.txt").write_text("00:00 Start\n00:30 Mirror talk\n(00:45) The night\n")
+    build(tiny_show, align=False)
+    doc = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    assert [(c["startTime"], c["title"]) for c in doc["chapters"]] == [
+        (0.0, "Start"),
+        (30.0, "Mirror talk"),
+        (45.0, "The night"),
+    ]
+
+
+def test_chapter_list_in_summary(tiny_show: Path) -> None:
+    path = tiny_show / "episodes" / "first-light" / "episode.yaml"
+    text = path.read_text().replace(
+        "summary: The first light of a <new> telescope & what it saw.",
+        'summary: "Chapters:\\n00:00 Hello\\n00:40 Goodbye"',
+    )
+    path.write_text(text)
+    build(tiny_show, align=False)
+    doc = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    assert [c["title"] for c in doc["chapters"]] == ["Hello", "Goodbye"]
+    assert doc["chapters"][1]["startTime"] == 40.0
+
+
+def test_other_language_transcript_published_with_language(tiny_show: Path) -> None:
+    (tiny_show / "episodes" / "first-light" / "transcript.fr.vtt").write_text(FR_VTT)
+    build(tiny_show, align=False)
+    published = tiny_show / "feed" / "first-light" / "transcript.fr.vtt"
+    assert published.read_text() == FR_VTT
+    parsed = feedparser.parse((tiny_show / "feed" / "feed.xml").read_bytes())
+    xml = (tiny_show / "feed" / "feed.xml").read_text()
+    assert not parsed.bozo
+    assert (
+        '<podcast:transcript url="https://example.org/tiny/first-light/transcript.fr.vtt" '
+        'type="text/vtt" language="fr" rel="captions"/>'
+    ) in xml
+    assert 'transcript.vtt" type="text/vtt" language="en-us"' in xml
