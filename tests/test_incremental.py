@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from conftest import make_mp3, sha256_tree
+
 from podpub.build import build
 
 
