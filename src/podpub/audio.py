@@ -6,11 +6,12 @@ copy of the source (ID3v2.3, as the most widely read version), never to the sour
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.id3 import (
@@ -211,18 +212,29 @@ class TagSet:
     artwork_mime: str = "image/png"
 
 
+def _id3v2_length(handle: BinaryIO) -> int:
+    """Bytes taken by the ID3v2 tag(s) at the start of an MP3 (0 if it has none)."""
+    offset = 0
+    while True:
+        handle.seek(offset)
+        header = handle.read(10)
+        if len(header) < 10 or header[:3] != b"ID3" or any(b >= 0x80 for b in header[6:10]):
+            return offset
+        size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9]
+        footer = 10 if header[5] & 0x10 else 0
+        offset += 10 + size + footer
+
+
 def write_tagged_copy(source: Path, target: Path, tags: TagSet) -> None:
     """Copy ``source`` to ``target`` and write ID3v2.3 tags with chapters into the copy."""
     if source.suffix.lower() != ".mp3":
         # mutagen cannot write MP4 chapters; other containers are copied untagged for now
         shutil.copyfile(source, target)
         return
-    shutil.copyfile(source, target)
     try:
-        try:
-            id3 = _ChronologicalID3(target)
-        except ID3NoHeaderError:
-            id3 = _ChronologicalID3()
+        with source.open("rb") as handle:
+            audio_offset = _id3v2_length(handle)
+        id3 = _ChronologicalID3(source) if audio_offset else _ChronologicalID3()
         for frame_id in (
             "CHAP",
             "CTOC",
@@ -264,7 +276,13 @@ def write_tagged_copy(source: Path, target: Path, tags: TagSet) -> None:
         if ids:
             _add_tocs(id3, ids)
         id3.update_to_v23()
-        id3.save(target, v2_version=3, v23_sep="/", padding=lambda info: 0)
+        # one pass: the new tag, then the source's audio after its old tag (no rewrite)
+        tag = io.BytesIO()
+        id3.save(tag, v2_version=3, v23_sep="/", padding=lambda info: 0)
+        with source.open("rb") as src, target.open("wb") as dst:
+            dst.write(tag.getvalue())
+            src.seek(audio_offset)
+            shutil.copyfileobj(src, dst, 1 << 20)
     except (mutagen.MutagenError, OSError, ValueError) as exc:
         raise AudioError(f"cannot tag the audio copy: {exc}", source) from None
 

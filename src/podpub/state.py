@@ -50,8 +50,18 @@ def _stamp(path: Path) -> FileStamp | None:
     return (st.st_size, st.st_mtime_ns)
 
 
+def _code_key() -> str:
+    """podpub's own code (version and source files), so a changed podpub rebuilds."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 def show_key(show_file: Path, image: Path, align: bool) -> str:
-    digest = hashlib.sha256(f"podpub {__version__} format {FORMAT} align {align}".encode())
+    digest = hashlib.sha256(f"{_code_key()} format {FORMAT} align {align}".encode())
     digest.update(show_file.read_bytes())
     digest.update(repr(_stamp(image)).encode())
     return digest.hexdigest()
