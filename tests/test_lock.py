@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import sha256_tree
+from showkit import copy_show, tiny_source_fixture  # noqa: F401
 
 from podpub.cli import main
 from podpub.errors import BuildError, MultipleErrors
@@ -40,12 +41,24 @@ def run_build(root: Path, *extra: str) -> int:
     return main(["-q", "build", "--root", str(root), "--no-align", *extra])
 
 
-@pytest.fixture
-def locked_show(tiny_show: Path) -> Path:
+@pytest.fixture(scope="module")
+def locked_template(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny show with two episodes, built once: feed/ and podpub.lock exist."""
-    add_second_episode(tiny_show)
-    assert run_build(tiny_show) == 0
-    return tiny_show
+    root = copy_show(tiny_source, tmp_path_factory.mktemp("locked") / "tiny")
+    add_second_episode(root)
+    assert run_build(root) == 0
+    return root
+
+
+@pytest.fixture
+def locked_show(locked_template: Path, tmp_path: Path) -> Path:
+    return copy_show(locked_template, tmp_path / "tiny")
+
+
+@pytest.fixture
+def tiny_show(tiny_source: Path, tmp_path: Path) -> Path:
+    """The tiny show, not built yet (replaces conftest's, which makes the audio anew)."""
+    return copy_show(tiny_source, tmp_path / "tiny")
 
 
 def snapshot(root: Path) -> tuple[dict[str, str], bytes]:
