@@ -34,6 +34,7 @@ SHOW_FILE = "podcast.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
 MAX_YAML_BYTES = 1_000_000
+MAX_YAML_NODES = 100_000
 MAX_ARTWORK_BYTES = 10_000_000
 AUDIO_EXTENSIONS = {
     ".mp3": "audio/mpeg",
@@ -60,7 +61,46 @@ def apple_categories() -> dict[str, list[str]]:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loading; timestamps stay strings so that we parse (and check) them ourselves."""
+    """Safe loading; timestamps stay strings so that we parse (and check) them ourselves.
+
+    Aliases are allowed, but not "billion laughs": a document whose aliases expand it
+    beyond ``MAX_YAML_NODES`` values is refused before anything walks it.
+    """
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if node is not None and _expanded_nodes(node) > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases (*name) expand this file to more than {MAX_YAML_NODES} values "
+                "(or into itself)",
+                node.start_mark,
+            )
+        return node
+
+
+def _expanded_nodes(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded (memoised).
+
+    A value that contains itself (``&a [*a]``) is infinite: it counts as too many.
+    """
+    memo: dict[int, int] = {}
+    too_many = MAX_YAML_NODES + 1
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key not in memo:
+            memo[key] = too_many  # reached again while being counted: recursive
+            total = 1
+            if isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                total += sum(size(v) for v in node.value)
+            memo[key] = min(total, too_many)
+        return memo[key]
+
+    return size(root)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -412,7 +452,7 @@ def load_show(root: Path) -> Show:
             else:
                 categories.append(Category(top, sub or None))
     explicit = _bool(doc, "explicit", None)
-    if explicit is None and "explicit" not in doc.data:
+    if explicit is None and doc.data.get("explicit") is None:  # missing, or left empty
         doc.error("explicit", "'explicit' is required (Apple)", "add 'explicit: false'")
     image_name = _str(doc, "image", required=True)
     image = _image(doc, root, root, image_name) if image_name else None
@@ -626,7 +666,8 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
     title = _str(doc, "title", max_len=255)
     published = _published(doc)
     guid = _str(doc, "guid", max_len=255)
-    if guid is None and "guid" not in doc.data:
+    raw_guid = doc.data.get("guid")
+    if guid is None and (raw_guid is None or (isinstance(raw_guid, str) and not raw_guid.strip())):
         doc.error(
             "guid",
             "'guid' is required: an episode's GUID must never change",
