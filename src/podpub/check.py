@@ -547,7 +547,8 @@ class _FeedChecker:
             )
         image = channel.find(f"{it}image")
         if image is not None and image.get("href"):
-            self.check_artwork(image, image.get("href") or "", "podcast.yaml 'image'")
+            source = f" = {self.show.image}" if self.show else ""
+            self.check_artwork(image, image.get("href") or "", f"podcast.yaml 'image'{source}")
         self.check_podcast_guid(channel, selfs[0].get("href") if selfs else None)
         locked = channel.find(f"{{{PODCAST_NS}}}locked")
         if locked is not None and (locked.text or "").strip() not in ("yes", "no"):
