@@ -20,7 +20,7 @@ from podpub.audio import TagSet, read_facts, write_tagged_copy
 from podpub.check import refuse_failing_feed
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.feed import render_feed, show_guid
-from podpub.formats import CHAPTERS, TRANSCRIPTS
+from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
@@ -28,6 +28,7 @@ from podpub.output import Stage, StageWriter, remove_stale_stages
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
 from podpub.state import BuildState, EpisodeState, load_state, save_state
+from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
 from podpub.transcripts.speaker_map import apply_speaker_map
 
@@ -489,7 +490,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         artwork_mime="image/png" if episode_artwork.startswith(b"\x89PNG") else "image/jpeg",
     )
     write_tagged_copy(source.audio, stage.path(audio_path), tags)
-    return FeedItem(
+    item = FeedItem(
         slug=slug,
         guid=source.guid,
         title=episode.title,
@@ -510,6 +511,8 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         image_url=image_url,
         extra_transcripts=tuple(extra),
     )
+    item = xml_safe_record(item)  # no control characters reach the feed
+    return replace(item, show_notes=show_notes.render(item))
 
 
 def episode_record(episode: Episode) -> dict[str, object]:

@@ -49,10 +49,23 @@ class _ItemTags:
     episode: int | None = None
 
 
-def _sub(parent: Any, ns: str, tag: str, text: str | None = None, **attrs: str) -> Any:
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}")
-    for key, value in attrs.items():
-        element.set(key.rstrip("_"), value)
+P_PERSON = f"{{{PODCAST_NS}}}person"
+P_TRANSCRIPT = f"{{{PODCAST_NS}}}transcript"
+P_CHAPTERS = f"{{{PODCAST_NS}}}chapters"
+P_SEASON = f"{{{PODCAST_NS}}}season"
+P_EPISODE = f"{{{PODCAST_NS}}}episode"
+P_GUID = f"{{{PODCAST_NS}}}guid"
+P_LOCKED = f"{{{PODCAST_NS}}}locked"
+P_FUNDING = f"{{{PODCAST_NS}}}funding"
+I_EXPLICIT = f"{{{ITUNES_NS}}}explicit"
+PSC_CHAPTERS = f"{{{PSC_NS}}}chapters"
+PSC_CHAPTER = f"{{{PSC_NS}}}chapter"
+
+
+def _sub(
+    parent: Any, tag: str, text: str | None = None, attrib: dict[str, str] | None = None
+) -> Any:
+    element = etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
     if text is not None:
         element.text = text
     return element
@@ -64,7 +77,7 @@ def _person(parent: Any, person: Person) -> None:
         attrs["href"] = person.href
     if person.img:
         attrs["img"] = person.img
-    _sub(parent, PODCAST_NS, "person", person.name, **attrs)
+    _sub(parent, P_PERSON, person.name, attrs)
 
 
 class PodpubExtension(BaseExtension):  # type: ignore[misc]
@@ -79,11 +92,11 @@ class PodpubExtension(BaseExtension):  # type: ignore[misc]
     def extend_rss(self, feed: Any) -> Any:
         channel = feed[0]
         t = self.tags
-        _sub(channel, ITUNES_NS, "explicit", "true" if t.explicit else "false")
-        _sub(channel, PODCAST_NS, "guid", t.guid)
-        _sub(channel, PODCAST_NS, "locked", "yes" if t.locked else "no", owner=t.owner_email)
+        _sub(channel, I_EXPLICIT, "true" if t.explicit else "false")
+        _sub(channel, P_GUID, t.guid)
+        _sub(channel, P_LOCKED, "yes" if t.locked else "no", {"owner": t.owner_email})
         for url, text in t.funding:
-            _sub(channel, PODCAST_NS, "funding", text, url=url)
+            _sub(channel, P_FUNDING, text, {"url": url})
         for person in t.persons:
             _person(channel, person)
         return feed
@@ -99,26 +112,26 @@ class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: Any) -> Any:
         t = self.tags
         if t.explicit is not None:
-            _sub(item, ITUNES_NS, "explicit", "true" if t.explicit else "false")
+            _sub(item, I_EXPLICIT, "true" if t.explicit else "false")
         for url, mime, language, captions in t.transcripts:
             attrs = {"url": url, "type": mime}
             if language:
                 attrs["language"] = language
             if captions:
                 attrs["rel"] = "captions"
-            _sub(item, PODCAST_NS, "transcript", **attrs)
+            _sub(item, P_TRANSCRIPT, None, attrs)
         if t.chapters_url:
-            _sub(item, PODCAST_NS, "chapters", url=t.chapters_url, type=CHAPTERS.mime_type)
+            _sub(item, P_CHAPTERS, None, {"url": t.chapters_url, "type": CHAPTERS.mime_type})
         if t.season is not None:
-            _sub(item, PODCAST_NS, "season", str(t.season))
+            _sub(item, P_SEASON, str(t.season))
         if t.episode is not None:
-            _sub(item, PODCAST_NS, "episode", str(t.episode))
+            _sub(item, P_EPISODE, str(t.episode))
         for person in t.persons:
             _person(item, person)
         if t.psc:
-            chapters = _sub(item, PSC_NS, "chapters", version="1.2")
+            chapters = _sub(item, PSC_CHAPTERS, None, {"version": "1.2"})
             for start_ms, title in t.psc:
-                _sub(chapters, PSC_NS, "chapter", start=format_npt(start_ms), title=title)
+                _sub(chapters, PSC_CHAPTER, None, {"start": format_npt(start_ms), "title": title})
         return item
 
 
@@ -133,7 +146,7 @@ def show_guid(show: Show) -> str:
 def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
     """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first."""
     # lxml refuses control characters: drop them from every text before feedgen sees it
-    show, items = xml_safe_record(show), [xml_safe_record(item) for item in items]
+    show = xml_safe_record(show)  # items are made XML-safe where they are built
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podpub", PodpubExtension, PodpubEntryExtension, atom=False)
@@ -187,7 +200,7 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
     fe.guid(item.guid, permalink=False)
     fe.published(item.published)
     fe.description(item.summary or item.title)
-    fe.content(show_notes.render(item), type="CDATA")
+    fe.content(item.show_notes or show_notes.render(item), type="CDATA")
     fe.enclosure(item.audio_url, str(item.audio_bytes), item.mime_type)
     fe.link(href=item.url("transcript.html") or show.link)
     fe.podcast.itunes_duration(str(round(item.duration_ms / 1000)))

@@ -241,6 +241,7 @@ class FeedItem:
     file_urls: tuple[tuple[str, str], ...]  # (output file name, URL)
     image_url: str | None = None
     extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
+    show_notes: str = ""  # the rendered content:encoded HTML, made once with the episode
 
     def url(self, file_name: str) -> str | None:
         return dict(self.file_urls).get(file_name)
