@@ -32,6 +32,8 @@ def frame_levels_db(path: Path) -> np.ndarray:
         "-v",
         "error",
         "-nostdin",
+        "-threads",
+        "1",  # episodes are decoded in parallel already
         "-i",
         str(path),
         "-ac",
