@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", nargs="+", default=["clean", "noisy", "hard"])
     ap.add_argument("--methods", nargs="+", default=["estimate", "align"])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1, help="repeat the text (3 h: 6)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="copies of the episode back to back (about 3 h: 6)")
     ap.add_argument("--repair", action="store_true", help="also run align(repair=True)")
     ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
     ap.add_argument("--text", type=Path, default=None)

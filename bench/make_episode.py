@@ -428,10 +428,41 @@ def default_text() -> Path:
     return found[0] if found else DEFAULT_TEXT
 
 
+def repeat_episode(audio: Path, repeat: int, out: Path) -> Path:
+    """A long episode: ``repeat`` copies of an episode back to back (ffmpeg concat, so no
+    long signal is ever held in memory), with the truth shifted for each copy."""
+    truth = json.loads(audio.with_suffix(".json").read_text())
+    listing = out.with_suffix(".txt")
+    listing.write_text("".join(f"file '{audio.resolve()}'\n" for _ in range(repeat)))
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "concat",
+                    "-safe", "0", "-i", str(listing), "-c:a", "libmp3lame", "-b:a", "96k",
+                    str(out)], check=True)
+    listing.unlink()
+    step = int(truth["duration_ms"])
+    paras, chapters, insertions = [], [], []
+    for k in range(repeat):
+        base = len(paras)
+        for para in truth["paragraphs"]:
+            paras.append({**para, "start_ms": para["start_ms"] + k * step, "sentences": [
+                {**s, "start_ms": s["start_ms"] + k * step} for s in para["sentences"]]})
+        chapters.extend(base + c for c in truth["chapters"])
+        insertions.extend({**i, "start_ms": i["start_ms"] + k * step,
+                           "end_ms": i["end_ms"] + k * step} for i in truth["insertions"])
+    truth.update(paragraphs=paras, chapters=chapters, insertions=insertions,
+                 duration_ms=step * repeat, audio=out.name, repeat=repeat)
+    out.with_suffix(".json").write_text(json.dumps(truth, indent=1) + "\n")
+    return out
+
+
 def make(text: Path, variant: str, seed: int, out_dir: Path, repeat: int = 1,
          name: str | None = None) -> Path:
-    paragraphs = read_text(text) * repeat
     name = name or f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
+    if repeat > 1:
+        base = out_dir / f"{variant}-s{seed}.mp3"
+        if not base.exists():
+            make(text, variant, seed, out_dir)
+        return repeat_episode(base, repeat, out_dir / f"{name}.mp3")
+    paragraphs = read_text(text)
     with tempfile.TemporaryDirectory(prefix="podpub-bench-") as tmp:
         mix, truth = build(paragraphs, variant, seed, Path(tmp))
     audio = out_dir / f"{name}.mp3"
@@ -447,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("text", nargs="?", type=Path, default=None)
     ap.add_argument("--variant", choices=("clean", "noisy", "hard"), default="clean")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1, help="repeat the text (long episodes)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="a long episode: this many copies of the episode back to back")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args(argv)
     audio = make(args.text or default_text(), args.variant, args.seed, args.out, args.repeat)
