@@ -15,6 +15,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from podpub import __version__
 from podpub.model import FeedItem
@@ -60,9 +61,16 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
+def _update_with_file(digest: Any, path: Path) -> None:
+    """Hash a file in blocks: an absurdly large input must not be read into memory."""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+
+
 def show_key(show_file: Path, image: Path, align: bool) -> str:
     digest = hashlib.sha256(f"{_code_key()} format {FORMAT} align {align}".encode())
-    digest.update(show_file.read_bytes())
+    _update_with_file(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
     return digest.hexdigest()
 
@@ -70,6 +78,8 @@ def show_key(show_file: Path, image: Path, align: bool) -> str:
 def episode_key(folder: Path, base_key: str) -> str:
     """A fingerprint of everything in the episode folder (cheap: no audio is read)."""
     digest = hashlib.sha256(base_key.encode())
+    if folder.is_symlink():  # links change the key, so that load sees (and refuses) them
+        digest.update(b"\0link\0")
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -77,9 +87,9 @@ def episode_key(folder: Path, base_key: str) -> str:
     for entry in entries:
         if not entry.is_file():
             continue
-        digest.update(entry.name.encode() + b"\0")
+        digest.update(entry.name.encode() + (b"\0link\0" if entry.is_symlink() else b"\0"))
         if entry.name.lower().endswith(_CONTENT_SUFFIXES):
-            digest.update(Path(entry.path).read_bytes())
+            _update_with_file(digest, Path(entry.path))
         else:
             st = entry.stat()
             digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
