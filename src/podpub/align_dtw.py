@@ -12,6 +12,7 @@ Only one byte per cell (the step taken) is kept, so memory is the band's area in
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,8 +166,8 @@ def dtw(
 
 def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, n: int,
                a: F32, b: F32) -> Path:
-    rows: list[int] = []
-    cols: list[int] = []
+    rows = array("q")  # 8 bytes a cell, not a Python int object
+    cols = array("q")
     i, j = n - 1, j_end
     lo_list = lo.tolist()
     off_list = offsets.tolist()
@@ -193,10 +194,13 @@ def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, 
             j -= 1
         else:
             break
-    r = np.asarray(rows[::-1], dtype=np.int64)
-    cc = np.asarray(cols[::-1], dtype=np.int64)
-    diff = a[r] - b[cc]
-    cost = np.sqrt(np.einsum("ij,ij->i", diff, diff)).astype(np.float32)
+    r = np.frombuffer(rows, dtype=np.int64)[::-1].copy()
+    cc = np.frombuffer(cols, dtype=np.int64)[::-1].copy()
+    del rows, cols
+    cost = np.empty(r.size, dtype=np.float32)
+    for k in range(0, r.size, 65536):  # bounded temporaries
+        diff = a[r[k : k + 65536]] - b[cc[k : k + 65536]]
+        cost[k : k + 65536] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
     first = np.full(n, -1, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)
     # rows are non-decreasing along the path: first/last occurrence of each row
