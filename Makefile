@@ -51,6 +51,7 @@ typecheck: $(STAMP)
 check: lint typecheck test
 
 bench: system-deps $(STAMP)
+	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_align.py
 
 clean:
