@@ -33,18 +33,10 @@ from mutagen.id3._tags import save_frame
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from podpub.errors import AudioError
+from podpub.load import AUDIO_EXTENSIONS
 from podpub.model import AudioFacts, Chapter
 
-MIME_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/x-m4a",
-    ".mp4": "audio/mp4",
-    ".aac": "audio/aac",
-    ".ogg": "audio/ogg",
-    ".opus": "audio/ogg",
-    ".flac": "audio/flac",
-    ".wav": "audio/wav",
-}
+MIME_TYPES = AUDIO_EXTENSIONS  # extension -> MIME type, as load.py accepts them
 MAX_CHAPTERS_PER_TOC = 255  # the CTOC entry count is one byte (ID3 chapter addendum)
 MAX_AUDIO_BYTES = 2 * 1024**3  # 2 GiB: days of speech even at 128 kbit/s
 

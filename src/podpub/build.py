@@ -177,39 +177,7 @@ def prepare_episode(
 
 def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
     """Load podcast.yaml and every episode.yaml, reporting all problems at once."""
-    errors: list[PodpubError] = []
-    show: Show | None = None
-    try:
-        show = load_show(root)
-    except MultipleErrors as exc:
-        errors.extend(exc.errors)
-    except PodpubError as exc:
-        errors.append(exc)
-    sources: list[EpisodeSource] = []
-    for folder in episode_folders(root):
-        try:
-            sources.append(load_episode(root, folder))
-        except MultipleErrors as exc:
-            errors.extend(exc.errors)
-        except PodpubError as exc:
-            errors.append(exc)
-    seen: dict[str, EpisodeSource] = {}
-    for source in sources:
-        other = seen.get(source.guid)
-        if other is not None:
-            errors.append(
-                BuildError(
-                    f"guid {source.guid} is also used by episode {other.slug!r}",
-                    source.folder / "episode.yaml",
-                    None,
-                    "every episode needs its own guid; give this one a new one if it is not "
-                    "published yet",
-                )
-            )
-        seen[source.guid] = source
-    if errors:
-        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
-    assert show is not None
+    show, sources, _ = _load_changed(root, {})
     return show, sources
 
 
