@@ -143,10 +143,11 @@ def show_guid(show: Show) -> str:
     return show.guid or podcast_guid_for(feed_url(show))
 
 
-def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
-    """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first."""
-    # lxml refuses control characters: drop them from every text before feedgen sees it
-    show = xml_safe_record(show)  # items are made XML-safe where they are built
+ITEMS_PER_BATCH = 100
+
+
+def _channel(show: Show, image_url: str, latest: datetime) -> Any:
+    """A feed generator holding the channel (no items yet)."""
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podpub", PodpubExtension, PodpubEntryExtension, atom=False)
@@ -181,17 +182,37 @@ def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
         persons=show.persons,
         funding=tuple((f.url, f.text) for f in show.funding),
     )
-    ordered = sorted(items, key=lambda i: (i.published, i.slug), reverse=True)
-    latest: datetime | None = None
-    for item in ordered:
-        _add_item(fg, show, item)
-        latest = item.published if latest is None or item.published > latest else latest
-    if latest is not None:  # from the content, never "now": builds are reproducible
-        fg.lastBuildDate(latest)
-    else:
-        fg.lastBuildDate(datetime(1970, 1, 1, tzinfo=UTC))
+    fg.lastBuildDate(latest)  # from the content, never "now": builds are reproducible
+    return fg
+
+
+def _rss(fg: Any) -> bytes:
     xml: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
     return xml
+
+
+def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
+    """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first.
+
+    Items are rendered a hundred at a time and spliced into the channel, so memory stays
+    flat however many episodes a show has; the bytes are the same as in one pass.
+    """
+    # lxml refuses control characters: drop them from every text before feedgen sees it
+    show = xml_safe_record(show)  # items are made XML-safe where they are built
+    ordered = sorted(items, key=lambda i: (i.published, i.slug), reverse=True)
+    latest = ordered[0].published if ordered else datetime(1970, 1, 1, tzinfo=UTC)
+    latest = max((i.published for i in ordered), default=latest)
+    head = _rss(_channel(show, image_url, latest))
+    close = head.rindex(b"  </channel>")
+    parts = [head[:close]]
+    for start in range(0, len(ordered), ITEMS_PER_BATCH):
+        fg = _channel(show, image_url, latest)
+        for item in ordered[start : start + ITEMS_PER_BATCH]:
+            _add_item(fg, show, item)
+        batch = _rss(fg)
+        parts.append(batch[batch.index(b"    <item>") : batch.rindex(b"</item>") + 8])
+    parts.append(head[close:])
+    return b"".join(parts)
 
 
 def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
