@@ -448,6 +448,19 @@ def test_self_link_must_match_base_url(show: Path) -> None:
     assert {f.rule for f in findings} == {"PP110", "PP301"}
 
 
+def test_trusted_files_are_checked_for_presence_and_size_only(show: Path) -> None:
+    """The build's gate trusts files of unchanged episodes: it does not read them again."""
+    audio = show / "feed" / AUDIO
+    audio.write_bytes(bytes(audio.stat().st_size))  # same size, no longer audio
+    files = feed_files(show / "feed")
+    assert "PP202" in {f.rule for f in check_feed(files, show / "feed", None, now=NOW)}
+    trusted = check_feed(files, show / "feed", None, now=NOW, trusted={AUDIO})
+    assert [f for f in trusted if f.severity == "error"] == []
+    audio.write_bytes(b"short")
+    trusted = check_feed(files, show / "feed", None, now=NOW, trusted={AUDIO})
+    assert {f.rule for f in trusted} == {"PP204"}
+
+
 def test_podcast_guid_set_on_purpose_is_not_reported(show: Path) -> None:
     from podpub.load import load_show
 

@@ -24,7 +24,7 @@ import json
 import re
 import struct
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -363,8 +363,13 @@ class _FeedChecker:
         show: Show | None,
         now: datetime | None,
         checked_images: set[bytes] | None = None,
+        trusted: Collection[str] = (),
     ) -> None:
         self.files = files
+        # files an earlier build checked and published, kept unchanged: only their
+        # presence and size are checked again (reading every episode's tags and
+        # transcripts would make a one-episode build of a large show slow)
+        self.trusted = frozenset(trusted)
         self.feed_dir = feed_dir
         self.show = show
         self.now = now
@@ -678,8 +683,8 @@ class _FeedChecker:
                 element=element,
             )
         relative = self.local(url)
-        if relative is None or relative not in self.files:
-            return  # external (not checked) or missing (PP205)
+        if relative is None or relative not in self.files or relative in self.trusted:
+            return  # external (not checked), missing (PP205) or checked when published
         self.check_image_file(self.files[relative], self.label(relative), where, element)
 
     def check_image_file(self, path: Path, label: str, where: str, element: Any = None) -> None:
@@ -920,6 +925,8 @@ class _FeedChecker:
                 "rebuild with podpub build",
                 element=element,
             )
+        if relative in self.trusted:
+            return None
         family = sniff_media(head)
         if expected_family and family != expected_family:
             self.add(
@@ -1028,7 +1035,7 @@ class _FeedChecker:
                 element=element,
             )
         relative = self.local(url)
-        if relative is None or relative not in self.files:
+        if relative is None or relative not in self.files or relative in self.trusted:
             return
         path = self.files[relative]
         try:
@@ -1175,7 +1182,7 @@ class _FeedChecker:
             sources.append(("psc:chapters", psc, 1, item.find(f"{{{PSC_NS}}}chapters")))
         enclosure = item.find("enclosure")
         audio_rel = self.local(enclosure.get("url") or "") if enclosure is not None else None
-        audio = self.files.get(audio_rel) if audio_rel else None
+        audio = self.files.get(audio_rel) if audio_rel and audio_rel not in self.trusted else None
         if audio is not None and sniff_media(_safe_head(audio)) == "mp3":
             id3 = self.id3_chapters(audio, audio_rel or "", name, bool(reference or psc))
             if id3 is not None:
@@ -1348,9 +1355,11 @@ def check_feed(
     show: Show | None = None,
     *,
     now: datetime | None = None,
+    trusted: Collection[str] = (),
 ) -> list[Finding]:
-    """Every feed rule on a built feed: ``files`` maps names under feed/ to real files."""
-    return _FeedChecker(files, feed_dir, show, now).run()
+    """Every feed rule on a built feed: ``files`` maps names under feed/ to real files;
+    the contents of ``trusted`` ones (checked when they were published) are not read."""
+    return _FeedChecker(files, feed_dir, show, now, trusted=trusted).run()
 
 
 def refuse_failing_feed(stage: Stage, show: Show) -> None:
@@ -1360,7 +1369,8 @@ def refuse_failing_feed(stage: Stage, show: Show) -> None:
     """
     feed_dir = stage.feed_dir
     files = {name: feed_dir / name for name in stage.kept} | stage.files
-    errors = [f for f in check_feed(files, feed_dir, show) if f.severity == "error"]
+    findings = check_feed(files, feed_dir, show, trusted=stage.kept)
+    errors = [f for f in findings if f.severity == "error"]
     if not errors:
         return
     problems: list[PodpubError] = [
