@@ -1,5 +1,5 @@
-"""podpub check (I/O: reads the inputs and feed/; writes nothing): lint against the rules
-apps and directories apply.
+"""podpub check (I/O: reads the inputs and feed/; writes nothing but the alignment cache):
+lint against the rules apps and directories apply.
 
 Every rule has an ID, a severity and a fix hint (``RULES``). Sources: Apple's "A
 Podcaster's Guide to RSS", the Podcasting 2.0 namespace, PSP-1, RSS 2.0 and the W3C feed
