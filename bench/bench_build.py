@@ -34,7 +34,7 @@ from podpub.audio import TagSet, write_tagged_copy  # noqa: E402
 from podpub.feed import render_feed  # noqa: E402
 from podpub.load import load_show  # noqa: E402
 from podpub.model import Chapter, FeedItem  # noqa: E402
-from podpub.state import load_state  # noqa: E402
+from podpub.state import ItemStore, load_state  # noqa: E402
 
 RUN_BUILD = """
 import resource, sys, time, json
@@ -142,7 +142,10 @@ def best_of(n: int, fn: object) -> float:
 
 def feed_stage(root: Path) -> tuple[float, float]:
     show = load_show(root)
-    items = [st.item for st in load_state(root / ".podpub-cache").episodes.values()]
+    cache = root / ".podpub-cache"
+    store = ItemStore(cache)
+    loaded = [store.load(slug, st.key) for slug, st in load_state(cache).episodes.items()]
+    items = [item for item in loaded if item is not None]
     ours = best_of(3, lambda: render_feed(show, items, show.base_url + "artwork.png"))
     bare = best_of(3, lambda: bare_feedgen(items))
     return ours, bare

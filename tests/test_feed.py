@@ -12,7 +12,7 @@ import pytest
 from podpub import feed
 from podpub.build import build
 from podpub.load import load_show
-from podpub.state import load_state
+from podpub.state import ItemStore, load_state
 
 
 def test_batched_rendering_equals_one_pass(
@@ -20,7 +20,10 @@ def test_batched_rendering_equals_one_pass(
 ) -> None:
     build(tiny_show, align=False)
     show = load_show(tiny_show)
-    base = next(iter(load_state(tiny_show / ".podpub-cache").episodes.values())).item
+    cache = tiny_show / ".podpub-cache"
+    slug, episode = next(iter(load_state(cache).episodes.items()))
+    base = ItemStore(cache).load(slug, episode.key)
+    assert base is not None
     start = datetime(2020, 1, 1, tzinfo=UTC)
     items = [
         dataclasses.replace(

@@ -62,6 +62,6 @@ def test_deleted_output_is_rebuilt(tiny_show: Path) -> None:
 def test_corrupt_state_means_full_build(tiny_show: Path) -> None:
     build(tiny_show, align=False)
     expected = sha256_tree(tiny_show / "feed")
-    (tiny_show / ".podpub-cache" / "state.pickle").write_bytes(b"garbage")
+    (tiny_show / ".podpub-cache" / "state.json").write_bytes(b"garbage")
     build(tiny_show, align=False)
     assert sha256_tree(tiny_show / "feed") == expected

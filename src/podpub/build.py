@@ -10,16 +10,18 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
+from typing import overload
 
 from podpub import state, timing
 from podpub.audio import TagSet, read_facts, write_tagged_copy
 from podpub.check import refuse_failing_feed
 from podpub.errors import BuildError, MultipleErrors, PodpubError
-from podpub.feed import render_feed, show_guid
+from podpub.feed import show_guid, write_feed
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
@@ -27,7 +29,7 @@ from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
 from podpub.output import Stage, StageWriter, remove_stale_stages
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
-from podpub.state import BuildState, EpisodeState, load_state, save_state
+from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
 from podpub.transcripts.speaker_map import apply_speaker_map
@@ -191,27 +193,72 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class _Built:
-    """One episode built into the stage by a worker."""
+    """One episode built into the stage by a worker; its FeedItem waits in the item store."""
 
-    item: FeedItem
+    slug: str
+    guid: str
+    published: datetime
+    audio_url: str
     files: tuple[str, ...]
     warnings: tuple[str, ...]
     summary: str
 
 
 def _build_episode(
-    show: Show, source: EpisodeSource, stage_root: Path, align: bool, root: Path
+    show: Show, source: EpisodeSource, stage_root: Path, align: bool, root: Path, key: str
 ) -> _Built:
     """Parse, time, render and tag one episode into the stage (runs in a worker)."""
     episode = prepare_episode(show, source, align=align, root=root)
     writer = StageWriter(stage_root)
     item = _stage_episode(writer, show, episode, show.image.read_bytes())
+    ItemStore(root / CACHE_DIR).save(item, key)
     sources_used = ", ".join(sorted({c.source for c in episode.chapters}))
     summary = (
         f"{source.slug}: {len(episode.transcript.paragraphs)} paragraphs, "
         f"{len(episode.chapters)} chapters ({sources_used})"
     )
-    return _Built(item, tuple(writer.written), episode.warnings, summary)
+    return _Built(
+        item.slug,
+        item.guid,
+        item.published,
+        item.audio_url,
+        tuple(writer.written),
+        episode.warnings,
+        summary,
+    )
+
+
+class _StoredItems(Sequence[FeedItem]):
+    """Feed items newest first, loaded from the item store a slice at a time."""
+
+    def __init__(self, store: ItemStore, order: list[tuple[str, str]]) -> None:
+        self.store = store
+        self.order = order  # (slug, key), newest first
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> FeedItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FeedItem]: ...
+
+    def __getitem__(self, index: int | slice) -> FeedItem | Sequence[FeedItem]:
+        if isinstance(index, slice):
+            return [self._load(slug, key) for slug, key in self.order[index]]
+        return self._load(*self.order[index])
+
+    def _load(self, slug: str, key: str) -> FeedItem:
+        item = self.store.load(slug, key)
+        if item is None:
+            raise BuildError(
+                f"the build cache lost episode {slug!r}",
+                self.store.folder,
+                None,
+                "delete .podpub-cache and build again",
+            )
+        return item
 
 
 def _build_all(
@@ -220,6 +267,7 @@ def _build_all(
     stage_root: Path,
     align: bool,
     root: Path,
+    keys: dict[str, str],
     progress: Progress | None,
 ) -> list[_Built]:
     """Build episodes, in parallel across cores when there is more than one to do."""
@@ -237,7 +285,7 @@ def _build_all(
     if workers <= 1:
         for source in sources:
             try:
-                built = _build_episode(show, source, stage_root, align, root)
+                built = _build_episode(show, source, stage_root, align, root, keys[source.slug])
             except PodpubError as exc:
                 errors.append(exc)
                 built = None
@@ -245,7 +293,9 @@ def _build_all(
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(_build_episode, show, source, stage_root, align, root): source.slug
+                pool.submit(
+                    _build_episode, show, source, stage_root, align, root, keys[source.slug]
+                ): source.slug
                 for source in sources
             }
             for future in as_completed(futures):
@@ -287,8 +337,7 @@ def _load_changed(
             errors.append(exc)
     seen: dict[str, str] = {}
     guids = [(s.guid, s.slug, s.folder / "episode.yaml") for s in sources] + [
-        (st.item.guid, slug, root / "episodes" / slug / "episode.yaml")
-        for slug, st in reusable.items()
+        (st.guid, slug, root / "episodes" / slug / "episode.yaml") for slug, st in reusable.items()
     ]
     for guid, slug, path in sorted(guids, key=lambda g: g[1]):
         other = seen.get(guid)
@@ -346,7 +395,7 @@ def build(
             s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
         )
         for s in sources
-    ] + [LockedEpisode(slug, st.item.guid, st.item.audio_url) for slug, st in reusable.items()]
+    ] + [LockedEpisode(slug, st.guid, st.audio_url) for slug, st in reusable.items()]
     lock_plan = plan_lock(root, show_guid(show), sorted(locked, key=lambda e: e.slug), allow_remove)
     report.warnings.extend(lock_plan.warnings)
     report.episodes = [f.name for f in folders]
@@ -371,17 +420,21 @@ def build(
     remove_stale_stages(feed_dir)
     with Stage(feed_dir) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
-        built = _build_all(show, sources, stage.root, align, root, progress)
-        items: dict[str, FeedItem] = {slug: st.item for slug, st in reusable.items()}
+        built = _build_all(show, sources, stage.root, align, root, keys, progress)
+        dates = {slug: st.published for slug, st in reusable.items()}
         for b in built:
             for relative in b.files:
                 stage.adopt(relative)
-            items[b.item.slug] = b.item
+            dates[b.slug] = b.published
             report.warnings.extend(b.warnings)
         for st in reusable.values():
             stage.keep(list(st.outputs))
-        feed_items = [items[slug] for slug in sorted(items)]
-        stage.write_bytes("feed.xml", render_feed(show, feed_items, show.base_url + image_name))
+        newest_first = sorted(dates, key=lambda slug: (dates[slug], slug), reverse=True)
+        items = _StoredItems(ItemStore(cache_dir), [(slug, keys[slug]) for slug in newest_first])
+        with stage.path("feed.xml").open("wb") as handle:
+            write_feed(
+                handle, show, items, show.base_url + image_name, max(dates.values(), default=None)
+            )
         refuse_failing_feed(stage, show)  # podpub check's error rules; feed/ stays as it was
         stage.publish()
         report.written, report.unchanged, report.removed = (
@@ -392,10 +445,15 @@ def build(
     write_lock(root, lock_plan.lock)  # only after a successful publish
     episodes_state = dict(reusable)
     for b in built:
-        slug = b.item.slug
-        episodes_state[slug] = EpisodeState(
-            keys.get(slug, ""), b.item, state.stamps(feed_dir, list(b.files)), b.warnings
+        episodes_state[b.slug] = EpisodeState(
+            keys.get(b.slug, ""),
+            b.guid,
+            b.published,
+            b.audio_url,
+            state.stamps(feed_dir, list(b.files)),
+            b.warnings,
         )
+    ItemStore(cache_dir).prune({slug: st.key for slug, st in episodes_state.items()})
     save_state(
         cache_dir,
         BuildState(

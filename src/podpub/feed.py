@@ -7,9 +7,11 @@ feedgen extension (``PodpubExtension``) adds those tags.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -191,28 +193,45 @@ def _rss(fg: Any) -> bytes:
     return xml
 
 
-def render_feed(show: Show, items: list[FeedItem], image_url: str) -> bytes:
-    """The RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed, newest episode first.
+def feed_order(item: FeedItem) -> tuple[datetime, str]:
+    """Items are listed newest first (this key, descending)."""
+    return (item.published, item.slug)
 
-    Items are rendered a hundred at a time and spliced into the channel, so memory stays
-    flat however many episodes a show has; the bytes are the same as in one pass.
+
+def write_feed(
+    out: BinaryIO,
+    show: Show,
+    ordered: Sequence[FeedItem],
+    image_url: str,
+    latest: datetime | None = None,
+) -> None:
+    """Write the RSS 2.0 + iTunes + Podcasting 2.0 + PSC feed to ``out``.
+
+    ``ordered`` is newest first; it may load its items lazily: it is read a hundred items
+    at a time, and each batch is rendered and spliced into the channel, so memory stays
+    flat however many episodes a show has. The bytes are the same as in one pass.
     """
     # lxml refuses control characters: drop them from every text before feedgen sees it
     show = xml_safe_record(show)  # items are made XML-safe where they are built
-    ordered = sorted(items, key=lambda i: (i.published, i.slug), reverse=True)
-    latest = ordered[0].published if ordered else datetime(1970, 1, 1, tzinfo=UTC)
-    latest = max((i.published for i in ordered), default=latest)
-    head = _rss(_channel(show, image_url, latest))
+    if latest is None:
+        latest = max((i.published for i in ordered), default=None)
+    head = _rss(_channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC)))
     close = head.rindex(b"  </channel>")
-    parts = [head[:close]]
+    out.write(head[:close])
     for start in range(0, len(ordered), ITEMS_PER_BATCH):
-        fg = _channel(show, image_url, latest)
+        fg = _channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC))
         for item in ordered[start : start + ITEMS_PER_BATCH]:
             _add_item(fg, show, item)
         batch = _rss(fg)
-        parts.append(batch[batch.index(b"    <item>") : batch.rindex(b"</item>") + 8])
-    parts.append(head[close:])
-    return b"".join(parts)
+        out.write(batch[batch.index(b"    <item>") : batch.rindex(b"</item>") + 8])
+    out.write(head[close:])
+
+
+def render_feed(show: Show, items: Sequence[FeedItem], image_url: str) -> bytes:
+    """The feed as bytes, items in any order."""
+    buffer = io.BytesIO()
+    write_feed(buffer, show, sorted(items, key=feed_order, reverse=True), image_url)
+    return buffer.getvalue()
 
 
 def _add_item(fg: Any, show: Show, item: FeedItem) -> None:

@@ -3,25 +3,29 @@
 An episode is rebuilt only when its inputs change: its folder's files (YAML and
 transcripts by content, audio and images by size and modification time), the show's
 configuration and artwork, the alignment switch, or podpub's version. The state lives in
-``.podpub-cache/state.pickle`` beside the show; a state that cannot be read is ignored
-(the build is then a full one). Outputs are reused only if they are still in feed/
+``.podpub-cache/state.json`` beside the show, each episode's feed item in
+``.podpub-cache/items/``; plain JSON, so a planted cache file can at worst cost a
+rebuild, never run code. A state that cannot be read is ignored (the build is then a
+full one). Outputs are reused only if they are still in feed/
 exactly as the last build left them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from podpub import __version__
-from podpub.model import FeedItem
+from podpub.model import Chapter, FeedItem, Person
 
-STATE_FILE = "state.pickle"
-FORMAT = 1
+STATE_FILE = "state.json"
+ITEMS_DIR = "items"
+FORMAT = 3
 _CONTENT_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html")
 
 FileStamp = tuple[int, int]  # (size, mtime_ns)
@@ -29,8 +33,13 @@ FileStamp = tuple[int, int]  # (size, mtime_ns)
 
 @dataclass(frozen=True)
 class EpisodeState:
+    """What the last build made of one episode; the episode's FeedItem is kept on disk
+    (``ItemStore``), so that memory does not grow with the number of episodes."""
+
     key: str
-    item: FeedItem
+    guid: str
+    published: datetime
+    audio_url: str
     outputs: dict[str, FileStamp]
     warnings: tuple[str, ...] = ()
 
@@ -41,6 +50,38 @@ class BuildState:
     feed_key: str = ""
     episodes: dict[str, EpisodeState] = field(default_factory=dict)
     extra_outputs: dict[str, FileStamp] = field(default_factory=dict)
+    format: int = FORMAT
+
+
+class ItemStore:
+    """One pickled FeedItem per built episode, named by slug and input key."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.folder = cache_dir / ITEMS_DIR
+
+    def _path(self, slug: str, key: str) -> Path:
+        return self.folder / f"{slug}.{key[:24]}.json"
+
+    def save(self, item: FeedItem, key: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(item.slug, key)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(item_to_json(item), ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+
+    def load(self, slug: str, key: str) -> FeedItem | None:
+        try:
+            return item_from_json(json.loads(self._path(slug, key).read_text("utf-8")))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def prune(self, keep: dict[str, str]) -> None:
+        """Remove items no episode of the current build uses."""
+        wanted = {self._path(slug, key).name for slug, key in keep.items()}
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in wanted:
+                    path.unlink(missing_ok=True)
 
 
 def _stamp(path: Path) -> FileStamp | None:
@@ -109,30 +150,71 @@ def stamps(feed_dir: Path, names: list[str]) -> dict[str, FileStamp]:
     return out
 
 
+def item_to_json(item: FeedItem) -> dict[str, Any]:
+    data = asdict(item)
+    data["published"] = item.published.isoformat()
+    return data
+
+
+def item_from_json(data: dict[str, Any]) -> FeedItem:
+    fields = dict(data)
+    fields["published"] = datetime.fromisoformat(data["published"])
+    fields["persons"] = tuple(Person(**p) for p in data["persons"])
+    fields["chapters"] = tuple(Chapter(**c) for c in data["chapters"])
+    fields["file_urls"] = tuple((str(a), str(b)) for a, b in data["file_urls"])
+    fields["extra_transcripts"] = tuple(
+        (str(a), str(b), str(c)) for a, b, c in data["extra_transcripts"]
+    )
+    return FeedItem(**fields)
+
+
 def load_state(cache_dir: Path) -> BuildState:
-    path = cache_dir / STATE_FILE
     try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
+        data = json.loads((cache_dir / STATE_FILE).read_text("utf-8"))
+        if data.get("format") != FORMAT:
+            return BuildState()
+        return BuildState(
+            show_key=str(data["show_key"]),
+            feed_key=str(data["feed_key"]),
+            episodes={
+                slug: EpisodeState(
+                    key=str(e["key"]),
+                    guid=str(e["guid"]),
+                    published=datetime.fromisoformat(e["published"]),
+                    audio_url=str(e["audio_url"]),
+                    outputs={n: (int(a), int(b)) for n, (a, b) in e["outputs"].items()},
+                    warnings=tuple(str(w) for w in e["warnings"]),
+                )
+                for slug, e in data["episodes"].items()
+            },
+            extra_outputs={n: (int(a), int(b)) for n, (a, b) in data["extra_outputs"].items()},
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return BuildState()
-    return state if isinstance(state, BuildState) else BuildState()
 
 
 def save_state(cache_dir: Path, state: BuildState) -> None:
+    data = {
+        "format": FORMAT,
+        "show_key": state.show_key,
+        "feed_key": state.feed_key,
+        "episodes": {
+            slug: {
+                "key": e.key,
+                "guid": e.guid,
+                "published": e.published.isoformat(),
+                "audio_url": e.audio_url,
+                "outputs": e.outputs,
+                "warnings": list(e.warnings),
+            }
+            for slug, e in sorted(state.episodes.items())
+        },
+        "extra_outputs": state.extra_outputs,
+    }
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_dir / (STATE_FILE + ".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
         os.replace(tmp, cache_dir / STATE_FILE)
     except OSError:
         pass  # a missing state only costs a full build next time
