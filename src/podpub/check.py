@@ -423,11 +423,36 @@ class _FeedChecker:
         if feed is None:
             self.add("PP100", "feed.xml is missing", "run podpub build")
             return self.findings
-        parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False
-        )
+        # Items are checked as the parser reaches them and then emptied, so a feed of
+        # thousands of episodes is never held whole in memory.
+        guids: dict[str, Any] = {}
+        count = 0
+        rss: Any = None
         try:
-            tree = etree.parse(str(feed), parser)
+            events = etree.iterparse(
+                str(feed),
+                events=("start", "end"),
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=False,
+                remove_comments=False,
+            )
+            for event, element in events:
+                if rss is None and event == "start":
+                    rss = element
+                if element.tag != "item":
+                    continue
+                if event == "start":
+                    if not count and self.base_url is None and element.getparent() is not None:
+                        self._learn_base_url(element.getparent())  # URLs in items need it
+                    continue
+                parent = element.getparent()
+                if parent is None or parent.tag != "channel" or parent.getparent() is not rss:
+                    continue
+                count += 1
+                self.check_item(element, parent, guids)
+                self.check_local_urls(element)
+                element.clear(keep_tail=True)  # keeps its place: later XPaths stay right
         except etree.XMLSyntaxError as exc:
             self.add(
                 "PP100",
@@ -439,7 +464,6 @@ class _FeedChecker:
         except OSError as exc:
             self.add("PP100", f"cannot read feed.xml: {exc}", "run podpub build")
             return self.findings
-        rss = tree.getroot()
         channels = rss.findall("channel")
         if rss.tag != "rss" or rss.get("version") != "2.0" or len(channels) != 1:
             self.add(
@@ -452,14 +476,19 @@ class _FeedChecker:
         channel = channels[0]
         self.check_namespaces(rss)
         self.check_channel(channel)
-        items = channel.findall("item")
-        if not items:
+        if not count:
             self.add("PP215", "the feed has no episodes", "add an episode folder", element=channel)
-        guids: dict[str, Any] = {}
-        for item in items:
-            self.check_item(item, channel, guids)
-        self.check_local_urls(rss)
+        self.check_local_urls(rss)  # the channel's own URLs (items are emptied by now)
         return self.findings
+
+    def _learn_base_url(self, channel: Any) -> None:
+        """Without podcast.yaml, the base URL comes from the feed's self link."""
+        if self.base_url is not None:
+            return
+        selfs = [e for e in channel.findall(f"{{{ATOM_NS}}}link") if e.get("rel") == "self"]
+        href = selfs[0].get("href") or "" if selfs else ""
+        if href.endswith("/" + FEED_FILE):
+            self.base_url = href[: -len(FEED_FILE)]
 
     def check_namespaces(self, rss: Any) -> None:
         declared = {uri for uri in rss.nsmap.values()}
@@ -517,10 +546,7 @@ class _FeedChecker:
                     "set podcast.yaml 'base_url' to where feed/ is served",
                     element=selfs[0],
                 )
-        if self.base_url is None and selfs:
-            href = selfs[0].get("href") or ""
-            if href.endswith("/" + FEED_FILE):
-                self.base_url = href[: -len(FEED_FILE)]
+        self._learn_base_url(channel)
         recommended = {
             f"{it}author": "podcast.yaml 'author'",
             f"{it}owner/{it}email": "podcast.yaml 'owner: {name, email}'",
