@@ -260,9 +260,10 @@ def test_trailer_keeps_the_times_its_transcript_gives(feed_dir: Path) -> None:
     assert [(c["startTime"], c["title"]) for c in doc["chapters"]] == [
         (0.0, "Welcome"),
         (16.0, "From the first episode"),
+        (27.0, "Until next time"),
     ]
     probe = ffprobe(folder / "advocate-trailer.mp3")
-    assert [float(c["start_time"]) for c in probe["chapters"]] == [0.0, 16.0]
+    assert [float(c["start_time"]) for c in probe["chapters"]] == [0.0, 16.0, 27.0]
     parsed = feedparser.parse((feed_dir / "feed.xml").read_bytes())
     assert [e.title for e in parsed.entries] == [
         "ADVOCATE: The State of Cambodia’s Democracy with Mu Sochua",
