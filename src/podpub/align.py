@@ -84,7 +84,7 @@ COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 40_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
-GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "0"))  # gap cost per frame / typical
+GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "1.5"))  # gap cost per frame / typical
 CLASSIC = True
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 REPAIRED_CONFIDENCE = 0.8
@@ -420,6 +420,14 @@ def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.
                            * ratio_l, 0, cb.shape[0] - 1)
             diff = ca - cb[cols]
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
+        if factor == 1 and k > 0:
+            # the distances along the coarse path overrate a matched fine frame: calibrate
+            # the skip and gap costs from a first fine pass
+            first = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
+                        skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
+                        row_gap=level_gap * typical, progress=lambda f: part(0.5 * f))
+            typical = float(np.median(first.cost))
+            del first
         path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
                    skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
                    row_gap=level_gap * typical, progress=part)
@@ -557,8 +565,7 @@ def _repaired(spans: tuple[SentenceSpan, ...], sentences: Sequence[str],
               ) -> tuple[SentenceSpan, ...]:
     """Sentence starts overridden where recognised words anchor them elsewhere."""
     frame_ms = HOP_S * 1000.0
-    anchors = align_repair.anchored_starts(sentences, heard, [s.start_ms for s in spans],
-                                           [s.end_ms for s in spans])
+    anchors = align_repair.anchored_starts(sentences, heard, [s.start_ms for s in spans])
     out = list(spans)
     for i, start in enumerate(anchors):
         if start is None:

@@ -219,15 +219,13 @@ def full_band(n: int, m: int) -> tuple[I64, I64]:
 def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int,
                    ) -> tuple[I64, I64]:
     """The fine band around a coarse path: each fine row gets the columns its coarse row
-    visits (scaled by ``ratio``), widened by ``radius`` fine frames on each side."""
+    visits (scaled by ``ratio``), widened by ``radius`` fine frames on each side.
+
+    The band is not widened across rows: audio that the coarse path gives to a gap row
+    (music, a pause) stays out of reach of the speech rows around it."""
     coarse_rows = np.minimum(np.arange(n_fine) // ratio, path.first.size - 1)
     lo = path.first[coarse_rows] * ratio - radius
     hi = (path.last[coarse_rows] + 1) * ratio + radius
-    # widen across coarse-row boundaries: row i may also use the columns of rows i +- radius
-    k = min(radius, n_fine - 1)
-    if k > 0:
-        lo = np.minimum(lo, np.concatenate([np.full(k, lo[0]), lo[:-k]]))
-        hi = np.maximum(hi, np.concatenate([hi[k:], np.full(k, hi[-1])]))
     lo = np.clip(lo, 0, m_fine - 1)
     hi = np.clip(hi, 1, m_fine)
     # keep the band monotone
