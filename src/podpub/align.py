@@ -428,9 +428,12 @@ def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.
                         row_gap=level_gap * typical, progress=lambda f: part(0.5 * f))
             typical = float(np.median(first.cost))
             del first
+            final_part: Callable[[float], None] = lambda f: part(0.5 + 0.5 * f)  # noqa: E731
+        else:
+            final_part = part
         path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
                    skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
-                   row_gap=level_gap * typical, progress=part)
+                   row_gap=level_gap * typical, progress=final_part)
         prev_factor = factor
     assert path is not None
     ratio = _speaking_ratio(path, np.nonzero(~free)[0])
@@ -472,9 +475,12 @@ def align_sentences(
     a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).
     """
 
-    def report(f: float) -> None:
+    reported = [0.0]
+
+    def report(f: float) -> None:  # fractions 0..1, never going back
         if progress is not None:
-            progress(min(1.0, max(0.0, f)))
+            reported[0] = max(reported[0], min(1.0, f))
+            progress(reported[0])
 
     voice = espeak_voice(language)
     if not any(_speakable(s) for s in sentences):
