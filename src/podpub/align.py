@@ -81,7 +81,7 @@ TTS_BATCH = 40  # sentences per espeak-ng process
 PAD_EDGE_S = 0.4  # silence before the first and after the last synthetic sentence
 PAD_SENTENCE_S = 0.24  # silence between synthetic sentences
 COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
-COARSE_CELL_BUDGET = 40_000_000  # cells of the full coarse DTW (one byte each)
+COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "1.5"))  # gap cost per frame / typical
@@ -413,16 +413,16 @@ def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.
             del anchored
         else:
             ratio_l = prev_factor // factor
-            radius = FINE_RADIUS if factor == 1 else 3 * ratio_l
+            radius = FINE_RADIUS if factor == 1 else 5 * ratio_l
             lo, hi = band_from_path(path, ratio_l, ca.shape[0], cb.shape[0], radius)
             rows = np.arange(ca.shape[0])
             cols = np.clip(path.first[np.minimum(rows // ratio_l, path.first.size - 1)]
                            * ratio_l, 0, cb.shape[0] - 1)
             diff = ca - cb[cols]
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
-        if factor == 1 and k > 0:
-            # the distances along the coarse path overrate a matched fine frame: calibrate
-            # the skip and gap costs from a first fine pass
+        if k > 0:
+            # the distances along the coarser path overrate a matched frame here: calibrate
+            # the skip and gap costs from a first pass at this level
             first = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
                         skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
                         row_gap=level_gap * typical, progress=lambda f: part(0.5 * f))
