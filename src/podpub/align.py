@@ -84,8 +84,7 @@ COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
-GAP_FACTOR = float(os.environ.get("PODPUB_GAP", "1.5"))  # gap cost per frame / typical
-CLASSIC = True
+GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 REPAIRED_CONFIDENCE = 0.8
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
@@ -313,8 +312,9 @@ def _noise_floor(audio: Features) -> F32:
 
 
 def _normalise(feats: Features, relative_floor: F32) -> F32:
-    """Cepstra c1..c12 with the episode's relative noise floor, then mean and variance
-    normalisation over the louder frames (speech)."""
+    """Cepstra c0..c12 with the episode's relative noise floor, then mean and variance
+    normalisation over the louder frames (speech). With the same floor on both streams,
+    c0 tells silence from speech alike in both."""
     floor = (relative_floor * _speech_power(feats)).astype(np.float32)
     ceps = cepstra(feats.mel, floor)
     e = feats.energy_db
@@ -323,8 +323,7 @@ def _normalise(feats: Features, relative_floor: F32) -> F32:
         speech = ceps
     mean = speech.mean(axis=0)
     std = speech.std(axis=0) + 1e-6
-    first = int(os.environ.get("PODPUB_C0", "0"))
-    return np.ascontiguousarray(((ceps - mean) / std)[:, first:], dtype=np.float32)
+    return np.ascontiguousarray((ceps - mean) / std, dtype=np.float32)
 
 
 def _pool(x: F32, factor: int) -> F32:
@@ -361,16 +360,12 @@ def _pool_mask(mask: npt.NDArray[np.bool_], factor: int) -> npt.NDArray[np.bool_
 
 @dataclass(frozen=True)
 class Warp:
-    """The fine path, on the text frames stretched by ``ratio`` (text frame f is row
-    ``ceil(f * ratio)``), and the typical distance of a matched fine frame."""
+    """The fine path, the typical distance of a matched fine frame, and the speaking-rate
+    ratio (audio frames per text frame over the whole speech)."""
 
     path: DtwPath
-    ratio: float
     typical: float
-    speaking_ratio: float  # audio frames per text frame, over the whole speech
-
-    def row(self, frame: int) -> int:
-        return min(self.path.first.size - 1, int(np.ceil(frame * self.ratio - 1e-9)))
+    speaking_ratio: float
 
 
 def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
@@ -381,30 +376,32 @@ def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
     span = int(path.first[r1]) - int(path.first[r0])
     if r1 <= r0 or span <= 0:
         return 1.0
-    return float(np.clip(span / (r1 - r0), 0.5, 2.0))
+    return float(np.clip(span / (r1 - r0), 0.25, 4.0))
 
 
-def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.bool_],
+def _warp(a: F32, b: F32, gap_rows: npt.NDArray[np.bool_],
           progress: Callable[[float], None]) -> Warp:
-    """The fine path of ``a`` (text) against ``b`` (audio).
+    """The fine path of ``a`` (text frames) against ``b`` (audio frames).
 
-    1. classic DTW on coarse frames, anchored at both ends: the typical matched distance;
-    2. classic DTW with an open start and end: the speaking-rate ratio of audio to text;
-    3. the text frames are stretched by that ratio, then DTW with slope limits on speech
-       rows, coarse then fine in a band around the coarse path.
+    The coarsest level is a full DTW, first anchored at both ends (the typical distance of
+    a matched frame, which prices a skipped frame), then with an open start and end. Each
+    finer level runs in a band around the coarser path, twice: the first pass calibrates
+    the typical distance at that level. ``gap_rows`` (the silences between sentences) may
+    absorb audio that is not in the text at ``GAP_FACTOR`` times the typical distance.
     """
     levels = _levels(a.shape[0], b.shape[0])
     path: DtwPath | None = None
     typical = 0.0
-    base, share = 0.0, 1.0 / (len(levels) + 1)
+    share = 1.0 / (len(levels) + 1)
     prev_factor = levels[0]
     for k, factor in enumerate(levels):
         ca, cb = _pool(a, factor), _pool(b, factor)
-        level_gap = np.where(_pool_mask(gap_rows, factor) & (GAP_FACTOR > 0), GAP_FACTOR, np.inf)
+        level_gap = np.where(_pool_mask(gap_rows, factor), GAP_FACTOR, np.inf)
 
-        def part(f: float, _base: float = base + (k + 1) * share) -> None:
+        def part(f: float, _base: float = (k + 1) * share) -> None:
             progress(_base + share * f)
 
+        final_part: Callable[[float], None] = part
         if path is None:
             lo, hi = full_band(ca.shape[0], cb.shape[0])
             anchored = dtw(ca, cb, lo, hi, skip_start=None, skip_end=None,
@@ -412,32 +409,35 @@ def _warp(a: F32, b: F32, free: npt.NDArray[np.bool_], gap_rows: npt.NDArray[np.
             typical = float(np.median(anchored.cost))
             del anchored
         else:
-            ratio_l = prev_factor // factor
-            radius = FINE_RADIUS if factor == 1 else 5 * ratio_l
-            lo, hi = band_from_path(path, ratio_l, ca.shape[0], cb.shape[0], radius)
+            ratio = prev_factor // factor
+            radius = FINE_RADIUS if factor == 1 else 5 * ratio
+            lo, hi = band_from_path(path, ratio, ca.shape[0], cb.shape[0], radius)
             rows = np.arange(ca.shape[0])
-            cols = np.clip(path.first[np.minimum(rows // ratio_l, path.first.size - 1)]
-                           * ratio_l, 0, cb.shape[0] - 1)
+            cols = np.clip(path.first[np.minimum(rows // ratio, path.first.size - 1)] * ratio,
+                           0, cb.shape[0] - 1)
             diff = ca - cb[cols]
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
-        if k > 0:
-            # the distances along the coarser path overrate a matched frame here: calibrate
-            # the skip and gap costs from a first pass at this level
+            del diff
+            # the distances along the coarser path overrate a matched frame at this level:
+            # calibrate the skip and gap costs from a first pass
             first = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                        skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
-                        row_gap=level_gap * typical, progress=lambda f: part(0.5 * f))
+                        skip_end=SKIP_FACTOR * typical, row_gap=level_gap * typical,
+                        progress=lambda f: part(0.5 * f))
             typical = float(np.median(first.cost))
             del first
-            final_part: Callable[[float], None] = lambda f: part(0.5 + 0.5 * f)  # noqa: E731
-        else:
-            final_part = part
+            final_part = functools.partial(_rescaled, part, 0.5)
+
         path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                   skip_end=SKIP_FACTOR * typical, free=None if CLASSIC else free,
-                   row_gap=level_gap * typical, progress=final_part)
+                   skip_end=SKIP_FACTOR * typical, row_gap=level_gap * typical,
+                   progress=final_part)
         prev_factor = factor
     assert path is not None
-    ratio = _speaking_ratio(path, np.nonzero(~free)[0])
-    return Warp(path, 1.0, float(np.median(path.cost)), ratio)
+    speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
+    return Warp(path, float(np.median(path.cost)), speaking)
+
+
+def _rescaled(progress: Callable[[float], None], base: float, f: float) -> None:
+    progress(base + (1.0 - base) * f)
 
 
 def _speech_onset(loud: npt.NDArray[np.bool_], frame: int) -> int:
@@ -486,10 +486,13 @@ def align_sentences(
     if not any(_speakable(s) for s in sentences):
         raise AlignmentUnavailable("the transcript has no speakable text")
     report(0.0)
+    # with repair, recognition takes most of the time: DTW reports 0..0.2, recognition the rest
+    dtw_share = 0.2 if repair else 1.0
     with tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp:
-        synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(0.15 * f))
+        synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(dtw_share * 0.15 * f))
     try:
-        audio = audio_features(Path(audio_path), lambda f: report(0.15 + 0.25 * f))
+        audio = audio_features(Path(audio_path),
+                               lambda f: report(dtw_share * (0.15 + 0.25 * f)))
     except DecodeError as exc:
         raise AlignmentUnavailable(str(exc)) from None
     if audio.frames < 10:
@@ -505,9 +508,7 @@ def align_sentences(
     for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
         if s >= 0:
             gaps[s:e] = False
-    tts_energy = synthetic.features.energy_db
-    silent = tts_energy < float(np.percentile(tts_energy, 90)) - 35.0
-    warp = _warp(a, b, gaps | silent, gaps, lambda f: report(0.4 + 0.55 * f))
+    warp = _warp(a, b, gaps, lambda f: report(dtw_share * (0.4 + 0.6 * f)))
     spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
     engine = ENGINE
     if repair:
@@ -517,7 +518,7 @@ def align_sentences(
             pass  # the DTW result stands; the engine name says no repair was made
         else:
             heard = align_repair.recognise(Path(audio_path), audio.frames * HOP_S,
-                                           lambda f: report(0.95 + 0.05 * f))
+                                           lambda f: report(dtw_share + (1 - dtw_share) * f))
             loud = audio.energy_db >= floor + 0.3 * (level - floor)
             spans = _repaired(spans, sentences, heard, loud)
             engine = ENGINE + "+pocketsphinx"
@@ -538,8 +539,7 @@ def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, leve
     np.add.at(row_cost, path.rows, path.cost)
     row_count = np.bincount(path.rows, minlength=path.first.size)
     for i in speakable.tolist():
-        s, e = warp.row(int(synthetic.onsets[i])), warp.row(int(synthetic.ends[i]))
-        e = max(e, s + 1)
+        s, e = int(synthetic.onsets[i]), max(int(synthetic.ends[i]), int(synthetic.onsets[i]) + 1)
         j0 = int(path.first[s])
         j1 = int(path.last[e - 1]) + 1
         j0r = _speech_onset(loud, j0)
@@ -547,7 +547,7 @@ def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, leve
         stops[i] = max(j1, j0r + 1)
         mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
         match = float(np.exp(-max(0.0, mean_cost / max(typical, 1e-6) - 1.0) * 2.0))
-        slope = (j1 - j0) / max(1, e - s)
+        slope = (j1 - j0) / max(1, e - s) / warp.speaking_ratio
         sane = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
         confidence[i] = max(0.0, min(1.0, match * sane))
     # unspeakable sentences take the next sentence's start (or the previous end)

@@ -23,7 +23,7 @@ F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-_START, _DIAG, _DOWN, _RIGHT, _RIGHT2, _DOWN2 = 0, 1, 2, 3, 4, 5
+_START, _DIAG, _DOWN, _RIGHT = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,6 @@ def dtw(
     *,
     skip_start: float | None,
     skip_end: float | None,
-    free: npt.NDArray[np.bool_] | None = None,
     row_gap: F64 | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Path:
@@ -78,13 +77,9 @@ def dtw(
 
     ``skip_start``/``skip_end``: cost per skipped column before the first / after the last
     matched column (open start / open end); ``None`` anchors the path to the band's
-    first / last column.
-
-    ``free``: rows where the path may stay on one row or one column for any length (the
-    silences of the text); the other rows (speech) take steps of slope 1/2 to 2 only, so
-    they cannot swallow audio that is not in the text. ``None``: every row is free (the
-    classic DTW). ``row_gap``: per-row cap on the cost of staying on a free row while the
-    audio goes on (a gap: unscripted audio); ``inf`` where there is none.
+    first / last column. ``row_gap``: per-row cap on the cost of a right step (the audio
+    goes on while the text stays on that row): a gap that absorbs unscripted audio at a
+    fixed price per frame; ``inf`` where there is none.
     """
     n = a.shape[0]
     widths = (hi - lo).astype(np.int64)
@@ -93,16 +88,14 @@ def dtw(
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(widths, out=offsets[1:])
     steps = np.zeros(int(offsets[-1]), dtype=np.uint8)
-    prev = prev2 = cprev = np.zeros(0)
-    plo = phi = p2lo = p2hi = 0
+    prev = np.zeros(0)
+    plo = phi = 0
     inf = np.inf
-    classic = free is None
     report_every = max(1, n // 50)
     for i in range(n):
         l0, h0 = int(lo[i]), int(hi[i])
         c = distances(a[i], b[l0:h0]).astype(np.float64)
         width = h0 - l0
-        row_free = classic or bool(free[i])  # type: ignore[index]
         if i == 0:
             if skip_start is None:
                 e = np.full(width, inf)
@@ -111,43 +104,20 @@ def dtw(
                 e = c + skip_start * np.arange(width, dtype=np.float64)
             step = np.full(width, _START, dtype=np.uint8)
         else:
-            best = _shifted(prev, plo, phi, l0, h0, 1)
-            step = np.full(width, _DIAG, dtype=np.uint8)
-            if row_free or bool(free[i - 1]):  # type: ignore[index]
-                up = _shifted(prev, plo, phi, l0, h0, 0)
-                better = up < best
-                best = np.where(better, up, best)
-                step[better] = _DOWN
-            if not classic:
-                # (1, 2): from (i-1, j-2) through (i, j-1)
-                right2 = _shifted(prev, plo, phi, l0, h0, 2)
-                right2[1:] += c[:-1]
-                right2[0] = inf
-                better = right2 < best
-                best = np.where(better, right2, best)
-                step[better] = _RIGHT2
-                if i >= 2:
-                    # (2, 1): from (i-2, j-1) through (i-1, j)
-                    down2 = _shifted(prev2, p2lo, p2hi, l0, h0, 1) + _shifted(
-                        cprev, plo, phi, l0, h0, 0)
-                    better = down2 < best
-                    best = np.where(better, down2, best)
-                    step[better] = _DOWN2
-            e = c + best
-        if row_free:
-            gap = None if row_gap is None else float(row_gap[i])
-            rc = np.minimum(c, gap) if gap is not None and np.isfinite(gap) else c
-            prefix = np.cumsum(rc)
-            f = e - prefix
-            g = np.minimum.accumulate(f)
-            right = g < f
-            step[right] = _RIGHT
-            cur = g + prefix
-        else:
-            cur = e
+            diag = _shifted(prev, plo, phi, l0, h0, 1)
+            up = _shifted(prev, plo, phi, l0, h0, 0)
+            use_diag = diag <= up
+            e = c + np.where(use_diag, diag, up)
+            step = np.where(use_diag, _DIAG, _DOWN).astype(np.uint8)
+        gap = None if row_gap is None else float(row_gap[i])
+        rc = np.minimum(c, gap) if gap is not None and np.isfinite(gap) else c
+        prefix = np.cumsum(rc)
+        f = e - prefix
+        g = np.minimum.accumulate(f)
+        step[g < f] = _RIGHT
+        cur = g + prefix
         steps[offsets[i] : offsets[i + 1]] = step
-        prev2, p2lo, p2hi = prev, plo, phi
-        prev, plo, phi, cprev = cur, l0, h0, c
+        prev, plo, phi = cur, l0, h0
         if progress is not None and i % report_every == 0:
             progress(i / n)
     # choose the end column
@@ -182,16 +152,6 @@ def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, 
             j -= 1
         elif s == _DOWN:
             i -= 1
-        elif s == _RIGHT2:
-            rows.append(i)
-            cols.append(j - 1)
-            i -= 1
-            j -= 2
-        elif s == _DOWN2:
-            rows.append(i - 1)
-            cols.append(j)
-            i -= 2
-            j -= 1
         else:
             break
     r = np.frombuffer(rows, dtype=np.int64)[::-1].copy()
@@ -233,39 +193,3 @@ def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int
     hi = np.maximum.accumulate(hi)
     return lo.astype(np.int64), hi.astype(np.int64)
 
-
-def start_costs(a: F32, b: F32, free: npt.NDArray[np.bool_]) -> F64:
-    """For each column ``t`` of ``b``: the cost of the best slope-limited path that aligns
-    all rows of ``a`` starting at column ``t`` (its end is free). ``inf`` where none fits.
-
-    Computed as one DTW of the reversed sequences, whose last row holds these costs.
-    """
-    ra = np.ascontiguousarray(a[::-1])
-    rb = np.ascontiguousarray(b[::-1])
-    n, m = ra.shape[0], rb.shape[0]
-    lo, hi = full_band(n, m)
-    rfree = free[::-1]
-    prev = prev2 = cprev = np.zeros(0)
-    inf = np.inf
-    for i in range(n):
-        c = distances(ra[i], rb).astype(np.float64)
-        if i == 0:
-            e = c
-        else:
-            best = _shifted(prev, 0, m, 0, m, 1)
-            if rfree[i] or rfree[i - 1]:
-                best = np.minimum(best, prev)
-            right2 = _shifted(prev, 0, m, 0, m, 2)
-            right2[1:] += c[:-1]
-            right2[0] = inf
-            best = np.minimum(best, right2)
-            if i >= 2:
-                best = np.minimum(best, _shifted(prev2, 0, m, 0, m, 1) + cprev)
-            e = c + best
-        if rfree[i]:
-            prefix = np.cumsum(c)
-            e = np.minimum.accumulate(e - prefix) + prefix
-        prev2, prev, cprev = prev, e, c
-    del lo, hi
-    out: F64 = prev[::-1].copy()
-    return out
