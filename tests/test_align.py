@@ -159,3 +159,42 @@ def test_language_to_voice(tag: str, expected: str) -> None:
 
 def test_version_is_a_string() -> None:
     assert isinstance(ALIGNER_VERSION, str) and ALIGNER_VERSION
+
+
+def test_words_as_a_recogniser_spells_them() -> None:
+    from podpub.align_repair import words_of
+
+    assert words_of("In 2017, the CNRP’s 3 MPs left.") == [
+        "in", "twenty", "seventeen", "the", "cnrp's", "three", "mps", "left"]
+    assert words_of("From 1998 to 2004, 120 people") == [
+        "from", "nineteen", "ninety", "eight", "to", "two", "thousand", "four",
+        "one", "hundred", "twenty", "people"]
+
+
+def test_anchors_override_only_where_dtw_disagrees() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = ["This is the first sentence here.", "And then a second one follows.",
+                 "A third sentence ends it."]
+    heard = [Word(w, ms) for w, ms in [
+        ("this", 1000), ("is", 1200), ("the", 1350), ("first", 1500), ("sentence", 1800),
+        ("here", 2300),
+        ("buy", 3000), ("our", 3300), ("coffee", 3600),  # an ad: not in the transcript
+        ("and", 30000), ("then", 30200), ("a", 30400), ("second", 30500), ("one", 30900),
+        ("a", 33000), ("third", 33200), ("sentence", 33500)]]
+    dtw = [1050, 3000, 33100]
+    assert anchored_starts(sentences, heard, dtw) == [None, 30000, None]
+
+
+def test_repair_keeps_good_starts(clip: tuple[Path, list[int]]) -> None:
+    path, truth = clip
+    result = align_sentences(path, SENTENCES, "en", repair=True)
+    assert result.engine == "espeak-ng+mfcc+dtw+pocketsphinx"
+    errors = [abs(span.start_ms - t) for span, t in zip(result.spans, truth, strict=True)]
+    assert max(errors) <= 300, f"onset errors (ms): {errors}"
+
+
+def test_repair_is_skipped_for_other_languages(clip: tuple[Path, list[int]]) -> None:
+    path, _ = clip
+    result = align_sentences(path, SENTENCES[:2], "fr", repair=True)
+    assert result.engine == "espeak-ng+mfcc+dtw"
