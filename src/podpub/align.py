@@ -4,14 +4,20 @@ The only module that runs the aligner. Method (see the project's alignment notes
 
 1. synthesise the sentences with espeak-ng (subprocesses, batches of sentences separated by
    long SSML breaks, so each sentence's place in the synthetic audio is known);
-2. decode the episode with ffmpeg to 16 kHz mono, streamed, into MFCC frames (20 ms);
+2. decode the episode with ffmpeg to 16 kHz mono, streamed, into mel energies (20 ms); the
+   cepstra of both streams get the episode's noise floor, so silence looks alike in both;
 3. dynamic time warping of the synthetic frames against the episode's: a full DTW on
    coarse (~0.3 s) frames, then DTW on 20 ms frames in a band around the coarse path, so
    memory stays bounded. The start and end are open (intro music, outro), with a cost per
-   skipped frame calibrated from a first, anchored coarse pass;
+   skipped frame calibrated from a first, anchored coarse pass; the silences between
+   sentences may absorb audio (music, long pauses) at the same price per frame;
 4. each sentence's onset in the synthetic audio is mapped through the path, then moved to
    the speech onset (energy) nearby; confidence comes from the local match cost and the
-   speaking-rate sanity of the sentence.
+   speaking-rate sanity of the sentence;
+5. with ``repair=True`` (English), PocketSphinx transcribes the episode and sentence starts
+   anchored by recognised words override DTW where they disagree (``align_repair``): this
+   fixes the sentences after unscripted speech (ads, asides), which DTW cannot tell apart
+   from the transcript's speech. It costs minutes (about 0.1x real time on 2 cores).
 
 Everything here is I/O at the edge (subprocesses, temporary files); callers get records.
 """
