@@ -36,9 +36,27 @@ def paragraph(rng: random.Random) -> str:
 
 def make_clip(path: Path, seconds: float) -> None:
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-         f"anoisesrc=d={seconds}:c=pink:r=22050:a=0.2", "-ac", "1", "-b:a", "32k",
-         "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anoisesrc=d={seconds}:c=pink:r=22050:a=0.2",
+            "-ac",
+            "1",
+            "-b:a",
+            "32k",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            str(path),
+        ],
         check=True,
     )
 
@@ -55,7 +73,7 @@ def make_show(out: Path, episodes: int, seconds: float, seed: int = 7) -> Path:
         "author: Bench\n"
         "owner: {name: Bench, email: bench@example.org}\n"
         "language: en\n"
-        "categories: [\"News/Politics\"]\n"
+        'categories: ["News/Politics"]\n'
         "explicit: false\n"
         "image: artwork.png\n"
         "base_url: https://example.org/bench/\n"
