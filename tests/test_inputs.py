@@ -54,3 +54,27 @@ def test_other_language_transcript_published_with_language(tiny_show: Path) -> N
         'type="text/vtt" language="fr" rel="captions"/>'
     ) in xml
     assert 'transcript.vtt" type="text/vtt" language="en-us"' in xml
+
+
+def test_chapter_lead_in(tiny_show: Path) -> None:
+    build(tiny_show, align=False)
+    before = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    with (tiny_show / "podcast.yaml").open("a") as handle:
+        handle.write("chapter_lead_in_ms: 250\n")
+    build(tiny_show, align=False)
+    after = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    starts = [c["startTime"] for c in before["chapters"]]
+    assert [c["startTime"] for c in after["chapters"]] == [0.0] + [
+        round(s - 0.25, 3) for s in starts[1:]
+    ]
+
+
+def test_alignment_falls_back_to_estimates_with_a_warning(tiny_show: Path) -> None:
+    """A language espeak-ng does not speak: the build still succeeds, with estimates."""
+    path = tiny_show / "podcast.yaml"
+    path.write_text(path.read_text().replace("language: en-us", "language: qx"))
+    report = build(tiny_show, align=True)
+    doc = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    assert len(doc["chapters"]) == 3
+    assert any("alignment not possible" in w for w in report.warnings)
+    assert any("estimated" in w for w in report.warnings)

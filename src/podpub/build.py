@@ -149,6 +149,7 @@ def prepare_episode(
         region,
         source.chapters,
         aligned,
+        lead_in_ms=show.chapter_lead_in_ms,
         path_for_errors=str(source.folder / "episode.yaml"),
     )
     warnings += [f"{source.slug}: {w}" for w in timed.warnings]

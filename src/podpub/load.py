@@ -394,6 +394,7 @@ def load_show(root: Path) -> Show:
         "locked",
         "funding",
         "persons",
+        "chapter_lead_in_ms",
     }
     for key in doc.data:
         if key not in known:
@@ -486,6 +487,15 @@ def load_show(root: Path) -> Show:
     persons = _persons(doc)
     copyright_ = _str(doc, "copyright")
     locked = _bool(doc, "locked", False)
+    lead_in = doc.data.get("chapter_lead_in_ms", 0)
+    if isinstance(lead_in, bool) or not isinstance(lead_in, int) or not 0 <= lead_in <= 5000:
+        doc.error(
+            "chapter_lead_in_ms",
+            f"'chapter_lead_in_ms' must be a whole number of milliseconds from 0 to 5000, "
+            f"not {lead_in!r}",
+            "e.g. 200 starts each chapter 0.2 s before its first word",
+        )
+        lead_in = 0
     if doc.errors:
         raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
     assert title and description and author and owner_name and owner_email and language
@@ -509,6 +519,7 @@ def load_show(root: Path) -> Show:
         locked=locked,
         funding=tuple(funding),
         persons=persons,
+        chapter_lead_in_ms=lead_in,
     )
 
 

@@ -62,6 +62,7 @@ class Show:
     locked: bool = False
     funding: tuple[Funding, ...] = ()
     persons: tuple[Person, ...] = ()
+    chapter_lead_in_ms: int = 0  # chapters start this long before their first word
 
 
 @dataclass(frozen=True)
