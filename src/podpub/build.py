@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import overload
 
@@ -83,7 +84,13 @@ def _cache_key(*parts: bytes) -> str:
 
 
 def align_with_cache(
-    source: EpisodeSource, transcript: Transcript, root: Path, warnings: list[str]
+    source: EpisodeSource,
+    transcript: Transcript,
+    root: Path,
+    warnings: list[str],
+    *,
+    repair: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> list[timing.SentenceTime] | None:
     """Aligned sentence times, from the cache when audio and text are unchanged."""
     sentences = timing.spoken_sentences(
@@ -108,6 +115,7 @@ def align_with_cache(
         "\n".join(sentences).encode(),
         (transcript.language or "").encode(),
         align.ALIGNER_VERSION.encode(),
+        b"repair" if repair else b"",
     )
     cache = root / CACHE_DIR / "align" / f"{key}.json"
     if cache.is_file():
@@ -117,10 +125,18 @@ def align_with_cache(
         except (ValueError, TypeError):
             pass
     try:
-        result = align.align_sentences(source.audio, sentences, transcript.language or "en")
+        result = align.align_sentences(
+            source.audio, sentences, transcript.language or "en", repair=repair, progress=progress
+        )
     except align.AlignmentUnavailable as exc:
         warnings.append(
             f"{source.slug}: alignment not possible ({exc}); chapter times are estimated"
+        )
+        return None
+    if len(result.spans) != len(sentences):  # never silently misplace: estimate instead
+        warnings.append(
+            f"{source.slug}: alignment returned {len(result.spans)} sentences for "
+            f"{len(sentences)}; chapter times are estimated"
         )
         return None
     times = [timing.SentenceTime(s.start_ms, s.end_ms, s.confidence) for s in result.spans]
@@ -133,16 +149,30 @@ def align_with_cache(
 
 
 def prepare_episode(
-    show: Show, source: EpisodeSource, *, align: bool = True, root: Path | None = None
+    show: Show,
+    source: EpisodeSource,
+    *,
+    align: bool = True,
+    root: Path | None = None,
+    repair: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> Episode:
     """Parse and time one episode (no output written)."""
     transcript = parse_transcript(source, show)
     facts = read_facts(source.audio)
-    region = speech_region(source.audio, facts.duration_ms)
     warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
     aligned = None
     if align and root is not None:
-        aligned = align_with_cache(source, transcript, root, warnings)
+        aligned = align_with_cache(
+            source, transcript, root, warnings, repair=repair, progress=progress
+        )
+    # where speech begins and ends matters only for sentences that are estimated
+    needs_region = aligned is None and not all(p.cues for p in transcript.paragraphs)
+    region = (
+        speech_region(source.audio, facts.duration_ms)
+        if needs_region
+        else timing.SpeechRegion(0, facts.duration_ms)
+    )
     timed = timing.time_transcript(
         transcript,
         facts.duration_ms,
@@ -205,11 +235,32 @@ class _Built:
     summary: str
 
 
+@dataclass(frozen=True)
+class AlignOptions:
+    """Whether to align transcripts to the audio, and with the slower repair pass."""
+
+    enabled: bool = True
+    repair: bool = False
+
+
 def _build_episode(
-    show: Show, source: EpisodeSource, stage_root: Path, align: bool, root: Path, key: str
+    show: Show,
+    source: EpisodeSource,
+    stage_root: Path,
+    options: AlignOptions,
+    root: Path,
+    key: str,
+    align_progress: Callable[[float], None] | None = None,
 ) -> _Built:
     """Parse, time, render and tag one episode into the stage (runs in a worker)."""
-    episode = prepare_episode(show, source, align=align, root=root)
+    episode = prepare_episode(
+        show,
+        source,
+        align=options.enabled,
+        root=root,
+        repair=options.repair,
+        progress=align_progress,
+    )
     writer = StageWriter(stage_root)
     item = _stage_episode(writer, show, episode, show.image.read_bytes())
     ItemStore(root / CACHE_DIR).save(item, key)
@@ -266,10 +317,11 @@ def _build_all(
     show: Show,
     sources: list[EpisodeSource],
     stage_root: Path,
-    align: bool,
+    options: AlignOptions,
     root: Path,
     keys: dict[str, str],
     progress: Progress | None,
+    align_progress: Callable[[str, float], None] | None = None,
 ) -> list[_Built]:
     """Build episodes, in parallel across cores when there is more than one to do."""
     workers = min(len(sources), os.cpu_count() or 1)
@@ -286,7 +338,15 @@ def _build_all(
     if workers <= 1:
         for source in sources:
             try:
-                built = _build_episode(show, source, stage_root, align, root, keys[source.slug])
+                built = _build_episode(
+                    show,
+                    source,
+                    stage_root,
+                    options,
+                    root,
+                    keys[source.slug],
+                    partial(align_progress, source.slug) if align_progress else None,
+                )
             except PodpubError as exc:
                 errors.append(exc)
                 built = None
@@ -295,7 +355,7 @@ def _build_all(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
                 pool.submit(
-                    _build_episode, show, source, stage_root, align, root, keys[source.slug]
+                    _build_episode, show, source, stage_root, options, root, keys[source.slug]
                 ): source.slug
                 for source in sources
             }
@@ -363,11 +423,18 @@ def build(
     root: Path,
     *,
     align: bool = True,
+    repair: bool = False,
     allow_remove: tuple[str, ...] = (),
     progress: Progress | None = None,
+    align_progress: Callable[[str, float], None] | None = None,
 ) -> Report:
-    """Build feed/ from the show at ``root``; unchanged episodes are not rebuilt."""
+    """Build feed/ from the show at ``root``; unchanged episodes are not rebuilt.
+
+    ``progress`` hears of each episode done; ``align_progress`` of alignment within an
+    episode (only when a single episode is built, in this process).
+    """
     report = Report()
+    options = AlignOptions(align, repair and align)
     feed_dir = root / FEED_DIR
     cache_dir = root / CACHE_DIR
     previous = load_state(cache_dir)
@@ -375,7 +442,9 @@ def build(
     base_key = ""
     image_guess = _show_image_path(root)
     if (root / "podcast.yaml").is_file() and image_guess is not None:
-        base_key = state.show_key(root / "podcast.yaml", image_guess, align)
+        base_key = state.show_key(
+            root / "podcast.yaml", image_guess, f"{options.enabled}/{options.repair}"
+        )
     keys: dict[str, str] = {}
     if (root / "episodes").is_dir():
         for folder in sorted((root / "episodes").iterdir()):
@@ -421,7 +490,7 @@ def build(
     remove_stale_stages(feed_dir)
     with Stage(feed_dir) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
-        built = _build_all(show, sources, stage.root, align, root, keys, progress)
+        built = _build_all(show, sources, stage.root, options, root, keys, progress, align_progress)
         dates = {slug: st.published for slug, st in reusable.items()}
         for b in built:
             for relative in b.files:

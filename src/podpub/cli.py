@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from podpub import __version__
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-align", action="store_true", help="skip forced alignment; chapter times are estimated"
     )
     p.add_argument(
+        "--repair",
+        action="store_true",
+        help="repair alignment after unscripted audio (ads, asides) with speech recognition; "
+        "slower, use when podpub check says chapter times look doubtful",
+    )
+    p.add_argument(
         "--allow-remove",
         action="append",
         default=[],
@@ -47,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.add_argument("--no-align", action="store_true", help="skip forced alignment")
+    p.add_argument("--repair", action="store_true", help="repair alignment (see build)")
     p = sub.add_parser(
         "check", help="lint the inputs and feed/ against Apple, Podcasting 2.0 and validators"
     )
@@ -82,6 +90,11 @@ def _progress_bar(done: int, total: int, slug: str) -> None:
     )
 
 
+def _align_bar(slug: str, fraction: float) -> None:
+    """Alignment progress of one episode on a terminal."""
+    _progress_bar(round(fraction * 100), 100, f"aligning {slug}")
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.quiet
     if tty:  # the bar replaces the one-line-per-episode log on a terminal
@@ -89,8 +102,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     report = build(
         args.root,
         align=not args.no_align,
+        repair=args.repair,
         allow_remove=tuple(args.allow_remove),
         progress=_progress_bar if tty else None,
+        align_progress=_align_bar if tty else None,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -109,7 +124,15 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     root: Path = args.root or folder.resolve().parent.parent
     show = load_show(root)
     source = load_episode(root, folder.resolve())
-    episode = prepare_episode(show, source, align=not args.no_align, root=root)
+    tty = sys.stderr.isatty()
+    episode = prepare_episode(
+        show,
+        source,
+        align=not args.no_align,
+        root=root,
+        repair=args.repair,
+        progress=partial(_align_bar, source.slug) if tty else None,
+    )
     record = episode_record(episode)
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=2))

@@ -109,8 +109,9 @@ def _update_with_file(digest: Any, path: Path) -> None:
             digest.update(block)
 
 
-def show_key(show_file: Path, image: Path, align: bool) -> str:
-    digest = hashlib.sha256(f"{_code_key()} format {FORMAT} align {align}".encode())
+def show_key(show_file: Path, image: Path, mode: str) -> str:
+    """``mode`` names the build options that change outputs (alignment on/off, repair)."""
+    digest = hashlib.sha256(f"{_code_key()} format {FORMAT} mode {mode}".encode())
     _update_with_file(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
     return digest.hexdigest()
