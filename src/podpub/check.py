@@ -1507,7 +1507,9 @@ def check_show(root: Path, *, align: bool = True, now: datetime | None = None) -
                         yaml_path,
                         f"chapter {chapter.title!r} was aligned with low confidence "
                         f"({chapter.confidence:.2f})",
-                        "check its start and give it in episode.yaml 'chapters:' if wrong",
+                        "build with --repair (a speech-recognition pass that repairs "
+                        "alignment after ads and asides), or give its start in episode.yaml "
+                        "'chapters:'",
                     )
                 )
     feed_dir = root / pipeline.FEED_DIR
