@@ -7,7 +7,8 @@ them with espeak-ng, one voice for the host and another for the guest, with shor
 between paragraphs, then writes an MP3 next to the transcript. It does nothing when the
 episode already has an audio file. podpub itself does not know how the audio was made.
 
-A timed transcript is spoken at its given times.
+A timed transcript is spoken at its given times. Next to the audio it writes
+``audio.truth.json``: where each paragraph (or cue) really starts, to score alignment.
 
 usage: python scripts/synthesize_narration.py EPISODE_DIR... [--root SHOW_DIR]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -67,10 +69,16 @@ def narrate(show: Show, source: EpisodeSource, out: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         clips = list(pool.map(lambda piece: speak(piece[1], voice_for(piece[2])), pieces))
     audio = AudioSegment.silent(LEAD_IN_MS, SAMPLE_RATE)
+    onsets: list[int] = []
     for (start_ms, _, _), clip in zip(pieces, clips, strict=True):
         if start_ms is not None and len(audio) < start_ms:
             audio += AudioSegment.silent(start_ms - len(audio), SAMPLE_RATE)
+        onsets.append(len(audio))
         audio += clip + AudioSegment.silent(PAUSE_MS, SAMPLE_RATE)
+    # where each piece (paragraph, or cue of a timed transcript) really starts: the truth
+    # against which alignment can be scored
+    truth = out.with_name(out.stem + ".truth.json")
+    truth.write_text(json.dumps({"onsets_ms": onsets}) + "\n")
     tmp = out.with_suffix(".part")
     audio.export(tmp, format="mp3", bitrate="48k", parameters=["-ac", "1", "-map_metadata", "-1"])
     tmp.replace(out)

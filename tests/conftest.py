@@ -74,11 +74,16 @@ def tiny_show(tmp_path: Path) -> Path:
 
 
 def copy_bundled_show(target: Path) -> Path:
-    """The repository's own show, copied; its narration made if the checkout has none."""
+    """The repository's own show, copied, with a freshly synthesised narration."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "podcast.yaml", target / "podcast.yaml")
     shutil.copy(REPO / "artwork.png", target / "artwork.png")
-    shutil.copytree(REPO / "episodes", target / "episodes", ignore=shutil.ignore_patterns("*.part"))
+    # the narration is always made afresh here, with its truth file (audio.truth.json)
+    shutil.copytree(
+        REPO / "episodes",
+        target / "episodes",
+        ignore=shutil.ignore_patterns("*.part", "*.mp3", "*.truth.json"),
+    )
     missing = [
         str(e)
         for e in sorted((target / "episodes").iterdir())

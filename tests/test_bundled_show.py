@@ -270,3 +270,25 @@ def test_trailer_keeps_the_times_its_transcript_gives(feed_dir: Path) -> None:
         "ADVOCATE by APHR: Trailer",
     ]
     assert parsed.entries[1].itunes_episodetype == "trailer"
+
+
+def test_chapters_aligned_to_the_spoken_word(bundled_show: Path) -> None:
+    """Against the narration's truth (where each paragraph really starts), alignment puts
+    paragraph starts within 0.5 s and chapter starts within 0.25 s."""
+    from podpub.build import prepare_episode
+
+    folder = bundled_show / "episodes" / BUNDLED_SLUG
+    truth = json.loads((folder / "audio.truth.json").read_text())["onsets_ms"]
+    show = load_show(bundled_show)
+    episode = prepare_episode(show, load_episode(bundled_show, folder), root=bundled_show)
+    assert len(truth) == len(episode.paragraphs) == 67
+    errors = [abs(p.start_ms - t) for p, t in zip(episode.paragraphs, truth, strict=True)]
+    assert sum(e <= 500 for e in errors) / len(errors) >= 0.98, errors
+    assert [c.source for c in episode.chapters] == ["aligned"] * 5
+    first_of_section = []
+    index = 0
+    for section in episode.transcript.sections:
+        first_of_section.append(truth[index])
+        index += len(section.paragraphs)
+    for chapter, onset in zip(episode.chapters[1:], first_of_section[1:], strict=True):
+        assert abs(chapter.start_ms - onset) <= 250, (chapter.title, chapter.start_ms, onset)

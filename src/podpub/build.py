@@ -193,7 +193,7 @@ def prepare_episode(
         if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
             warnings.append(
                 f"{source.slug}: chapter {chapter.title!r} has low alignment "
-                f"confidence ({chapter.confidence:.2f}); check its start"
+                f"confidence ({chapter.confidence:.2f}); check its start, or build with --repair"
             )
     title = source.title or transcript.title or source.slug
     return Episode(
