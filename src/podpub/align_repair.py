@@ -24,7 +24,8 @@ import numpy as np
 SEGMENT_S = 240.0  # seconds of audio per recogniser job
 UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length
 MIN_RUN = 3  # matched words in a row that make an anchor
-TOLERANCE_MS = 1000  # DTW and recogniser disagree beyond this
+FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
+TOLERANCE_MS = 1000  # ... and a start estimated from a later word (plus 30 % of the lead)
 RATE = 16_000
 
 
@@ -206,13 +207,13 @@ def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
             continue
         if letters_before[k] == 0:
             start = anchor_time[k]
-            slack = 0.0
+            tolerance = float(FIRST_WORD_TOLERANCE_MS)
         else:
             rate = _ms_per_letter(anchored, anchor_time, cumulative, k)
             lead = letters_before[k] * rate
             start = int(anchor_time[k] - lead)
-            slack = 0.3 * lead
-        if abs(start - dtw_starts[i]) > TOLERANCE_MS + slack:
+            tolerance = TOLERANCE_MS + 0.3 * lead
+        if abs(start - dtw_starts[i]) > tolerance:
             result[i] = start
     return result
 
