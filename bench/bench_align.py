@@ -52,8 +52,24 @@ def estimate(audio: Path, sentences: list[str]) -> list[int]:
     threshold: 5th percentile of 50 ms frame levels + 10 dB)."""
     rate = 8000
     raw = subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(audio), "-ac", "1", "-ar",
-         str(rate), "-f", "s16le", "pipe:1"], capture_output=True, check=True).stdout
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(audio),
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-f",
+            "s16le",
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     x = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
     block = rate // 20
     n = x.size // block
@@ -73,9 +89,11 @@ def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]
     text = workdir / "aeneas-text.txt"
     text.write_text("\n".join(sentences) + "\n", encoding="utf-8")
     out = workdir / "aeneas-map.json"
-    config = ("task_language=eng|is_text_type=plain|os_task_file_format=json|"
-              "is_audio_file_detect_head_max=40|task_adjust_boundary_algorithm=percent|"
-              "task_adjust_boundary_percent_value=0")
+    config = (
+        "task_language=eng|is_text_type=plain|os_task_file_format=json|"
+        "is_audio_file_detect_head_max=40|task_adjust_boundary_algorithm=percent|"
+        "task_adjust_boundary_percent_value=0"
+    )
     task = Task(config_string=config)
     task.audio_file_path_absolute = str(audio)
     task.text_file_path_absolute = str(text)
@@ -96,8 +114,9 @@ def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     elif method in ("align", "repair"):
         from podpub.align import align_sentences
 
-        al = align_sentences(audio, sentences, str(truth.get("language", "en")),
-                             repair=method == "repair")
+        al = align_sentences(
+            audio, sentences, str(truth.get("language", "en")), repair=method == "repair"
+        )
         starts = [s.start_ms for s in al.spans]
         engine = al.engine
     elif method == "aeneas":
@@ -139,16 +158,20 @@ def score(truth: dict[str, object], starts: list[int]) -> dict[str, float]:
     }
 
 
-def ensure_episode(out: Path, variant: str, seed: int, repeat: int, text: Path | None,
-                   ) -> tuple[Path, Path]:
+def ensure_episode(
+    out: Path,
+    variant: str,
+    seed: int,
+    repeat: int,
+    text: Path | None,
+) -> tuple[Path, Path]:
     import make_episode
 
     name = f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
     audio, truth = out / f"{name}.mp3", out / f"{name}.json"
     if not (audio.exists() and truth.exists()):
         print(f"generating {name} ...", file=sys.stderr, flush=True)
-        make_episode.make(text or make_episode.default_text(), variant, seed, out, repeat,
-                          name)
+        make_episode.make(text or make_episode.default_text(), variant, seed, out, repeat, name)
     return audio, truth
 
 
@@ -158,8 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", nargs="+", default=["clean", "noisy", "hard"])
     ap.add_argument("--methods", nargs="+", default=["estimate", "align"])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="copies of the episode back to back (about 3 h: 6)")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="copies of the episode back to back (about 3 h: 6)"
+    )
     ap.add_argument("--repair", action="store_true", help="also run align(repair=True)")
     ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
     ap.add_argument("--text", type=Path, default=None)
@@ -175,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         methods.append("aeneas")
     rows = []
     for variant in args.variants:
-        audio, truth_path = ensure_episode(args.out, variant, args.seed, args.repeat,
-                                           args.text)
+        audio, truth_path = ensure_episode(args.out, variant, args.seed, args.repeat, args.text)
         truth = json.loads(truth_path.read_text())
         minutes = truth["duration_ms"] / 60000.0
         for method in methods:
@@ -184,8 +207,16 @@ def main(argv: list[str] | None = None) -> int:
             result.unlink(missing_ok=True)
             python = args.aeneas if method == "aeneas" else sys.executable
             wall, rss, rc = run_measured(
-                [python, str(Path(__file__).resolve()), "--worker", method, str(audio),
-                 str(truth_path), str(result)])
+                [
+                    python,
+                    str(Path(__file__).resolve()),
+                    "--worker",
+                    method,
+                    str(audio),
+                    str(truth_path),
+                    str(result),
+                ]
+            )
             if rc != 0 or not result.exists():
                 rows.append((variant, minutes, method, None, wall, rss))
                 print(f"{variant:6} {method:9} FAILED (exit {rc})", flush=True)
@@ -193,11 +224,14 @@ def main(argv: list[str] | None = None) -> int:
             data = json.loads(result.read_text())
             s = score(truth, data["starts"])
             rows.append((variant, minutes, method, s, wall, rss))
-            print(f"{variant:6} {minutes:5.1f} min {method:9} chapters {s['chap_mean']:6.2f} / "
-                  f"{s['chap_max']:6.2f} s  paragraphs<=0.5s {100 * s['para_05']:5.1f} %  "
-                  f"(median {s['para_med']:.3f} s, max {s['para_max']:.2f} s)  "
-                  f"sentences<=0.5s {100 * s['sent_05']:5.1f} %  wall {wall:6.1f} s  "
-                  f"peak {rss:6.0f} MB", flush=True)
+            print(
+                f"{variant:6} {minutes:5.1f} min {method:9} chapters {s['chap_mean']:6.2f} / "
+                f"{s['chap_max']:6.2f} s  paragraphs<=0.5s {100 * s['para_05']:5.1f} %  "
+                f"(median {s['para_med']:.3f} s, max {s['para_max']:.2f} s)  "
+                f"sentences<=0.5s {100 * s['sent_05']:5.1f} %  wall {wall:6.1f} s  "
+                f"peak {rss:6.0f} MB",
+                flush=True,
+            )
     if args.write:
         write_markdown(args.write, rows, argv)
     return 0
@@ -219,14 +253,16 @@ def write_markdown(path: Path, rows: list[tuple[object, ...]], argv: list[str] |
     ]
     for variant, minutes, method, s, wall, rss in rows:
         if s is None:
-            lines.append(f"| {variant} | {minutes:.1f} | {method} | failed | | | | "
-                         f"{wall:.1f} | {rss:.0f} |")
+            lines.append(
+                f"| {variant} | {minutes:.1f} | {method} | failed | | | | {wall:.1f} | {rss:.0f} |"
+            )
             continue
         assert isinstance(s, dict)
         lines.append(
             f"| {variant} | {minutes:.1f} | {method} | {s['chap_mean']:.2f} / "
             f"{s['chap_max']:.2f} | {100 * s['para_05']:.1f} % | {s['para_med']:.3f} / "
-            f"{s['para_max']:.2f} | {100 * s['sent_05']:.1f} % | {wall:.1f} | {rss:.0f} |")
+            f"{s['para_max']:.2f} | {100 * s['sent_05']:.1f} % | {wall:.1f} | {rss:.0f} |"
+        )
     with path.open("a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 

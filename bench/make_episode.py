@@ -188,12 +188,31 @@ def trim(x: np.ndarray) -> np.ndarray:
 def synth(voice: Voice, text: str, stretch: float, workdir: Path, key: str) -> np.ndarray:
     out = workdir / f"{key}.wav"
     if voice.engine == "flite":
-        cmd = ["flite", "-voice", voice.voice, "--setf",
-               f"duration_stretch={voice.stretch * stretch:.3f}", "-t", text, "-o", str(out)]
+        cmd = [
+            "flite",
+            "-voice",
+            voice.voice,
+            "--setf",
+            f"duration_stretch={voice.stretch * stretch:.3f}",
+            "-t",
+            text,
+            "-o",
+            str(out),
+        ]
     else:
         wpm = int(175 / (voice.stretch * stretch))
-        cmd = ["espeak-ng", "-v", voice.voice, "-s", str(wpm), "-p", str(voice.pitch),
-               "-w", str(out), text]
+        cmd = [
+            "espeak-ng",
+            "-v",
+            voice.voice,
+            "-s",
+            str(wpm),
+            "-p",
+            str(voice.pitch),
+            "-w",
+            str(out),
+            text,
+        ]
     subprocess.run(cmd, check=True, capture_output=True)
     return trim(_read_wav(out)) * voice.gain
 
@@ -221,8 +240,7 @@ def music(seconds: float, rng: np.random.Generator) -> np.ndarray:
             out[a:b] += 0.12 * env * tone
     beat = np.zeros(n)
     step = int(0.5 * SR)
-    click = np.exp(-np.arange(int(0.08 * SR)) / (0.015 * SR)) * rng.normal(
-        0, 1, int(0.08 * SR))
+    click = np.exp(-np.arange(int(0.08 * SR)) / (0.015 * SR)) * rng.normal(0, 1, int(0.08 * SR))
     for a in range(0, n - click.size, step):
         beat[a : a + click.size] += 0.15 * click
     out += beat
@@ -264,8 +282,9 @@ class Plan:
         self.cursor += item.audio.size
 
 
-def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
-          workdir: Path) -> tuple[np.ndarray, dict[str, object]]:
+def build(
+    paragraphs: list[tuple[str | None, str]], variant: str, seed: int, workdir: Path
+) -> tuple[np.ndarray, dict[str, object]]:
     rng = np.random.default_rng(seed)
     vs = voices()
     hard = variant == "hard"
@@ -322,8 +341,9 @@ def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
                 key = f"s{p}_{s}_{k}"
                 jobs.append((key, voice, part, stretch))
                 meta: dict[str, object] = {"para": p, "sent": s, "first": k == 0}
-                script.append(("sentence", key, gap if k == 0 else float(
-                    rng.uniform(0.05, 0.2)), meta))
+                script.append(
+                    ("sentence", key, gap if k == 0 else float(rng.uniform(0.05, 0.2)), meta)
+                )
         if p in ad_after:
             texts = []
             while len(" ".join(texts).split()) < 60:
@@ -332,12 +352,18 @@ def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
             for t_i, text in enumerate(texts):
                 key = f"ad{p}_{t_i}"
                 jobs.append((key, vs["ad"], text, 1.0))
-                script.append(("ad", key, 1.0 if t_i == 0 else 0.25, {"block": p,
-                                                                      "first": t_i == 0}))
+                script.append(
+                    ("ad", key, 1.0 if t_i == 0 else 0.25, {"block": p, "first": t_i == 0})
+                )
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        clips = dict(zip([j[0] for j in jobs], pool.map(
-            lambda j: synth(j[1], j[2], j[3], workdir, j[0]), jobs), strict=True))
+        clips = dict(
+            zip(
+                [j[0] for j in jobs],
+                pool.map(lambda j: synth(j[1], j[2], j[3], workdir, j[0]), jobs),
+                strict=True,
+            )
+        )
 
     intro_s = float(rng.uniform(10, 20))
     plan = Plan(cursor=int(intro_s * SR))
@@ -351,13 +377,21 @@ def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
         if kind == "sentence" and meta["first"]:
             truth_sent[(int(str(meta["para"])), int(str(meta["sent"])))] = item.start
         if kind == "aside":
-            insertions.append({"kind": "aside", "start_ms": item.start * 1000 // SR,
-                               "end_ms": (item.start + clip.size) * 1000 // SR})
+            insertions.append(
+                {
+                    "kind": "aside",
+                    "start_ms": item.start * 1000 // SR,
+                    "end_ms": (item.start + clip.size) * 1000 // SR,
+                }
+            )
         if kind == "ad":
             if meta["first"]:
                 ad_start = item.start
-            insertions_last = {"kind": "ad", "start_ms": ad_start * 1000 // SR,
-                               "end_ms": (item.start + clip.size) * 1000 // SR}
+            insertions_last = {
+                "kind": "ad",
+                "start_ms": ad_start * 1000 // SR,
+                "end_ms": (item.start + clip.size) * 1000 // SR,
+            }
             if meta["first"]:
                 insertions.append(insertions_last)
             else:
@@ -395,9 +429,16 @@ def build(paragraphs: list[tuple[str | None, str]], variant: str, seed: int,
     sentences = []
     for p, (heading, _text) in enumerate(paragraphs):
         starts = [truth_sent[(p, s)] * 1000 // SR for s in range(len(para_sents[p]))]
-        paras.append({"start_ms": starts[0], "speaker": speakers[p], "heading": heading,
-                      "sentences": [{"text": t, "start_ms": st}
-                                    for t, st in zip(para_sents[p], starts, strict=True)]})
+        paras.append(
+            {
+                "start_ms": starts[0],
+                "speaker": speakers[p],
+                "heading": heading,
+                "sentences": [
+                    {"text": t, "start_ms": st} for t, st in zip(para_sents[p], starts, strict=True)
+                ],
+            }
+        )
         sentences.extend(para_sents[p])
     chapters = [p for p, (h, _) in enumerate(paragraphs) if p == 0 or h or p % 10 == 0]
     truth: dict[str, object] = {
@@ -418,9 +459,28 @@ def write_audio(x: np.ndarray, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     codec = ["-c:a", "libmp3lame", "-b:a", "96k"] if path.suffix == ".mp3" else []
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(SR),
-         "-ac", "1", "-i", "pipe:0", "-ar", "44100", *codec, str(path)],
-        input=x.astype("<f4").tobytes(), check=True)
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(SR),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            "44100",
+            *codec,
+            str(path),
+        ],
+        input=x.astype("<f4").tobytes(),
+        check=True,
+    )
 
 
 def default_text() -> Path:
@@ -434,28 +494,62 @@ def repeat_episode(audio: Path, repeat: int, out: Path) -> Path:
     truth = json.loads(audio.with_suffix(".json").read_text())
     listing = out.with_suffix(".txt")
     listing.write_text("".join(f"file '{audio.resolve()}'\n" for _ in range(repeat)))
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "concat",
-                    "-safe", "0", "-i", str(listing), "-c:a", "libmp3lame", "-b:a", "96k",
-                    str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "96k",
+            str(out),
+        ],
+        check=True,
+    )
     listing.unlink()
     step = int(truth["duration_ms"])
     paras, chapters, insertions = [], [], []
     for k in range(repeat):
         base = len(paras)
         for para in truth["paragraphs"]:
-            paras.append({**para, "start_ms": para["start_ms"] + k * step, "sentences": [
-                {**s, "start_ms": s["start_ms"] + k * step} for s in para["sentences"]]})
+            paras.append(
+                {
+                    **para,
+                    "start_ms": para["start_ms"] + k * step,
+                    "sentences": [
+                        {**s, "start_ms": s["start_ms"] + k * step} for s in para["sentences"]
+                    ],
+                }
+            )
         chapters.extend(base + c for c in truth["chapters"])
-        insertions.extend({**i, "start_ms": i["start_ms"] + k * step,
-                           "end_ms": i["end_ms"] + k * step} for i in truth["insertions"])
-    truth.update(paragraphs=paras, chapters=chapters, insertions=insertions,
-                 duration_ms=step * repeat, audio=out.name, repeat=repeat)
+        insertions.extend(
+            {**i, "start_ms": i["start_ms"] + k * step, "end_ms": i["end_ms"] + k * step}
+            for i in truth["insertions"]
+        )
+    truth.update(
+        paragraphs=paras,
+        chapters=chapters,
+        insertions=insertions,
+        duration_ms=step * repeat,
+        audio=out.name,
+        repeat=repeat,
+    )
     out.with_suffix(".json").write_text(json.dumps(truth, indent=1) + "\n")
     return out
 
 
-def make(text: Path, variant: str, seed: int, out_dir: Path, repeat: int = 1,
-         name: str | None = None) -> Path:
+def make(
+    text: Path, variant: str, seed: int, out_dir: Path, repeat: int = 1, name: str | None = None
+) -> Path:
     name = name or f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
     if repeat > 1:
         base = out_dir / f"{variant}-s{seed}.mp3"
@@ -478,8 +572,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("text", nargs="?", type=Path, default=None)
     ap.add_argument("--variant", choices=("clean", "noisy", "hard"), default="clean")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="a long episode: this many copies of the episode back to back")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="a long episode: this many copies of the episode back to back",
+    )
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args(argv)
     audio = make(args.text or default_text(), args.variant, args.seed, args.out, args.repeat)

@@ -40,8 +40,11 @@ def _require(tool: str) -> None:
 
 
 def _speak(text: str, voice: str, speed: int, pitch: int, out: Path) -> np.ndarray:
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w",
-                    str(out), text], check=True, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(out), text],
+        check=True,
+        capture_output=True,
+    )
     with wave.open(str(out), "rb") as w:
         assert w.getframerate() == RATE
         x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64)
@@ -57,8 +60,11 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
     tmp = tmp_path_factory.mktemp("align")
     rng = np.random.default_rng(7)
     t = np.arange(int(4.0 * RATE)) / RATE
-    intro = 0.15 * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 330 * t)) * np.exp(
-        -((t % 1.0) * 2.0))
+    intro = (
+        0.15
+        * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 330 * t))
+        * np.exp(-((t % 1.0) * 2.0))
+    )
     pieces = [intro]
     cursor = intro.size
     starts = []
@@ -149,8 +155,14 @@ def test_silent_audio(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("tag", "expected"),
-    [("en", "en-us"), ("en_GB", "en-gb"), ("EN-us", "en-us"), ("fr", "fr-fr"),
-     ("pt-BR", "pt-br"), ("de-AT", "de")],
+    [
+        ("en", "en-us"),
+        ("en_GB", "en-gb"),
+        ("EN-us", "en-us"),
+        ("fr", "fr-fr"),
+        ("pt-BR", "pt-br"),
+        ("de-AT", "de"),
+    ],
 )
 def test_language_to_voice(tag: str, expected: str) -> None:
     _require("espeak-ng")
@@ -165,23 +177,61 @@ def test_words_as_a_recogniser_spells_them() -> None:
     from podpub.align_repair import words_of
 
     assert words_of("In 2017, the CNRP’s 3 MPs left.") == [
-        "in", "twenty", "seventeen", "the", "cnrp's", "three", "mps", "left"]
+        "in",
+        "twenty",
+        "seventeen",
+        "the",
+        "cnrp's",
+        "three",
+        "mps",
+        "left",
+    ]
     assert words_of("From 1998 to 2004, 120 people") == [
-        "from", "nineteen", "ninety", "eight", "to", "two", "thousand", "four",
-        "one", "hundred", "twenty", "people"]
+        "from",
+        "nineteen",
+        "ninety",
+        "eight",
+        "to",
+        "two",
+        "thousand",
+        "four",
+        "one",
+        "hundred",
+        "twenty",
+        "people",
+    ]
 
 
 def test_anchors_override_only_where_dtw_disagrees() -> None:
     from podpub.align_repair import Word, anchored_starts
 
-    sentences = ["This is the first sentence here.", "And then a second one follows.",
-                 "A third sentence ends it."]
-    heard = [Word(w, ms) for w, ms in [
-        ("this", 1000), ("is", 1200), ("the", 1350), ("first", 1500), ("sentence", 1800),
-        ("here", 2300),
-        ("buy", 3000), ("our", 3300), ("coffee", 3600),  # an ad: not in the transcript
-        ("and", 30000), ("then", 30200), ("a", 30400), ("second", 30500), ("one", 30900),
-        ("a", 33000), ("third", 33200), ("sentence", 33500)]]
+    sentences = [
+        "This is the first sentence here.",
+        "And then a second one follows.",
+        "A third sentence ends it.",
+    ]
+    heard = [
+        Word(w, ms)
+        for w, ms in [
+            ("this", 1000),
+            ("is", 1200),
+            ("the", 1350),
+            ("first", 1500),
+            ("sentence", 1800),
+            ("here", 2300),
+            ("buy", 3000),
+            ("our", 3300),
+            ("coffee", 3600),  # an ad: not in the transcript
+            ("and", 30000),
+            ("then", 30200),
+            ("a", 30400),
+            ("second", 30500),
+            ("one", 30900),
+            ("a", 33000),
+            ("third", 33200),
+            ("sentence", 33500),
+        ]
+    ]
     dtw = [1050, 3000, 33100]
     assert anchored_starts(sentences, heard, dtw) == [None, 30000, None]
 

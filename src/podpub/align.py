@@ -95,8 +95,17 @@ ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a ne
 REPAIRED_CONFIDENCE = 0.8
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
-_ALIASES = {"zh": "cmn", "zh-cn": "cmn", "zh-tw": "cmn", "zh-hk": "yue", "no": "nb",
-            "iw": "he", "in": "id", "fil": "tl", "en": "en-us"}
+_ALIASES = {
+    "zh": "cmn",
+    "zh-cn": "cmn",
+    "zh-tw": "cmn",
+    "zh-hk": "yue",
+    "no": "nb",
+    "iw": "he",
+    "in": "id",
+    "fil": "tl",
+    "en": "en-us",
+}
 
 
 # ---------------------------------------------------------------------------- espeak-ng
@@ -109,8 +118,9 @@ def _espeak_languages() -> dict[str, str]:
     if exe is None:
         raise AlignmentUnavailable("espeak-ng is not installed (apt install espeak-ng)")
     try:
-        out = subprocess.run([exe, "--voices"], capture_output=True, text=True, timeout=30,
-                             check=True).stdout
+        out = subprocess.run(
+            [exe, "--voices"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise AlignmentUnavailable(f"espeak-ng does not run: {exc}") from None
     direct: dict[str, str] = {}
@@ -157,8 +167,13 @@ def _run_espeak(args: list[str], text: str, out: Path) -> tuple[F32, int]:
     if exe is None:
         raise AlignmentUnavailable("espeak-ng is not installed (apt install espeak-ng)")
     try:
-        subprocess.run([exe, *args, "-w", str(out)], input=text.encode("utf-8"),
-                       capture_output=True, timeout=600, check=True)
+        subprocess.run(
+            [exe, *args, "-w", str(out)],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
         with wave.open(str(out), "rb") as w:
             rate = w.getframerate()
             data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
@@ -205,13 +220,18 @@ def _split_batch(x: F32, rate: int, count: int) -> list[F32] | None:
     if len(cuts) != count - 1:
         return None
     bounds = [first, *[c for cut in cuts for c in cut], last + 1]
-    parts = [_trim(x[bounds[2 * i] * block : bounds[2 * i + 1] * block], rate)
-             for i in range(count)]
+    parts = [
+        _trim(x[bounds[2 * i] * block : bounds[2 * i + 1] * block], rate) for i in range(count)
+    ]
     return parts if all(p.size for p in parts) else None
 
 
-def _synthesise_batch(voice: str, sentences: list[str], workdir: Path, key: int,
-                      ) -> tuple[list[F32], int]:
+def _synthesise_batch(
+    voice: str,
+    sentences: list[str],
+    workdir: Path,
+    key: int,
+) -> tuple[list[F32], int]:
     """Speak sentences with one espeak-ng process; returns one trimmed clip per sentence."""
     args = ["-v", voice, "-s", str(TTS_WPM), "-m", "--stdin"]
     brk = f'<break time="{TTS_BREAK_MS}ms"/>'
@@ -223,8 +243,9 @@ def _synthesise_batch(voice: str, sentences: list[str], workdir: Path, key: int,
     # The breaks could not be found reliably: one process per sentence.
     out = []
     for n, sentence in enumerate(sentences):
-        y, rate = _run_espeak(args, f"<speak>{_ssml_text(sentence)}</speak>",
-                              workdir / f"s{key}_{n}.wav")
+        y, rate = _run_espeak(
+            args, f"<speak>{_ssml_text(sentence)}</speak>", workdir / f"s{key}_{n}.wav"
+        )
         out.append(_trim(y, rate))
     return out, rate
 
@@ -238,8 +259,9 @@ class Synthetic:
     ends: I64  # one past the last frame
 
 
-def _synthesise(voice: str, sentences: Sequence[str], workdir: Path,
-                progress: Callable[[float], None]) -> Synthetic:
+def _synthesise(
+    voice: str, sentences: Sequence[str], workdir: Path, progress: Callable[[float], None]
+) -> Synthetic:
     speak_idx = [i for i, s in enumerate(sentences) if _speakable(s)]
     batches = [speak_idx[k : k + TTS_BATCH] for k in range(0, len(speak_idx), TTS_BATCH)]
     onsets = np.full(len(sentences), -1, dtype=np.int64)
@@ -385,8 +407,9 @@ def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
     return float(np.clip(span / (r1 - r0), 0.25, 4.0))
 
 
-def _warp(a: F32, b: F32, gap_rows: npt.NDArray[np.bool_],
-          progress: Callable[[float], None]) -> Warp:
+def _warp(
+    a: F32, b: F32, gap_rows: npt.NDArray[np.bool_], progress: Callable[[float], None]
+) -> Warp:
     """The fine path of ``a`` (text frames) against ``b`` (audio frames).
 
     The coarsest level is a full DTW, first anchored at both ends (the typical distance of
@@ -410,8 +433,15 @@ def _warp(a: F32, b: F32, gap_rows: npt.NDArray[np.bool_],
         final_part: Callable[[float], None] = part
         if path is None:
             lo, hi = full_band(ca.shape[0], cb.shape[0])
-            anchored = dtw(ca, cb, lo, hi, skip_start=None, skip_end=None,
-                           progress=lambda f: progress(share * f))
+            anchored = dtw(
+                ca,
+                cb,
+                lo,
+                hi,
+                skip_start=None,
+                skip_end=None,
+                progress=lambda f: progress(share * f),
+            )
             typical = float(np.median(anchored.cost))
             del anchored
         else:
@@ -419,23 +449,40 @@ def _warp(a: F32, b: F32, gap_rows: npt.NDArray[np.bool_],
             radius = FINE_RADIUS if factor == 1 else 5 * ratio
             lo, hi = band_from_path(path, ratio, ca.shape[0], cb.shape[0], radius)
             rows = np.arange(ca.shape[0])
-            cols = np.clip(path.first[np.minimum(rows // ratio, path.first.size - 1)] * ratio,
-                           0, cb.shape[0] - 1)
+            cols = np.clip(
+                path.first[np.minimum(rows // ratio, path.first.size - 1)] * ratio,
+                0,
+                cb.shape[0] - 1,
+            )
             diff = ca - cb[cols]
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
             del diff
             # the distances along the coarser path overrate a matched frame at this level:
             # calibrate the skip and gap costs from a first pass
-            first = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                        skip_end=SKIP_FACTOR * typical, row_gap=level_gap * typical,
-                        progress=lambda f: part(0.5 * f))
+            first = dtw(
+                ca,
+                cb,
+                lo,
+                hi,
+                skip_start=SKIP_FACTOR * typical,
+                skip_end=SKIP_FACTOR * typical,
+                row_gap=level_gap * typical,
+                progress=lambda f: part(0.5 * f),
+            )
             typical = float(np.median(first.cost))
             del first
             final_part = functools.partial(_rescaled, part, 0.5)
 
-        path = dtw(ca, cb, lo, hi, skip_start=SKIP_FACTOR * typical,
-                   skip_end=SKIP_FACTOR * typical, row_gap=level_gap * typical,
-                   progress=final_part)
+        path = dtw(
+            ca,
+            cb,
+            lo,
+            hi,
+            skip_start=SKIP_FACTOR * typical,
+            skip_end=SKIP_FACTOR * typical,
+            row_gap=level_gap * typical,
+            progress=final_part,
+        )
         prev_factor = factor
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
@@ -497,8 +544,7 @@ def align_sentences(
     with tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp:
         synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(dtw_share * 0.15 * f))
     try:
-        audio = audio_features(Path(audio_path),
-                               lambda f: report(dtw_share * (0.15 + 0.25 * f)))
+        audio = audio_features(Path(audio_path), lambda f: report(dtw_share * (0.15 + 0.25 * f)))
     except DecodeError as exc:
         raise AlignmentUnavailable(str(exc)) from None
     if audio.frames < 10:
@@ -523,8 +569,11 @@ def align_sentences(
         except align_repair.RepairUnavailable:
             pass  # the DTW result stands; the engine name says no repair was made
         else:
-            heard = align_repair.recognise(Path(audio_path), audio.frames * HOP_S,
-                                           lambda f: report(dtw_share + (1 - dtw_share) * f))
+            heard = align_repair.recognise(
+                Path(audio_path),
+                audio.frames * HOP_S,
+                lambda f: report(dtw_share + (1 - dtw_share) * f),
+            )
             loud = audio.energy_db >= floor + 0.3 * (level - floor)
             spans = _repaired(spans, sentences, heard, loud)
             engine = ENGINE + "+pocketsphinx"
@@ -532,8 +581,9 @@ def align_sentences(
     return Alignment(spans, engine)
 
 
-def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float,
-           count: int) -> tuple[SentenceSpan, ...]:
+def _spans(
+    warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float, count: int
+) -> tuple[SentenceSpan, ...]:
     frame_ms = HOP_S * 1000.0
     path, typical = warp.path, warp.typical
     starts = np.full(count, -1, dtype=np.int64)
@@ -567,14 +617,21 @@ def _spans(warp: Warp, synthetic: Synthetic, audio: Features, floor: float, leve
     starts = np.maximum.accumulate(starts)
     stops = np.maximum(stops, starts)
     return tuple(
-        SentenceSpan(round(int(starts[i]) * frame_ms), round(int(stops[i]) * frame_ms),
-                     round(float(confidence[i]), 3))
-        for i in range(count))
+        SentenceSpan(
+            round(int(starts[i]) * frame_ms),
+            round(int(stops[i]) * frame_ms),
+            round(float(confidence[i]), 3),
+        )
+        for i in range(count)
+    )
 
 
-def _repaired(spans: tuple[SentenceSpan, ...], sentences: Sequence[str],
-              heard: Sequence[align_repair.Word], loud: npt.NDArray[np.bool_],
-              ) -> tuple[SentenceSpan, ...]:
+def _repaired(
+    spans: tuple[SentenceSpan, ...],
+    sentences: Sequence[str],
+    heard: Sequence[align_repair.Word],
+    loud: npt.NDArray[np.bool_],
+) -> tuple[SentenceSpan, ...]:
     """Sentence starts overridden where recognised words anchor them elsewhere."""
     frame_ms = HOP_S * 1000.0
     anchors = align_repair.anchored_starts(sentences, heard, [s.start_ms for s in spans])
@@ -584,8 +641,11 @@ def _repaired(spans: tuple[SentenceSpan, ...], sentences: Sequence[str],
             continue
         frame = _speech_onset(loud, round(start / frame_ms))
         new_start = round(frame * frame_ms)
-        out[i] = SentenceSpan(new_start, max(spans[i].end_ms, new_start + 1),
-                              max(spans[i].confidence, REPAIRED_CONFIDENCE))
+        out[i] = SentenceSpan(
+            new_start,
+            max(spans[i].end_ms, new_start + 1),
+            max(spans[i].confidence, REPAIRED_CONFIDENCE),
+        )
     # keep starts non-decreasing: a repaired start moves the later, unrepaired ones with it
     latest = 0
     for i, span in enumerate(out):

@@ -134,8 +134,9 @@ def dtw(
     return _backtrack(steps, offsets, lo, j_end, n, a, b)
 
 
-def _backtrack(steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, n: int,
-               a: F32, b: F32) -> Path:
+def _backtrack(
+    steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, n: int, a: F32, b: F32
+) -> Path:
     rows = array("q")  # 8 bytes a cell, not a Python int object
     cols = array("q")
     i, j = n - 1, j_end
@@ -176,8 +177,13 @@ def full_band(n: int, m: int) -> tuple[I64, I64]:
     return np.zeros(n, dtype=np.int64), np.full(n, m, dtype=np.int64)
 
 
-def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int,
-                   ) -> tuple[I64, I64]:
+def band_from_path(
+    path: Path,
+    ratio: int,
+    n_fine: int,
+    m_fine: int,
+    radius: int,
+) -> tuple[I64, I64]:
     """The fine band around a coarse path: each fine row gets the columns its coarse row
     visits (scaled by ``ratio``), widened by ``radius`` fine frames on each side.
 
@@ -192,4 +198,3 @@ def band_from_path(path: Path, ratio: int, n_fine: int, m_fine: int, radius: int
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     hi = np.maximum.accumulate(hi)
     return lo.astype(np.int64), hi.astype(np.int64)
-

@@ -150,9 +150,21 @@ def probe_duration_s(path: Path) -> float | None:
         return None
     try:
         out = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
-             "default=noprint_wrappers=1:nokey=1", str(path)],
-            capture_output=True, text=True, timeout=60, check=False).stdout.strip()
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "default=noprint_wrappers=1:nokey=1",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout.strip()
         return float(out) if out else None
     except (ValueError, OSError, subprocess.SubprocessError):
         return None
@@ -161,8 +173,23 @@ def probe_duration_s(path: Path) -> float | None:
 def _decoded_chunks(path: Path) -> Iterator[F32]:
     if shutil.which("ffmpeg") is None:
         raise DecodeError("ffmpeg is not installed (apt install ffmpeg)")
-    cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path),
-           "-vn", "-ac", "1", "-ar", str(AUDIO_RATE), "-f", "s16le", "pipe:1"]
+    cmd = [
+        "ffmpeg",
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(AUDIO_RATE),
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     try:

@@ -45,15 +45,33 @@ def available(language: str) -> None:
     try:
         import pocketsphinx  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
-        raise RepairUnavailable("pocketsphinx is not installed (pip install pocketsphinx)"
-                                ) from None
+        raise RepairUnavailable(
+            "pocketsphinx is not installed (pip install pocketsphinx)"
+        ) from None
 
 
 # ---------------------------------------------------------------------------- words
 
 _ONES = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ]
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -80,8 +98,11 @@ def _cardinal(n: int) -> list[str]:
 def _number_words(token: str) -> list[str]:
     n = int(token)
     if 1100 <= n <= 2099 and not 2000 <= n <= 2009:  # a year: "nineteen seventy eight"
-        tail = _below_100(n % 100) if n % 100 >= 10 else (
-            ["hundred"] if n % 100 == 0 else ["oh", _ONES[n % 100]])
+        tail = (
+            _below_100(n % 100)
+            if n % 100 >= 10
+            else (["hundred"] if n % 100 == 0 else ["oh", _ONES[n % 100]])
+        )
         return [*_below_100(n // 100), *tail]
     return _cardinal(n)
 
@@ -113,11 +134,35 @@ def _decode_segment(job: tuple[str, float, float]) -> list[tuple[str, int]]:
 
     # narrower beams than the defaults: about 0.16x real time instead of 0.4x, and still
     # enough anchored words (runs of three) to place the sentences
-    decoder = Decoder(samprate=RATE, loglevel="FATAL", fwdflat=False, maxhmmpf=10000,
-                      beam=1e-40, pbeam=1e-40, wbeam=1e-30)
-    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-ss", f"{start:.3f}", "-t",
-           f"{length:.3f}", "-i", path, "-vn", "-ac", "1", "-ar", str(RATE), "-f", "s16le",
-           "pipe:1"]
+    decoder = Decoder(
+        samprate=RATE,
+        loglevel="FATAL",
+        fwdflat=False,
+        maxhmmpf=10000,
+        beam=1e-40,
+        pbeam=1e-40,
+        wbeam=1e-30,
+    )
+    cmd = [
+        "ffmpeg",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-ss",
+        f"{start:.3f}",
+        "-t",
+        f"{length:.3f}",
+        "-i",
+        path,
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(RATE),
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
     raw = subprocess.run(cmd, capture_output=True, check=False).stdout
     x = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
     words: list[tuple[str, int]] = []
@@ -161,8 +206,9 @@ def recognise(audio: Path, duration_s: float, progress: Callable[[float], None])
 # ---------------------------------------------------------------------------- anchors
 
 
-def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
-                    dtw_starts: Sequence[int]) -> list[int | None]:
+def anchored_starts(
+    sentences: Sequence[str], heard: Sequence[Word], dtw_starts: Sequence[int]
+) -> list[int | None]:
     """Per sentence: a start implied by recognised words (None: no anchor, or agreement
     with DTW within the tolerance).
 
@@ -180,8 +226,7 @@ def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
             owner.append(i)
             letters_before.append(before)
             before += len(w)
-    matcher = difflib.SequenceMatcher(None, [w.text for w in heard], text_words,
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [w.text for w in heard], text_words, autojunk=False)
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
     for block in matcher.get_matching_blocks():
         if block.size < MIN_RUN:
@@ -199,8 +244,10 @@ def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
             continue
         k = first_word[i]
         while k < len(owner) and owner[k] == i:
-            if all(k + r < len(owner) and owner[k + r] == i and k + r in anchor_time
-                   for r in range(MIN_RUN)):
+            if all(
+                k + r < len(owner) and owner[k + r] == i and k + r in anchor_time
+                for r in range(MIN_RUN)
+            ):
                 break
             k += 1
         if k >= len(owner) or owner[k] != i:
@@ -218,8 +265,9 @@ def anchored_starts(sentences: Sequence[str], heard: Sequence[Word],
     return result
 
 
-def _ms_per_letter(anchored: list[int], times: dict[int, int], cumulative: np.ndarray,
-                   k: int) -> float:
+def _ms_per_letter(
+    anchored: list[int], times: dict[int, int], cumulative: np.ndarray, k: int
+) -> float:
     """Speaking rate around text word ``k`` from the anchored words within 40 of it."""
     pos = int(np.searchsorted(anchored, k))
     lo, hi = max(0, pos - 40), min(len(anchored) - 1, pos + 40)
