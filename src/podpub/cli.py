@@ -142,6 +142,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     print(f"{record['title']}  ({record['slug']}, {t['format']}, {t['language']})")
     print(f"speakers: {', '.join(t['speakers']) or '-'}")
     print(f"paragraphs: {t['paragraphs']}")
+    given = sum(1 for p in episode.paragraphs if p.source == "given")
+    print(f"times given in the transcript: {given} of {len(episode.paragraphs)} paragraphs")
     print("chapters:")
     for c in episode.chapters:
         confidence = f" confidence {c.confidence:.2f}" if c.confidence is not None else ""
