@@ -159,19 +159,40 @@ def score(truth: dict[str, object], starts: list[int]) -> dict[str, float]:
 
 
 def ensure_episode(
-    out: Path,
-    variant: str,
-    seed: int,
-    repeat: int,
-    text: Path | None,
+    out: Path, variant: str, seed: int, repeat: int, text: Path | None, tts: str
 ) -> tuple[Path, Path]:
+    """The episode's audio and truth, generated unless they exist for this text."""
     import make_episode
 
-    name = f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
+    text = text or make_episode.default_text()
+    name = make_episode.episode_name(variant, seed, repeat, tts)
     audio, truth = out / f"{name}.mp3", out / f"{name}.json"
-    if not (audio.exists() and truth.exists()):
-        print(f"generating {name} ...", file=sys.stderr, flush=True)
-        make_episode.make(text or make_episode.default_text(), variant, seed, out, repeat, name)
+    fresh = audio.exists() and truth.exists()
+    if fresh:
+        made_from = json.loads(truth.read_text()).get("text_sha1")
+        fresh = made_from == make_episode.text_digest(text)
+    if not fresh:
+        print(f"generating {name} from {text.name} ...", file=sys.stderr, flush=True)
+        if repeat > 1:  # the copies come from the single episode: make sure it is fresh
+            ensure_episode(out, variant, seed, 1, text, tts)
+        # in a subprocess: this process stays small, so the workers it forks (whose peak
+        # memory starts from this process's size) are measured fairly
+        cmd = [
+            sys.executable,
+            str(HERE / "make_episode.py"),
+            str(text),
+            "--variant",
+            variant,
+            "--seed",
+            str(seed),
+            "--repeat",
+            str(repeat),
+            "--tts",
+            tts,
+            "--out",
+            str(out),
+        ]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return audio, truth
 
 
@@ -187,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repair", action="store_true", help="also run align(repair=True)")
     ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
     ap.add_argument("--text", type=Path, default=None)
+    ap.add_argument(
+        "--tts", choices=("auto", "flite", "espeak"), default="auto", help="episode voices"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--write", type=Path, default=None, help="append a markdown table here")
     args = ap.parse_args(argv)
@@ -199,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         methods.append("aeneas")
     rows = []
     for variant in args.variants:
-        audio, truth_path = ensure_episode(args.out, variant, args.seed, args.repeat, args.text)
+        audio, truth_path = ensure_episode(
+            args.out, variant, args.seed, args.repeat, args.text, args.tts
+        )
         truth = json.loads(truth_path.read_text())
         minutes = truth["duration_ms"] / 60000.0
         for method in methods:

@@ -16,7 +16,7 @@ Variants:
 The truth (the onset of every sentence and paragraph, chapters, inserted audio) is written
 to a JSON file next to the audio. Usage:
 
-    python bench/make_episode.py [TEXT] --variant hard --out bench/out [--seed 1] [--repeat 6]
+    python bench/make_episode.py [TEXT] --variant hard [--seed 1] [--repeat 6] [--tts espeak]
 
 TEXT is a plain transcript: paragraphs separated by blank lines, "## " lines are section
 headings, "# " lines are comments. Any other transcript podpub reads (e.g. an episode's
@@ -27,6 +27,7 @@ episodes/*/transcript.txt of the repository, else bench/data/advocate-spoken.txt
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -141,8 +142,10 @@ class Voice:
     gain: float = 1.0
 
 
-def voices() -> dict[str, Voice]:
-    if shutil.which("flite"):
+def voices(tts: str = "auto") -> dict[str, Voice]:
+    """Host, guest and ad voices: flite ("flite", or "auto" when installed) or espeak-ng
+    variants ("espeak": other voices, pitches and speeds than the aligner's)."""
+    if tts == "flite" or (tts == "auto" and shutil.which("flite")):
         return {
             "host": Voice("host", "flite", "slt", 1.0, gain=0.9),
             "guest": Voice("guest", "flite", "rms", 1.12, gain=1.0),
@@ -283,10 +286,14 @@ class Plan:
 
 
 def build(
-    paragraphs: list[tuple[str | None, str]], variant: str, seed: int, workdir: Path
+    paragraphs: list[tuple[str | None, str]],
+    variant: str,
+    seed: int,
+    workdir: Path,
+    tts: str = "auto",
 ) -> tuple[np.ndarray, dict[str, object]]:
     rng = np.random.default_rng(seed)
-    vs = voices()
+    vs = voices(tts)
     hard = variant == "hard"
     jobs: list[tuple[str, Voice, str, float]] = []  # key, voice, text, stretch
     para_sents = [split_sentences(text) for _, text in paragraphs]
@@ -547,22 +554,40 @@ def repeat_episode(audio: Path, repeat: int, out: Path) -> Path:
     return out
 
 
+def episode_name(variant: str, seed: int, repeat: int = 1, tts: str = "auto") -> str:
+    return (
+        f"{variant}-s{seed}"
+        + (f"-{tts}" if tts not in ("auto", "flite") else "")
+        + (f"-x{repeat}" if repeat > 1 else "")
+    )
+
+
+def text_digest(text: Path) -> str:
+    return hashlib.sha1(text.read_bytes()).hexdigest()[:12]
+
+
 def make(
-    text: Path, variant: str, seed: int, out_dir: Path, repeat: int = 1, name: str | None = None
+    text: Path,
+    variant: str,
+    seed: int,
+    out_dir: Path,
+    repeat: int = 1,
+    tts: str = "auto",
 ) -> Path:
-    name = name or f"{variant}-s{seed}" + (f"-x{repeat}" if repeat > 1 else "")
+    name = episode_name(variant, seed, repeat, tts)
     if repeat > 1:
-        base = out_dir / f"{variant}-s{seed}.mp3"
+        base = out_dir / f"{episode_name(variant, seed, 1, tts)}.mp3"
         if not base.exists():
-            make(text, variant, seed, out_dir)
+            make(text, variant, seed, out_dir, 1, tts)
         return repeat_episode(base, repeat, out_dir / f"{name}.mp3")
     paragraphs = read_text(text)
     with tempfile.TemporaryDirectory(prefix="podpub-bench-") as tmp:
-        mix, truth = build(paragraphs, variant, seed, Path(tmp))
+        mix, truth = build(paragraphs, variant, seed, Path(tmp), tts)
     audio = out_dir / f"{name}.mp3"
     write_audio(mix, audio)
     truth["audio"] = audio.name
     truth["text"] = text.name
+    truth["text_sha1"] = text_digest(text)
     (out_dir / f"{name}.json").write_text(json.dumps(truth, indent=1) + "\n")
     return audio
 
@@ -578,9 +603,11 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="a long episode: this many copies of the episode back to back",
     )
+    ap.add_argument("--tts", choices=("auto", "flite", "espeak"), default="auto")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args(argv)
-    audio = make(args.text or default_text(), args.variant, args.seed, args.out, args.repeat)
+    text = args.text or default_text()
+    audio = make(text, args.variant, args.seed, args.out, args.repeat, args.tts)
     print(audio)
     return 0
 
