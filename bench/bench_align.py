@@ -23,6 +23,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]
     out = workdir / "aeneas-map.json"
     config = (
         "task_language=eng|is_text_type=plain|os_task_file_format=json|"
-        "is_audio_file_detect_head_max=40|task_adjust_boundary_algorithm=percent|"
+        "task_adjust_boundary_algorithm=percent|"
         "task_adjust_boundary_percent_value=0"
     )
     task = Task(config_string=config)
@@ -128,11 +129,17 @@ def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     return 0
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float, int]:
-    """Run a subprocess; its wall time (s), peak RSS (MB) and exit status."""
+def run_measured(cmd: list[str], timeout_s: float = 1800.0) -> tuple[float, float, int]:
+    """Run a subprocess; its wall time (s), peak RSS (MB) and exit status (killed after
+    ``timeout_s``: aeneas can hang)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    _, status, usage = os.wait4(proc.pid, 0)
+    watchdog = threading.Timer(timeout_s, proc.kill)
+    watchdog.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        watchdog.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return time.perf_counter() - t0, usage.ru_maxrss / 1024.0, proc.returncode
 
