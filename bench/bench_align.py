@@ -93,7 +93,7 @@ def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]
     config = (
         "task_language=eng|is_text_type=plain|os_task_file_format=json|"
         "task_adjust_boundary_algorithm=percent|"
-        "task_adjust_boundary_percent_value=0"
+        "task_adjust_boundary_percent_value=100"
     )
     task = Task(config_string=config)
     task.audio_file_path_absolute = str(audio)
