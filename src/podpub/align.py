@@ -33,6 +33,7 @@ import tempfile
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -569,14 +570,18 @@ def align_sentences(
         except align_repair.RepairUnavailable:
             pass  # the DTW result stands; the engine name says no repair was made
         else:
-            heard = align_repair.recognise(
-                Path(audio_path),
-                audio.frames * HOP_S,
-                lambda f: report(dtw_share + (1 - dtw_share) * f),
-            )
-            loud = audio.energy_db >= floor + 0.3 * (level - floor)
-            spans = _repaired(spans, sentences, heard, loud)
-            engine = ENGINE + "+pocketsphinx"
+            try:
+                heard = align_repair.recognise(
+                    Path(audio_path),
+                    audio.frames * HOP_S,
+                    lambda f: report(dtw_share + (1 - dtw_share) * f),
+                )
+            except (OSError, RuntimeError, BrokenProcessPool):
+                heard = None  # the recogniser failed: the DTW result stands, unrepaired
+            if heard is not None:
+                loud = audio.energy_db >= floor + 0.3 * (level - floor)
+                spans = _repaired(spans, sentences, heard, loud)
+                engine = ENGINE + "+pocketsphinx"
     report(1.0)
     return Alignment(spans, engine)
 
