@@ -53,7 +53,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "2"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "3"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -94,6 +94,7 @@ SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched fram
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 REPAIRED_CONFIDENCE = 0.8
+WEAK_START_DB = 6.0  # a weak start is this much above the pause before it
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
 _ALIASES = {
@@ -494,16 +495,17 @@ def _rescaled(progress: Callable[[float], None], base: float, f: float) -> None:
     progress(base + (1.0 - base) * f)
 
 
-def _speech_onset(loud: npt.NDArray[np.bool_], frame: int) -> int:
+def _speech_onset(loud: npt.NDArray[np.bool_], energy: F32, frame: int) -> int:
     """Move a mapped onset to the speech onset: out of a pause to the first loud frame
-    after it, or to a rise after a pause of at least 0.1 s nearby."""
+    after it, or to a rise after a pause of at least 0.1 s nearby; then back over a weak
+    start (a breathy or fricative sound, quieter than the threshold but above the pause)."""
     n = loud.size
     if not 0 <= frame < n:
         return frame
     if not loud[frame]:
         stop = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
         ahead = np.nonzero(loud[frame:stop])[0]
-        return frame + int(ahead[0]) if ahead.size else frame
+        return _weak_start(loud, energy, frame + int(ahead[0])) if ahead.size else frame
     radius = round(ONSET_SEARCH_S / HOP_S)
     quiet_run = round(0.1 / HOP_S)
     lo, hi = max(quiet_run, frame - radius), min(n, frame + radius + 1)
@@ -512,7 +514,22 @@ def _speech_onset(loud: npt.NDArray[np.bool_], frame: int) -> int:
     for k in range(lo, hi):
         if loud[k] and not loud[k - quiet_run : k].any() and abs(k - frame) < best_distance:
             best, best_distance = k, abs(k - frame)
-    return best
+    return _weak_start(loud, energy, best)
+
+
+def _weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
+    """The first frame of a rise: walk back (at most 0.16 s) while the energy stays
+    clearly above the pause before it."""
+    if rise < 1 or not loud[rise] or loud[rise - 1]:
+        return rise
+    pause = energy[max(0, rise - 15) : rise - 3]
+    if pause.size < 5:
+        return rise
+    low = max(float(np.median(pause)) + WEAK_START_DB, float(energy[rise]) - 15.0)
+    k = rise
+    while k > max(0, rise - 8) and not loud[k - 1] and energy[k - 1] > low:
+        k -= 1
+    return k
 
 
 def align_sentences(
@@ -580,7 +597,7 @@ def align_sentences(
                 heard = None  # the recogniser failed: the DTW result stands, unrepaired
             if heard is not None:
                 loud = audio.energy_db >= floor + 0.3 * (level - floor)
-                spans = _repaired(spans, sentences, heard, loud)
+                spans = _repaired(spans, sentences, heard, loud, audio.energy_db)
                 engine = ENGINE + "+pocketsphinx"
     report(1.0)
     return Alignment(spans, engine)
@@ -603,7 +620,7 @@ def _spans(
         s, e = int(synthetic.onsets[i]), max(int(synthetic.ends[i]), int(synthetic.onsets[i]) + 1)
         j0 = int(path.first[s])
         j1 = int(path.last[e - 1]) + 1
-        j0r = _speech_onset(loud, j0)
+        j0r = _speech_onset(loud, audio.energy_db, j0)
         starts[i] = j0r
         stops[i] = max(j1, j0r + 1)
         mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
@@ -636,6 +653,7 @@ def _repaired(
     sentences: Sequence[str],
     heard: Sequence[align_repair.Word],
     loud: npt.NDArray[np.bool_],
+    energy: F32,
 ) -> tuple[SentenceSpan, ...]:
     """Sentence starts overridden where recognised words anchor them elsewhere."""
     frame_ms = HOP_S * 1000.0
@@ -644,7 +662,7 @@ def _repaired(
     for i, start in enumerate(anchors):
         if start is None:
             continue
-        frame = _speech_onset(loud, round(start / frame_ms))
+        frame = _speech_onset(loud, energy, round(start / frame_ms))
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
             new_start,
