@@ -53,7 +53,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "3"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "5"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -603,6 +603,10 @@ def align_sentences(
     return Alignment(spans, engine)
 
 
+CONFIDENCE_WINDOW = 12  # sentences either side that a sentence's match is judged against
+MATCH_TOLERANCE = 2.0  # a sentence may cost this many times its neighbours' median
+
+
 def _spans(
     warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float, count: int
 ) -> tuple[SentenceSpan, ...]:
@@ -611,6 +615,8 @@ def _spans(
     starts = np.full(count, -1, dtype=np.int64)
     stops = np.full(count, -1, dtype=np.int64)
     confidence = np.zeros(count)
+    mean_costs = np.zeros(count)
+    sanity = np.ones(count)
     loud = audio.energy_db >= floor + 0.3 * (level - floor)
     speakable = np.nonzero(synthetic.onsets >= 0)[0]
     row_cost = np.zeros(path.first.size)
@@ -623,11 +629,20 @@ def _spans(
         j0r = _speech_onset(loud, audio.energy_db, j0)
         starts[i] = j0r
         stops[i] = max(j1, j0r + 1)
-        mean_cost = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
-        match = float(np.exp(-max(0.0, mean_cost / max(typical, 1e-6) - 1.0) * 2.0))
+        mean_costs[i] = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
         slope = (j1 - j0) / max(1, e - s) / warp.speaking_ratio
-        sane = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
-        confidence[i] = max(0.0, min(1.0, match * sane))
+        sanity[i] = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
+    # A sentence's match is judged against the sentences around it, not the whole episode:
+    # one speaker's voice can sit farther from the synthetic voice than another's all
+    # through an episode, which says nothing about where the sentences were placed.
+    for i in speakable.tolist():
+        window = speakable[max(0, i - CONFIDENCE_WINDOW) : i + CONFIDENCE_WINDOW + 1]
+        window = window[(window >= i - CONFIDENCE_WINDOW) & (window <= i + CONFIDENCE_WINDOW)]
+        local = float(np.median(mean_costs[window])) if window.size else typical
+        reference = max(min(local, 2.0 * typical), typical, 1e-6)
+        # voices differ: only a match far worse than its neighbours' lowers confidence
+        match = float(np.exp(-max(0.0, mean_costs[i] / reference - MATCH_TOLERANCE) * 2.0))
+        confidence[i] = max(0.0, min(1.0, match * sanity[i]))
     # unspeakable sentences take the next sentence's start (or the previous end)
     next_start = int(audio.frames)
     for i in range(count - 1, -1, -1):
