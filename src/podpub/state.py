@@ -54,7 +54,7 @@ class BuildState:
 
 
 class ItemStore:
-    """One pickled FeedItem per built episode, named by slug and input key."""
+    """One FeedItem (as JSON) per built episode, named by slug and input key."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.folder = cache_dir / ITEMS_DIR
