@@ -10,6 +10,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -442,9 +444,7 @@ def build(
     base_key = ""
     image_guess = _show_image_path(root)
     if (root / "podcast.yaml").is_file() and image_guess is not None:
-        base_key = state.show_key(
-            root / "podcast.yaml", image_guess, f"{options.enabled}/{options.repair}"
-        )
+        base_key = state.show_key(root / "podcast.yaml", image_guess, _mode(options))
     keys: dict[str, str] = {}
     if (root / "episodes").is_dir():
         for folder in sorted((root / "episodes").iterdir()):
@@ -457,6 +457,7 @@ def build(
         and previous.show_key == base_key
         and keys.get(slug) == st.key
         and state.outputs_intact(feed_dir, st.outputs)
+        and ItemStore(cache_dir).has(slug, st.key)
     }
     show, sources, folders = _load_changed(root, reusable)
     # GUIDs never change: stop before any work if the lock would break (podpub.lock)
@@ -503,7 +504,11 @@ def build(
         items = _StoredItems(ItemStore(cache_dir), [(slug, keys[slug]) for slug in newest_first])
         with stage.path("feed.xml").open("wb") as handle:
             write_feed(
-                handle, show, items, show.base_url + image_name, max(dates.values(), default=None)
+                handle,
+                show,
+                items,
+                show.base_url + image_name,
+                dates[newest_first[0]] if newest_first else None,
             )
         refuse_failing_feed(stage, show)  # podpub check's error rules; feed/ stays as it was
         stage.publish()
@@ -536,12 +541,28 @@ def build(
     return report
 
 
+def _mode(options: AlignOptions) -> str:
+    """What, beyond the inputs, decides the outputs: alignment on or off, repair, and
+    whether this machine can align at all (an episode estimated because espeak-ng was
+    missing is rebuilt once it is installed)."""
+    if not options.enabled:
+        return "no-align"
+    try:
+        from podpub import align
+    except ImportError:
+        return "align-unavailable"
+    engine = "espeak-ng" if shutil.which("espeak-ng") else "no-espeak-ng"
+    return f"align {align.ALIGNER_VERSION} {engine} repair={options.repair}"
+
+
 def _show_image_path(root: Path) -> Path | None:
     """The artwork named in podcast.yaml, read cheaply for the change key (None if absent)."""
     try:
         for line in (root / "podcast.yaml").read_text("utf-8", "replace").splitlines():
             if line.startswith("image:"):
-                value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+                # a comment starts at " #"; a "#" inside a file name is part of it
+                value = re.split(r"\s#", line.split(":", 1)[1], maxsplit=1)[0]
+                value = value.strip().strip("\"'")
                 return root / value
     except OSError:
         return None

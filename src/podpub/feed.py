@@ -213,8 +213,8 @@ def write_feed(
     """
     # lxml refuses control characters: drop them from every text before feedgen sees it
     show = xml_safe_record(show)  # items are made XML-safe where they are built
-    if latest is None:
-        latest = max((i.published for i in ordered), default=None)
+    if latest is None and len(ordered):
+        latest = ordered[0].published  # the newest: same instants tie-break by slug
     head = _rss(_channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC)))
     close = head.rindex(b"  </channel>")
     out.write(head[:close])

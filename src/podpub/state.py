@@ -69,6 +69,9 @@ class ItemStore:
         tmp.write_text(json.dumps(item_to_json(item), ensure_ascii=False), "utf-8")
         os.replace(tmp, path)
 
+    def has(self, slug: str, key: str) -> bool:
+        return self._path(slug, key).is_file()
+
     def load(self, slug: str, key: str) -> FeedItem | None:
         try:
             return item_from_json(json.loads(self._path(slug, key).read_text("utf-8")))
@@ -118,23 +121,29 @@ def show_key(show_file: Path, image: Path, mode: str) -> str:
 
 
 def episode_key(folder: Path, base_key: str) -> str:
-    """A fingerprint of everything in the episode folder (cheap: no audio is read)."""
-    digest = hashlib.sha256(base_key.encode())
+    """A fingerprint of everything in the episode folder and its subfolders (cheap: no
+    audio is read)."""
+    digest = hashlib.sha256(f"{base_key}:{folder.name}".encode())
     if folder.is_symlink():  # links change the key, so that load sees (and refuses) them
         digest.update(b"\0link\0")
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        for parent, dirs, files in os.walk(folder):
+            dirs.sort()
+            base = Path(parent)
+            for name in sorted(files):
+                path = base / name
+                relative = path.relative_to(folder).as_posix()
+                digest.update(relative.encode() + (b"\0link\0" if path.is_symlink() else b"\0"))
+                if name.lower().endswith(_CONTENT_SUFFIXES):
+                    _update_with_file(digest, path)
+                else:
+                    st = path.stat()
+                    digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            for name in dirs:
+                if (base / name).is_symlink():  # os.walk does not enter links: key them
+                    digest.update(f"{(base / name).relative_to(folder)}\0dirlink\0".encode())
     except OSError:
         return ""
-    for entry in entries:
-        if not entry.is_file():
-            continue
-        digest.update(entry.name.encode() + (b"\0link\0" if entry.is_symlink() else b"\0"))
-        if entry.name.lower().endswith(_CONTENT_SUFFIXES):
-            _update_with_file(digest, Path(entry.path))
-        else:
-            st = entry.stat()
-            digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
