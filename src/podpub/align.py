@@ -461,30 +461,12 @@ def _warp(
             del diff
             # the distances along the coarser path overrate a matched frame at this level:
             # calibrate the skip and gap costs from a first pass
-            first = dtw(
-                ca,
-                cb,
-                lo,
-                hi,
-                skip_start=SKIP_FACTOR * typical,
-                skip_end=SKIP_FACTOR * typical,
-                row_gap=level_gap * typical,
-                progress=lambda f: part(0.5 * f),
-            )
+            first = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, lambda f: part(0.5 * f))
             typical = float(np.median(first.cost))
             del first
             final_part = functools.partial(_rescaled, part, 0.5)
 
-        path = dtw(
-            ca,
-            cb,
-            lo,
-            hi,
-            skip_start=SKIP_FACTOR * typical,
-            skip_end=SKIP_FACTOR * typical,
-            row_gap=level_gap * typical,
-            progress=final_part,
-        )
+        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part)
         prev_factor = factor
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
@@ -530,6 +512,28 @@ def _weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
     while k > max(0, rise - 8) and not loud[k - 1] and energy[k - 1] > low:
         k -= 1
     return k
+
+
+def _calibrated_dtw(
+    ca: npt.NDArray[np.float32],
+    cb: npt.NDArray[np.float32],
+    lo: npt.NDArray[np.int64],
+    hi: npt.NDArray[np.int64],
+    typical: float,
+    level_gap: npt.NDArray[np.float64],
+    progress: Callable[[float], None],
+) -> DtwPath:
+    """A banded DTW whose open start/end and gap costs scale with a typical match."""
+    return dtw(
+        ca,
+        cb,
+        lo,
+        hi,
+        skip_start=SKIP_FACTOR * typical,
+        skip_end=SKIP_FACTOR * typical,
+        row_gap=level_gap * typical,
+        progress=progress,
+    )
 
 
 def align_sentences(
