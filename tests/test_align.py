@@ -248,3 +248,25 @@ def test_repair_is_skipped_for_other_languages(clip: tuple[Path, list[int]]) -> 
     path, _ = clip
     result = align_sentences(path, SENTENCES[:2], "fr", repair=True)
     assert result.engine == "espeak-ng+mfcc+dtw"
+
+
+def test_transcript_language_model_loads_in_pocketsphinx(tmp_path: Path) -> None:
+    from pocketsphinx import Decoder
+
+    from podpub.align_repair import _lexicon, transcript_model
+
+    sentences = ["The party was dissolved in 2017.", "Zyxwvut said nothing, and left."]
+    model = transcript_model(sentences, _lexicon())
+    assert model is not None
+    arpa, dictionary = model
+    words = {line.split()[0].split("(")[0] for line in dictionary.splitlines()}
+    # the transcript's words the lexicon knows, numbers spelled out; unknown names left out
+    assert {"party", "dissolved", "twenty", "seventeen", "said", "left"} <= words
+    assert "zyxwvut" not in words and "coffee" not in words
+    assert "ngram 2=" in arpa and "<s> the" in arpa
+    (tmp_path / "t.lm").write_text(arpa)
+    (tmp_path / "t.dict").write_text(dictionary)
+    decoder = Decoder(lm=str(tmp_path / "t.lm"), dict=str(tmp_path / "t.dict"), loglevel="FATAL")
+    decoder.start_utt()
+    decoder.process_raw(bytes(32000), full_utt=True)
+    decoder.end_utt()  # silence: no crash, at most a few words

@@ -53,7 +53,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "5"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "6"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -595,6 +595,7 @@ def align_sentences(
                 heard = align_repair.recognise(
                     Path(audio_path),
                     audio.frames * HOP_S,
+                    sentences,
                     lambda f: report(dtw_share + (1 - dtw_share) * f),
                 )
             except (OSError, RuntimeError, BrokenProcessPool):

@@ -3,17 +3,24 @@ not in the transcript (ads, asides): DTW has to put that audio somewhere and dra
 next sentences onto it; a recogniser ignores it.
 
 PocketSphinx (BSD; its wheel ships an English model) transcribes the episode, in parallel
-segments. Its words are matched to the transcript's words; a sentence whose start is
-anchored by a run of at least three matched words, and where that anchor disagrees with
-DTW by more than a second, takes the recognised time. Only English is supported.
+segments, with a language model made from the transcript itself (its words, as the wheel's
+dictionary spells them, and their bigrams): five times faster than the general English
+model, and far fewer wrong words. Its words are matched to the transcript's words; a
+sentence whose start is anchored by a run of at least three matched words, and where that
+anchor disagrees with DTW, takes the recognised time (less the words before the run, at the
+run's own speaking rate). Only English is supported.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
+import math
 import os
 import re
 import subprocess
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -127,21 +134,82 @@ def words_of(sentence: str) -> list[str]:
 # ---------------------------------------------------------------------------- recognition
 
 
-def _decode_segment(job: tuple[str, float, float]) -> list[tuple[str, int]]:
+def _lexicon() -> dict[str, list[str]]:
+    """The wheel's pronunciation dictionary: word -> its dictionary lines."""
+    from pocketsphinx import get_model_path
+
+    out: dict[str, list[str]] = {}
+    path = Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            head = line.split(" ", 1)[0]
+            if head:
+                out.setdefault(re.sub(r"\(\d+\)$", "", head), []).append(line)
+    return out
+
+
+LM_DISCOUNT = 0.5  # absolute discount of the bigram counts
+
+
+def transcript_model(
+    sentences: Sequence[str], lexicon: dict[str, list[str]]
+) -> tuple[str, str] | None:
+    """A bigram language model (ARPA text) and a dictionary for the transcript's words that
+    the lexicon knows; None when it knows none. Sentences are the model's utterances."""
+    known = [[w for w in words_of(s) if w in lexicon] for s in sentences]
+    tokens: list[str] = []
+    for words in known:
+        if words:
+            tokens.extend(["<s>", *words, "</s>"])
+    if not tokens:
+        return None
+    unigrams = Counter(tokens)
+    bigrams = Counter((a, b) for a, b in itertools.pairwise(tokens) if a != "</s>")
+    total = sum(unigrams.values())
+    vocab = sorted(unigrams)
+    # every word may follow every other: a floor under the unigram probabilities
+    p_uni = {w: 0.9 * unigrams[w] / total + 0.1 / len(vocab) for w in vocab}
+    followers: dict[str, list[str]] = {}
+    for a, b in sorted(bigrams):
+        followers.setdefault(a, []).append(b)
+    lines = ["\\data\\", f"ngram 1={len(vocab)}", f"ngram 2={len(bigrams)}", "", "\\1-grams:"]
+    for w in vocab:
+        after = followers.get(w, [])
+        if after:
+            kept = LM_DISCOUNT * len(after) / unigrams[w]
+            rest = max(1e-6, 1.0 - sum(p_uni[b] for b in after))
+            backoff = f" {math.log10(kept / rest):.4f}"
+        else:
+            backoff = " 0.0000"
+        lines.append(f"{math.log10(p_uni[w]):.4f} {w}{backoff}")
+    lines += ["", "\\2-grams:"]
+    for (a, b), count in sorted(bigrams.items()):
+        lines.append(f"{math.log10((count - LM_DISCOUNT) / unigrams[a]):.4f} {a} {b}")
+    lines += ["", "\\end\\", ""]
+    vocab_words = sorted(set(vocab) - {"<s>", "</s>"})
+    dictionary = "".join(line + "\n" for w in vocab_words for line in lexicon[w])
+    return "\n".join(lines), dictionary
+
+
+def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, int]]:
     """Recognise [start, start + length) seconds of the file: (word, start ms) pairs."""
-    path, start, length = job
+    path, start, length, lm, dictionary = job
     from pocketsphinx import Decoder
 
-    # narrower beams than the defaults: about 0.16x real time instead of 0.4x, and still
-    # enough anchored words (runs of three) to place the sentences
+    # the transcript's own model, narrower beams than the defaults and every second frame:
+    # about 0.035x real time, and enough anchored words (runs of three) to place sentences
     decoder = Decoder(
         samprate=RATE,
         loglevel="FATAL",
+        lm=lm,
+        dict=dictionary,
         fwdflat=False,
         maxhmmpf=10000,
         beam=1e-40,
         pbeam=1e-40,
         wbeam=1e-30,
+        ds=2,
     )
     cmd = [
         "ffmpeg",
@@ -188,18 +256,32 @@ def _decode_segment(job: tuple[str, float, float]) -> list[tuple[str, int]]:
     return words
 
 
-def recognise(audio: Path, duration_s: float, progress: Callable[[float], None]) -> list[Word]:
-    jobs = []
-    t = 0.0
-    while t < duration_s:
-        jobs.append((str(audio), t, min(SEGMENT_S, duration_s - t) + 0.5))
-        t += SEGMENT_S
+def recognise(
+    audio: Path,
+    duration_s: float,
+    sentences: Sequence[str],
+    progress: Callable[[float], None],
+) -> list[Word]:
+    """The words PocketSphinx hears in the audio, with a model of the transcript."""
+    model = transcript_model(sentences, _lexicon())
+    if model is None:
+        return []
     out: list[Word] = []
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for n, words in enumerate(pool.map(_decode_segment, jobs)):
-            out.extend(Word(w, ms) for w, ms in words)
-            progress((n + 1) / len(jobs))
+    with tempfile.TemporaryDirectory(prefix="podpub-asr-") as tmp:
+        lm, dictionary = Path(tmp) / "transcript.lm", Path(tmp) / "transcript.dict"
+        lm.write_text(model[0], encoding="utf-8")
+        dictionary.write_text(model[1], encoding="utf-8")
+        jobs = []
+        t = 0.0
+        while t < duration_s:
+            length = min(SEGMENT_S, duration_s - t) + 0.5
+            jobs.append((str(audio), t, length, str(lm), str(dictionary)))
+            t += SEGMENT_S
+        workers = max(1, min(len(jobs), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for n, words in enumerate(pool.map(_decode_segment, jobs)):
+                out.extend(Word(w, ms) for w, ms in words)
+                progress((n + 1) / len(jobs))
     return out
 
 
@@ -256,13 +338,31 @@ def anchored_starts(
             start = anchor_time[k]
             tolerance = float(FIRST_WORD_TOLERANCE_MS)
         else:
-            rate = _ms_per_letter(anchored, anchor_time, cumulative, k)
+            rate = _run_rate(anchor_time, owner, cumulative, k)
+            if rate is None:
+                rate = _ms_per_letter(anchored, anchor_time, cumulative, k)
             lead = letters_before[k] * rate
             start = int(anchor_time[k] - lead)
             tolerance = TOLERANCE_MS + 0.3 * lead
         if abs(start - dtw_starts[i]) > tolerance:
             result[i] = start
     return result
+
+
+def _run_rate(
+    times: dict[int, int], owner: list[int], cumulative: np.ndarray, k: int
+) -> float | None:
+    """Speaking rate (ms per letter) of the run of anchored words of one sentence that
+    starts at text word ``k``: no pause between sentences is in it."""
+    last = k
+    while last + 1 < len(owner) and owner[last + 1] == owner[k] and last + 1 in times:
+        last += 1
+    letters = int(cumulative[last] - cumulative[k])
+    span = times[last] - times[k]
+    if last - k < 2 or letters <= 0 or span <= 0:
+        return None
+    rate = span / letters
+    return rate if 40.0 <= rate <= 160.0 else None
 
 
 def _ms_per_letter(
