@@ -4,15 +4,18 @@ For each synthetic episode (bench/make_episode.py; generated on first use under 
 it runs, each in its own subprocess so that wall time and peak memory are its own:
 
   estimate   word-proportional placement inside the detected speech region (the fallback)
-  align      podpub.align.align_sentences
-  repair     align_sentences(repair=True)              (with --repair)
+  dtw        align_sentences(repair="off"): DTW alone  (with --dtw)
+  align      podpub.align.align_sentences, as a build runs it (paragraph starts as focus;
+             speech recognition on the doubtful stretches only)
+  repair     align_sentences(repair="full"): recognition on the whole episode (with --repair)
   aeneas     aeneas-ng, a reference only, when it can be imported (--aeneas PYTHON)
 
 and prints chapter start errors (mean, max), the share of paragraph (and sentence) starts
 within 0.5 s, wall time and peak RSS. Usage:
 
     python bench/bench_align.py [--variants clean noisy hard] [--seed 1] [--repeat 6]
-                                [--repair] [--aeneas PYTHON] [--write bench/RESULTS-align.md]
+                                [--dtw] [--repair] [--aeneas PYTHON]
+                                [--write bench/RESULTS-align.md]
 """
 
 from __future__ import annotations
@@ -107,16 +110,21 @@ def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]
 
 def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     truth = json.loads(truth_path.read_text())
-    sentences, _ = sentences_of(truth)
+    sentences, firsts = sentences_of(truth)
     t0 = time.perf_counter()
     engine = method
     if method == "estimate":
         starts = estimate(audio, sentences)
-    elif method in ("align", "repair"):
+    elif method in ("dtw", "align", "repair"):
         from podpub.align import align_sentences
 
+        mode = {"dtw": "off", "align": "targeted", "repair": "full"}[method]
         al = align_sentences(
-            audio, sentences, str(truth.get("language", "en")), repair=method == "repair"
+            audio,
+            sentences,
+            str(truth.get("language", "en")),
+            repair=mode,  # type: ignore[arg-type]
+            focus=firsts,
         )
         starts = [s.start_ms for s in al.spans]
         engine = al.engine
@@ -212,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeat", type=int, default=1, help="copies of the episode back to back (about 3 h: 6)"
     )
-    ap.add_argument("--repair", action="store_true", help="also run align(repair=True)")
+    ap.add_argument("--dtw", action="store_true", help="also run DTW alone (no recognition)")
+    ap.add_argument("--repair", action="store_true", help="also run full-episode recognition")
     ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
     ap.add_argument("--text", type=Path, default=None)
     ap.add_argument(
@@ -225,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         m, audio, truth, result = args.worker
         return worker(m, Path(audio), Path(truth), Path(result))
 
-    methods = list(args.methods) + (["repair"] if args.repair else [])
+    methods = list(args.methods)
+    methods += (["dtw"] if args.dtw else []) + (["repair"] if args.repair else [])
     if args.aeneas:
         methods.append("aeneas")
     rows = []

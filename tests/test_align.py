@@ -181,9 +181,13 @@ def test_words_as_a_recogniser_spells_them() -> None:
         "twenty",
         "seventeen",
         "the",
-        "cnrp's",
+        "c",
+        "n",
+        "r",
+        "p's",
         "three",
-        "mps",
+        "m",
+        "p's",
         "left",
     ]
     assert words_of("From 1998 to 2004, 120 people") == [
@@ -233,12 +237,14 @@ def test_anchors_override_only_where_dtw_disagrees() -> None:
         ]
     ]
     dtw = [1050, 3000, 33100]
-    assert anchored_starts(sentences, heard, dtw) == [None, 30000, None]
+    anchors = anchored_starts(sentences, heard, dtw)
+    assert [a and a.start_ms for a in anchors] == [None, 30000, None]
+    assert anchors[1] is not None and anchors[1].run == 5
 
 
 def test_repair_keeps_good_starts(clip: tuple[Path, list[int]]) -> None:
     path, truth = clip
-    result = align_sentences(path, SENTENCES, "en", repair=True)
+    result = align_sentences(path, SENTENCES, "en", repair="full")
     assert result.engine == "espeak-ng+mfcc+dtw+pocketsphinx"
     errors = [abs(span.start_ms - t) for span, t in zip(result.spans, truth, strict=True)]
     assert max(errors) <= 300, f"onset errors (ms): {errors}"
@@ -246,7 +252,7 @@ def test_repair_keeps_good_starts(clip: tuple[Path, list[int]]) -> None:
 
 def test_repair_is_skipped_for_other_languages(clip: tuple[Path, list[int]]) -> None:
     path, _ = clip
-    result = align_sentences(path, SENTENCES[:2], "fr", repair=True)
+    result = align_sentences(path, SENTENCES[:2], "fr", repair="full")
     assert result.engine == "espeak-ng+mfcc+dtw"
 
 
@@ -270,3 +276,52 @@ def test_transcript_language_model_loads_in_pocketsphinx(tmp_path: Path) -> None
     decoder.start_utt()
     decoder.process_raw(bytes(32000), full_utt=True)
     decoder.end_utt()  # silence: no crash, at most a few words
+
+
+def test_acronyms_said_letter_by_letter_are_spelled_for_both_engines() -> None:
+    from podpub.align_repair import spell_acronyms, words_of
+
+    assert spell_acronyms("APHR and the CNRP met ASEAN and NATO.") == (
+        "A P H R and the C N R P met ASEAN and NATO."
+    )
+    assert spell_acronyms("Two NGOs, the UN.") == "Two N G O's, the U N."
+    assert words_of("APHR has done it") == ["a", "p", "h", "r", "has", "done", "it"]
+
+
+def test_recognition_windows_are_merged_and_cut() -> None:
+    from podpub.align_repair import SEGMENT_S, segments
+
+    assert segments([(10.0, 20.0), (-3.0, 2.0), (15.0, 30.0), (40.0, 41.0)]) == [
+        (0.0, 2.0),
+        (10.0, 30.0),
+        (40.0, 41.0),
+    ]
+    long = segments([(0.0, 2.5 * SEGMENT_S)])
+    assert len(long) == 3 and long[-1] == (2 * SEGMENT_S, 2.5 * SEGMENT_S)
+
+
+def test_names_the_recogniser_cannot_hear_do_not_break_a_run() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = ["We came back.", "Thank you, Sochua, for that introduction.", "Thank you, Sochua."]
+    heard = [
+        Word(w, ms)
+        for w, ms in [
+            ("we", 1000),
+            ("came", 1200),
+            ("back", 1500),
+            ("thank", 9000),
+            ("you", 9300),
+            ("for", 10100),
+            ("that", 10300),
+            ("introduction", 10500),
+            ("thank", 20000),
+            ("you", 20300),
+        ]
+    ]
+    dtw = [1000, 5000, 17000]
+    known = {"we", "came", "back", "thank", "you", "for", "that", "introduction"}
+    anchors = anchored_starts(sentences, heard, dtw, known)
+    assert [a and a.start_ms for a in anchors] == [None, 9000, 20000]
+    # without the vocabulary, "sochua" breaks the short sentence's run: nothing anchors it
+    assert anchored_starts(sentences, heard, dtw)[2] is None

@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +75,9 @@ class Alignment:
     engine: str  # e.g. "espeak-ng+mfcc+dtw" (+ "+pocketsphinx" when repaired)
 
 
+RepairMode = Literal["off", "targeted", "full"]
+
+
 class AlignmentUnavailable(Exception):
     """Alignment cannot run here (no TTS engine, unsupported language, no speech...). The
     caller falls back to estimates with a warning; message says why."""
@@ -94,6 +98,8 @@ SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched fram
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 REPAIRED_CONFIDENCE = 0.8
+ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
+LONG_RUN = 5  # ... unless this many recognised words in a row anchor it
 WEAK_START_DB = 6.0  # a weak start is this much above the pause before it
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
@@ -160,7 +166,7 @@ def _speakable(sentence: str) -> bool:
 
 
 def _ssml_text(sentence: str) -> str:
-    text = " ".join(sentence.split())
+    text = " ".join(align_repair.spell_acronyms(sentence).split())
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -541,10 +547,16 @@ def align_sentences(
     sentences: Sequence[str],
     language: str,
     *,
-    repair: bool = False,
+    repair: RepairMode = "targeted",
+    focus: Sequence[int] = (),
     progress: Callable[[float], None] | None = None,
 ) -> Alignment:
     """Place each sentence of the transcript in the audio.
+
+    ``repair``: "targeted" (the default) runs speech recognition on the doubtful stretches
+    only: around the ``focus`` sentences (paragraph starts: chapters and paragraphs start
+    there) and around sentences whose DTW match looks stretched or poor; "full" on the
+    whole episode (slower, and also repairs sentences inside paragraphs); "off" never.
 
     Raises ``AlignmentUnavailable`` when alignment cannot run here (no espeak-ng or ffmpeg,
     a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).
@@ -562,7 +574,7 @@ def align_sentences(
         raise AlignmentUnavailable("the transcript has no speakable text")
     report(0.0)
     # with repair, recognition takes most of the time: DTW reports 0..0.2, recognition the rest
-    dtw_share = 0.2 if repair else 1.0
+    dtw_share = {"off": 1.0, "targeted": 0.6, "full": 0.2}[repair]
     with tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp:
         synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(dtw_share * 0.15 * f))
     try:
@@ -585,16 +597,22 @@ def align_sentences(
     warp = _warp(a, b, gaps, lambda f: report(dtw_share * (0.4 + 0.6 * f)))
     spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
     engine = ENGINE
-    if repair:
+    if repair != "off":
         try:
             align_repair.available(language)
         except align_repair.RepairUnavailable:
             pass  # the DTW result stands; the engine name says no repair was made
         else:
+            duration_s = audio.frames * HOP_S
+            windows = (
+                [(0.0, duration_s)]
+                if repair == "full"
+                else _doubtful_windows(spans, synthetic, warp, focus, duration_s)
+            )
             try:
                 heard = align_repair.recognise(
                     Path(audio_path),
-                    audio.frames * HOP_S,
+                    windows,
                     sentences,
                     lambda f: report(dtw_share + (1 - dtw_share) * f),
                 )
@@ -606,6 +624,38 @@ def align_sentences(
                 engine = ENGINE + "+pocketsphinx"
     report(1.0)
     return Alignment(spans, engine)
+
+
+TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
+TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
+STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
+CONFIDENCE_DOUBT = 0.6
+
+
+def _doubtful_windows(
+    spans: Sequence[SentenceSpan],
+    synthetic: Synthetic,
+    warp: Warp,
+    focus: Sequence[int],
+    duration_s: float,
+) -> list[tuple[float, float]]:
+    """Stretches of the audio (seconds) worth recognising: around each focus sentence's
+    start, and over each sentence that DTW stretched (unscripted audio is likely inside)
+    or matched poorly."""
+    out: list[tuple[float, float]] = []
+    for i in sorted(set(focus)):
+        if 0 <= i < len(spans):
+            t = spans[i].start_ms / 1000.0
+            out.append((t - TARGET_BEFORE_S, t + TARGET_AFTER_S))
+    for i, span in enumerate(spans):
+        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        if s < 0:
+            continue
+        stretch = (span.end_ms - span.start_ms) / 1000.0 / max(HOP_S, (e - s) * HOP_S)
+        if stretch > STRETCH_DOUBT * warp.speaking_ratio or span.confidence < CONFIDENCE_DOUBT:
+            end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
+            out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + 0.5))
+    return [(max(0.0, a), min(duration_s, b)) for a, b in out if b > a]
 
 
 CONFIDENCE_WINDOW = 12  # sentences either side that a sentence's match is judged against
@@ -677,10 +727,21 @@ def _repaired(
 ) -> tuple[SentenceSpan, ...]:
     """Sentence starts overridden where recognised words anchor them elsewhere."""
     frame_ms = HOP_S * 1000.0
-    anchors = align_repair.anchored_starts(sentences, heard, [s.start_ms for s in spans])
+    anchors = align_repair.anchored_starts(
+        sentences, heard, [s.start_ms for s in spans], align_repair.vocabulary()
+    )
     out = list(spans)
-    for i, start in enumerate(anchors):
-        if start is None:
+    for i, anchor in enumerate(anchors):
+        if anchor is None:
+            continue
+        start = anchor.start_ms
+        # DTW may start a sentence too early (on unscripted audio before it) or a little
+        # late, and its end and the previous sentence's start mostly bound where it can be:
+        # a short run outside is likely a repeated phrase matched elsewhere; only a long
+        # run may move a sentence DTW put entirely inside unscripted audio
+        earliest = spans[i - 1].start_ms if i else 0
+        bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
+        if not bounded and anchor.run < LONG_RUN:
             continue
         frame = _speech_onset(loud, energy, round(start / frame_ms))
         new_start = round(frame * frame_ms)

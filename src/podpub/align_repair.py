@@ -14,6 +14,7 @@ run's own speaking rate). Only English is supported.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import os
@@ -21,7 +22,7 @@ import re
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,8 @@ SEGMENT_S = 240.0  # seconds of audio per recogniser job
 UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length
 MIN_RUN = 3  # matched words in a row that make an anchor
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
-TOLERANCE_MS = 1000  # ... and a start estimated from a later word (plus 30 % of the lead)
+TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
+MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
 RATE = 16_000
 
 
@@ -114,9 +116,36 @@ def _number_words(token: str) -> list[str]:
     return _cardinal(n)
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+
+
+def _spelled(token: str) -> bool:
+    """Whether an all-capitals token is said letter by letter ("APHR", "CNRP", "UN") rather
+    than as a word ("ASEAN", "NATO", "COVID"): short, vowel-less, or unpronounceable."""
+    core = token[:-1] if token.endswith("s") else token
+    if len(core) <= 3 or not re.search(r"[AEIOUY]", core):
+        return True
+    return re.search(r"[^AEIOUY]{3}", core) is not None
+
+
+def spell_acronyms(text: str) -> str:
+    """``text`` with its spelled-out acronyms as letters: "APHR has" -> "A P H R has"."""
+
+    def spell(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if not _spelled(token):
+            return token
+        if token.endswith("s") and len(token) > 2:
+            return " ".join(token[:-1]) + "'s"
+        return " ".join(token)
+
+    return _ACRONYM.sub(spell, text)
+
+
 def words_of(sentence: str) -> list[str]:
-    """Lower-case words as a recogniser spells them ("2017" -> "twenty seventeen")."""
-    text = sentence.lower().replace("’", "'").replace("‘", "'")
+    """Lower-case words as a recogniser spells them ("2017" -> "twenty seventeen", "APHR"
+    -> "a p h r")."""
+    text = spell_acronyms(sentence).lower().replace("’", "'").replace("‘", "'")
     out: list[str] = []
     for token in re.findall(r"[a-z0-9']+", text):
         token = token.strip("'")
@@ -134,6 +163,7 @@ def words_of(sentence: str) -> list[str]:
 # ---------------------------------------------------------------------------- recognition
 
 
+@functools.lru_cache(maxsize=1)
 def _lexicon() -> dict[str, list[str]]:
     """The wheel's pronunciation dictionary: word -> its dictionary lines."""
     from pocketsphinx import get_model_path
@@ -150,6 +180,11 @@ def _lexicon() -> dict[str, list[str]]:
 
 
 LM_DISCOUNT = 0.5  # absolute discount of the bigram counts
+
+
+def vocabulary() -> Collection[str]:
+    """The words the recogniser can hear."""
+    return _lexicon().keys()
 
 
 def transcript_model(
@@ -256,47 +291,76 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
     return words
 
 
+def segments(windows: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Windows (start, end seconds) merged where they overlap, sorted, and cut into pieces
+    of at most ``SEGMENT_S`` (one recogniser job each)."""
+    merged: list[list[float]] = []
+    for start, end in sorted((max(0.0, a), b) for a, b in windows if b > max(0.0, a)):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[tuple[float, float]] = []
+    for start, end in merged:
+        t = start
+        while t < end:
+            out.append((t, min(end, t + SEGMENT_S)))
+            t += SEGMENT_S
+    return out
+
+
 def recognise(
     audio: Path,
-    duration_s: float,
+    windows: Sequence[tuple[float, float]],
     sentences: Sequence[str],
     progress: Callable[[float], None],
 ) -> list[Word]:
-    """The words PocketSphinx hears in the audio, with a model of the transcript."""
+    """The words PocketSphinx hears in the windows (start, end seconds) of the audio, with a
+    model of the transcript; in time order."""
     model = transcript_model(sentences, _lexicon())
-    if model is None:
+    pieces = segments(windows)
+    if model is None or not pieces:
         return []
     out: list[Word] = []
     with tempfile.TemporaryDirectory(prefix="podpub-asr-") as tmp:
         lm, dictionary = Path(tmp) / "transcript.lm", Path(tmp) / "transcript.dict"
         lm.write_text(model[0], encoding="utf-8")
         dictionary.write_text(model[1], encoding="utf-8")
-        jobs = []
-        t = 0.0
-        while t < duration_s:
-            length = min(SEGMENT_S, duration_s - t) + 0.5
-            jobs.append((str(audio), t, length, str(lm), str(dictionary)))
-            t += SEGMENT_S
+        jobs = [(str(audio), a, b - a, str(lm), str(dictionary)) for a, b in pieces]
+        total = sum(b - a for a, b in pieces)
+        done = 0.0
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for n, words in enumerate(pool.map(_decode_segment, jobs)):
+            for job, words in zip(jobs, pool.map(_decode_segment, jobs), strict=True):
                 out.extend(Word(w, ms) for w, ms in words)
-                progress((n + 1) / len(jobs))
+                done += job[2]
+                progress(done / total)
     return out
 
 
 # ---------------------------------------------------------------------------- anchors
 
 
+@dataclass(frozen=True)
+class Anchor:
+    start_ms: int  # the sentence's start implied by recognised words
+    run: int  # matched words in a row that anchor it
+
+
 def anchored_starts(
-    sentences: Sequence[str], heard: Sequence[Word], dtw_starts: Sequence[int]
-) -> list[int | None]:
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    dtw_starts: Sequence[int],
+    known: Collection[str] | None = None,
+) -> list[Anchor | None]:
     """Per sentence: a start implied by recognised words (None: no anchor, or agreement
     with DTW within the tolerance).
 
     The anchor is the first word of the sentence that starts a run of ``MIN_RUN`` matched
     words. When it is not the sentence's first word, the start is the anchor's time less
-    the letters before it at the local speaking rate (from the other anchors nearby).
+    the letters before it at the run's speaking rate; a lead of more than
+    ``MAX_LEAD_LETTERS`` is too long to time that way. Words outside ``known`` (the
+    recogniser's vocabulary: names it cannot hear) do not break a run.
     """
     text_words: list[str] = []
     owner: list[int] = []
@@ -304,20 +368,23 @@ def anchored_starts(
     for i, sentence in enumerate(sentences):
         before = 0
         for w in words_of(sentence):
-            text_words.append(w)
-            owner.append(i)
-            letters_before.append(before)
+            if known is None or w in known:
+                text_words.append(w)
+                owner.append(i)
+                letters_before.append(before)
             before += len(w)
     matcher = difflib.SequenceMatcher(None, [w.text for w in heard], text_words, autojunk=False)
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
-    for block in matcher.get_matching_blocks():
-        if block.size < MIN_RUN:
+    block_of: dict[int, int] = {}  # text word index -> its matching block
+    for n, block in enumerate(matcher.get_matching_blocks()):
+        if block.size < 2:
             continue
         for k in range(block.size):
             anchor_time[block.b + k] = heard[block.a + k].start_ms
+            block_of[block.b + k] = n
     cumulative = np.cumsum([0, *(len(w) for w in text_words)])  # letters before word k
     anchored = sorted(anchor_time)
-    result: list[int | None] = [None] * len(sentences)
+    result: list[Anchor | None] = [None] * len(sentences)
     first_word: dict[int, int] = {}
     for k, i in enumerate(owner):
         first_word.setdefault(i, k)
@@ -325,41 +392,69 @@ def anchored_starts(
         if i not in first_word:
             continue
         k = first_word[i]
-        while k < len(owner) and owner[k] == i:
-            if all(
-                k + r < len(owner) and owner[k + r] == i and k + r in anchor_time
-                for r in range(MIN_RUN)
-            ):
-                break
-            k += 1
+
+        def in_run(w: int, k: int, i: int = i) -> bool:  # word w continues k's heard run
+            return (
+                w < len(owner) and owner[w] == i and w in anchor_time and block_of[w] == block_of[k]
+            )
+
+        # a run of MIN_RUN words, or a whole short sentence ("Thank you, Sochua.")
+        whole = [w for w in range(k, len(owner)) if owner[w] == i]
+        if not (len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)):
+            while k < len(owner) and owner[k] == i:
+                if k in anchor_time and all(in_run(k + r, k) for r in range(MIN_RUN)):
+                    break
+                k += 1
         if k >= len(owner) or owner[k] != i:
             continue
+        run = 1
+        while in_run(k + run, k):
+            run += 1
         if letters_before[k] == 0:
             start = anchor_time[k]
             tolerance = float(FIRST_WORD_TOLERANCE_MS)
+        elif letters_before[k] > MAX_LEAD_LETTERS:
+            continue
         else:
-            rate = _run_rate(anchor_time, owner, cumulative, k)
+            rate = _run_rate(anchor_time, letters_before, k, run)
             if rate is None:
                 rate = _ms_per_letter(anchored, anchor_time, cumulative, k)
             lead = letters_before[k] * rate
             start = int(anchor_time[k] - lead)
+            # a word of the lead heard on its own, before the run, times it better
+            first = first_word[i]
+            lo = start - lead * 0.35 - 300
+            near = [h for h in heard if lo <= h.start_ms < anchor_time[k]]
+            lead_match = difflib.SequenceMatcher(
+                None, [h.text for h in near], text_words[first:k], autojunk=False
+            )
+            for block in lead_match.get_matching_blocks():
+                hits = [
+                    m
+                    for m in range(block.size)
+                    if block.size >= 2 or len(text_words[first + block.b + m]) >= 3
+                ]
+                if hits:
+                    m = hits[0]
+                    word = first + block.b + m
+                    by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
+                    if abs(by_word - start) <= 0.35 * lead + 300:  # the same word, not another
+                        start = by_word
+                        lead = letters_before[word] * rate
+                    break
             tolerance = TOLERANCE_MS + 0.3 * lead
         if abs(start - dtw_starts[i]) > tolerance:
-            result[i] = start
+            result[i] = Anchor(start, run)
     return result
 
 
-def _run_rate(
-    times: dict[int, int], owner: list[int], cumulative: np.ndarray, k: int
-) -> float | None:
-    """Speaking rate (ms per letter) of the run of anchored words of one sentence that
-    starts at text word ``k``: no pause between sentences is in it."""
-    last = k
-    while last + 1 < len(owner) and owner[last + 1] == owner[k] and last + 1 in times:
-        last += 1
-    letters = int(cumulative[last] - cumulative[k])
+def _run_rate(times: dict[int, int], letters_before: list[int], k: int, run: int) -> float | None:
+    """Speaking rate (ms per letter) of the run of ``run`` anchored words of one sentence
+    that starts at text word ``k``: no pause between sentences is in it."""
+    last = k + run - 1
+    letters = letters_before[last] - letters_before[k]
     span = times[last] - times[k]
-    if last - k < 2 or letters <= 0 or span <= 0:
+    if run < MIN_RUN or letters <= 0 or span <= 0:
         return None
     rate = span / letters
     return rate if 40.0 <= rate <= 160.0 else None

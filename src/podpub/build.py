@@ -30,6 +30,7 @@ from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
 from podpub.output import Stage, StageWriter, remove_stale_stages
+from podpub.sentences import split_sentences
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
 from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
@@ -95,15 +96,19 @@ def align_with_cache(
     progress: Callable[[float], None] | None = None,
 ) -> list[timing.SentenceTime] | None:
     """Aligned sentence times, from the cache when audio and text are unchanged."""
-    sentences = timing.spoken_sentences(
-        replace(
-            transcript,
-            sections=tuple(
-                replace(s, paragraphs=tuple(p for p in s.paragraphs if not p.cues))
-                for s in transcript.sections
-            ),
-        )
+    untimed = replace(
+        transcript,
+        sections=tuple(
+            replace(s, paragraphs=tuple(p for p in s.paragraphs if not p.cues))
+            for s in transcript.sections
+        ),
     )
+    sentences = timing.spoken_sentences(untimed)
+    focus: list[int] = []  # each paragraph's first sentence: chapters start there
+    count = 0
+    for paragraph in untimed.paragraphs:
+        focus.append(count)
+        count += len(split_sentences(paragraph.text))
     if not sentences:
         return None
     try:
@@ -117,7 +122,7 @@ def align_with_cache(
         "\n".join(sentences).encode(),
         (transcript.language or "").encode(),
         align.ALIGNER_VERSION.encode(),
-        b"repair" if repair else b"",
+        b"repair=full" if repair else b"repair=targeted",
     )
     cache = root / CACHE_DIR / "align" / f"{key}.json"
     if cache.is_file():
@@ -128,7 +133,12 @@ def align_with_cache(
             pass
     try:
         result = align.align_sentences(
-            source.audio, sentences, transcript.language or "en", repair=repair, progress=progress
+            source.audio,
+            sentences,
+            transcript.language or "en",
+            repair="full" if repair else "targeted",
+            focus=focus,
+            progress=progress,
         )
     except align.AlignmentUnavailable as exc:
         warnings.append(
@@ -552,7 +562,8 @@ def _mode(options: AlignOptions) -> str:
     except ImportError:
         return "align-unavailable"
     engine = "espeak-ng" if shutil.which("espeak-ng") else "no-espeak-ng"
-    return f"align {align.ALIGNER_VERSION} {engine} repair={options.repair}"
+    repair = "full" if options.repair else "targeted"
+    return f"align {align.ALIGNER_VERSION} {engine} repair={repair}"
 
 
 def _show_image_path(root: Path) -> Path | None:
