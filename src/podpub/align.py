@@ -14,10 +14,12 @@ The only module that runs the aligner. Method (see the project's alignment notes
 4. each sentence's onset in the synthetic audio is mapped through the path, then moved to
    the speech onset (energy) nearby; confidence comes from the local match cost and the
    speaking-rate sanity of the sentence;
-5. with ``repair=True`` (English), PocketSphinx transcribes the episode and sentence starts
-   anchored by recognised words override DTW where they disagree (``align_repair``): this
-   fixes the sentences after unscripted speech (ads, asides), which DTW cannot tell apart
-   from the transcript's speech. It costs minutes (about 0.1x real time on 2 cores).
+5. for English, PocketSphinx (``align_repair``, a language model made from the transcript)
+   listens to the doubtful stretches (``repair="targeted"``, the default: around the
+   paragraph starts given as ``focus``, and over sentences DTW stretched or matched
+   poorly) or to the whole episode (``repair="full"``); sentence starts anchored by
+   recognised words override DTW where they disagree. This fixes the sentences after
+   unscripted speech (ads, asides), which DTW cannot tell apart from the transcript's.
 
 Everything here is I/O at the edge (subprocesses, temporary files); callers get records.
 """
@@ -54,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "6"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "7"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -94,6 +96,7 @@ PAD_SENTENCE_S = 0.24  # silence between synthetic sentences
 COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
+CALIBRATION_ROWS = 3000  # at least this many rows (60 s) calibrate a finer level
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
@@ -466,11 +469,21 @@ def _warp(
             typical = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
             del diff
             # the distances along the coarser path overrate a matched frame at this level:
-            # calibrate the skip and gap costs from a first pass
-            first = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, lambda f: part(0.5 * f))
+            # calibrate the skip and gap costs from a first pass over a part of the rows
+            # (a third, at least CALIBRATION_ROWS): the typical match is the same throughout
+            rows_used = min(ca.shape[0], max(CALIBRATION_ROWS, ca.shape[0] // 3))
+            first = _calibrated_dtw(
+                ca[:rows_used],
+                cb,
+                lo[:rows_used],
+                hi[:rows_used],
+                typical,
+                level_gap[:rows_used],
+                lambda f: part(0.25 * f),
+            )
             typical = float(np.median(first.cost))
             del first
-            final_part = functools.partial(_rescaled, part, 0.5)
+            final_part = functools.partial(_rescaled, part, 0.25)
 
         path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part)
         prev_factor = factor

@@ -1507,9 +1507,9 @@ def check_show(root: Path, *, align: bool = True, now: datetime | None = None) -
                         yaml_path,
                         f"chapter {chapter.title!r} was aligned with low confidence "
                         f"({chapter.confidence:.2f})",
-                        "build with --repair (a speech-recognition pass that repairs "
-                        "alignment after ads and asides), or give its start in episode.yaml "
-                        "'chapters:'",
+                        "build with --repair (speech recognition over the whole episode "
+                        "repairs alignment after ads and asides), or give its start in "
+                        "episode.yaml 'chapters:'",
                     )
                 )
     feed_dir = root / pipeline.FEED_DIR

@@ -34,8 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--repair",
         action="store_true",
-        help="repair alignment after unscripted audio (ads, asides) with speech recognition; "
-        "slower, use when podpub check says chapter times look doubtful",
+        help="run speech recognition over the whole episode, not only its doubtful stretches "
+        "(slower; also repairs sentences inside paragraphs after ads and asides)",
     )
     p.add_argument(
         "--allow-remove",
