@@ -56,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "7"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "8"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -643,6 +643,32 @@ TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
 CONFIDENCE_DOUBT = 0.6
+HEAD_S = 1.0  # a sentence's head: its first second of synthetic speech
+HEAD_STRETCH_DOUBT = 1.4  # a head this much slower than the episode's rate is doubtful
+HEAD_COST_DOUBT = 1.2  # ... or matched this much worse than a typical frame
+
+
+def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64]:
+    """Per sentence, how its first second matched: audio frames per synthetic frame
+    (relative to the episode's speaking rate) and mean distance (relative to a typical
+    match). Unscripted audio before a sentence shows as a stretched or poorly matched head."""
+    path = warp.path
+    count = synthetic.onsets.size
+    stretch = np.ones(count)
+    cost = np.ones(count)
+    row_cost = np.zeros(path.first.size)
+    np.add.at(row_cost, path.rows, path.cost)
+    row_n = np.bincount(path.rows, minlength=path.first.size)
+    head = round(HEAD_S / HOP_S)
+    for i in range(count):
+        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        if s < 0:
+            continue
+        k = max(1, min(e - s, head))
+        frames = int(path.last[s + k - 1]) + 1 - int(path.first[s])
+        stretch[i] = frames / k / warp.speaking_ratio
+        cost[i] = row_cost[s : s + k].sum() / max(1, row_n[s : s + k].sum()) / warp.typical
+    return stretch, cost
 
 
 def _doubtful_windows(
@@ -651,13 +677,19 @@ def _doubtful_windows(
     warp: Warp,
     focus: Sequence[int],
     duration_s: float,
+    *,
+    every_focus: bool = False,
 ) -> list[tuple[float, float]]:
-    """Stretches of the audio (seconds) worth recognising: around each focus sentence's
-    start, and over each sentence that DTW stretched (unscripted audio is likely inside)
-    or matched poorly."""
+    """Stretches of the audio (seconds) worth recognising: around the start of each focus
+    sentence whose head DTW matched doubtfully (``every_focus``: of each focus sentence),
+    and over each sentence that DTW stretched (unscripted audio is likely inside) or
+    matched poorly."""
+    head_stretch, head_cost = _head_doubts(synthetic, warp)
     out: list[tuple[float, float]] = []
     for i in sorted(set(focus)):
-        if 0 <= i < len(spans):
+        if not 0 <= i < len(spans):
+            continue
+        if every_focus or head_stretch[i] > HEAD_STRETCH_DOUBT or head_cost[i] > HEAD_COST_DOUBT:
             t = spans[i].start_ms / 1000.0
             out.append((t - TARGET_BEFORE_S, t + TARGET_AFTER_S))
     for i, span in enumerate(spans):

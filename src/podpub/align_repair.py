@@ -35,6 +35,7 @@ MIN_RUN = 3  # matched words in a row that make an anchor
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
 TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
+OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
 
 
@@ -423,7 +424,7 @@ def anchored_starts(
             start = int(anchor_time[k] - lead)
             # a word of the lead heard on its own, before the run, times it better
             first = first_word[i]
-            lo = start - lead * 0.35 - 300
+            lo = start - lead - 500
             near = [h for h in heard if lo <= h.start_ms < anchor_time[k]]
             lead_match = difflib.SequenceMatcher(
                 None, [h.text for h in near], text_words[first:k], autojunk=False
@@ -438,7 +439,11 @@ def anchored_starts(
                     m = hits[0]
                     word = first + block.b + m
                     by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
-                    if abs(by_word - start) <= 0.35 * lead + 300:  # the same word, not another
+                    # the same word, not another: near the estimate, or the sentence's
+                    # first two words heard together before the run
+                    opening = letters_before[word] <= OPENING_LETTERS and block.size >= 2
+                    slack = lead + 500 if opening else 0.35 * lead + 300
+                    if abs(by_word - start) <= slack:
                         start = by_word
                         lead = letters_before[word] * rate
                     break
