@@ -325,3 +325,22 @@ def test_names_the_recogniser_cannot_hear_do_not_break_a_run() -> None:
     assert [a and a.start_ms for a in anchors] == [None, 9000, 20000]
     # without the vocabulary, "sochua" breaks the short sentence's run: nothing anchors it
     assert anchored_starts(sentences, heard, dtw)[2] is None
+
+
+def test_homophones_the_recogniser_writes_still_anchor() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = ["You're now listening to the show.", "There is more."]
+    heard = [Word("your", 5000), Word("now", 5300), Word("listening", 5500), Word("to", 6000)]
+    anchors = anchored_starts(sentences, heard, [3000, 9000])
+    assert anchors[0] is not None and anchors[0].start_ms == 5000 and anchors[0].lead_ms == 0
+
+
+def test_a_start_timed_from_later_words_moves_to_the_longest_pause() -> None:
+    from podpub.align import _after_longest_pause
+
+    # frames: speech, a 0.12 s comma pause, speech, a 0.6 s pause, speech
+    loud = np.array([True] * 50 + [False] * 6 + [True] * 20 + [False] * 30 + [True] * 40)
+    assert _after_longest_pause(loud, 80, 40) == 106  # not the comma's rise at 56
+    assert _after_longest_pause(loud, 58, 3) == 56  # only the comma's rise is within reach
+    assert _after_longest_pause(loud, 20, 5) == 20  # no rise nearby: unchanged

@@ -56,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "8"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "9"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -103,6 +103,7 @@ ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a ne
 REPAIRED_CONFIDENCE = 0.8
 ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
 LONG_RUN = 5  # ... unless this many recognised words in a row anchor it
+LEAD_SNAP_MAX_S = 1.0  # how far a start timed from later words may move to a pause
 WEAK_START_DB = 6.0  # a weak start is this much above the pause before it
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
 
@@ -763,6 +764,25 @@ def _spans(
     )
 
 
+def _after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
+    """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
+    (at least 0.1 s; the closest of equals); ``frame`` itself when there is none."""
+    n = loud.size
+    lo, hi = max(1, frame - radius), min(n, frame + radius + 1)
+    if lo >= hi:
+        return frame
+    longest = round(1.0 / HOP_S)
+    rises = [k for k in range(lo, hi) if loud[k] and not loud[k - 1]]
+    best, best_key = frame, (round(0.1 / HOP_S), 0)
+    for k in rises:
+        before = loud[max(0, k - longest) : k][::-1]
+        quiet = int(np.argmax(before)) if before.any() else before.size
+        key = (quiet, -abs(k - frame))
+        if key > best_key:
+            best, best_key = k, key
+    return best
+
+
 def _repaired(
     spans: tuple[SentenceSpan, ...],
     sentences: Sequence[str],
@@ -788,7 +808,13 @@ def _repaired(
         bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
         if not bounded and anchor.run < LONG_RUN:
             continue
-        frame = _speech_onset(loud, energy, round(start / frame_ms))
+        frame = round(start / frame_ms)
+        if anchor.lead_ms:
+            # timed from words later in the sentence: within its uncertainty, the sentence
+            # starts after the longest pause
+            radius = round(min(LEAD_SNAP_MAX_S, 0.3 + 0.4 * anchor.lead_ms / 1000.0) / HOP_S)
+            frame = _after_longest_pause(loud, frame, radius)
+        frame = _speech_onset(loud, energy, frame)
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
             new_start,

@@ -342,10 +342,30 @@ def recognise(
 # ---------------------------------------------------------------------------- anchors
 
 
+# words a recogniser confuses with one another: one spelling for matching
+_HOMOPHONES = {
+    "you're": "your",
+    "they're": "their",
+    "there": "their",
+    "it's": "its",
+    "who's": "whose",
+    "we're": "were",
+    "too": "to",
+    "two": "to",
+    "4": "for",
+    "four": "for",
+    "hear": "here",
+    "know": "no",
+    "right": "write",
+    "weather": "whether",
+}
+
+
 @dataclass(frozen=True)
 class Anchor:
     start_ms: int  # the sentence's start implied by recognised words
     run: int  # matched words in a row that anchor it
+    lead_ms: int = 0  # estimated length of the words before the run (0: run starts it)
 
 
 def anchored_starts(
@@ -370,11 +390,13 @@ def anchored_starts(
         before = 0
         for w in words_of(sentence):
             if known is None or w in known:
-                text_words.append(w)
+                text_words.append(_HOMOPHONES.get(w, w))
                 owner.append(i)
                 letters_before.append(before)
             before += len(w)
-    matcher = difflib.SequenceMatcher(None, [w.text for w in heard], text_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_HOMOPHONES.get(w.text, w.text) for w in heard], text_words, autojunk=False
+    )
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
     block_of: dict[int, int] = {}  # text word index -> its matching block
     for n, block in enumerate(matcher.get_matching_blocks()):
@@ -427,7 +449,10 @@ def anchored_starts(
             lo = start - lead - 500
             near = [h for h in heard if lo <= h.start_ms < anchor_time[k]]
             lead_match = difflib.SequenceMatcher(
-                None, [h.text for h in near], text_words[first:k], autojunk=False
+                None,
+                [_HOMOPHONES.get(h.text, h.text) for h in near],
+                text_words[first:k],
+                autojunk=False,
             )
             for block in lead_match.get_matching_blocks():
                 hits = [
@@ -449,7 +474,7 @@ def anchored_starts(
                     break
             tolerance = TOLERANCE_MS + 0.3 * lead
         if abs(start - dtw_starts[i]) > tolerance:
-            result[i] = Anchor(start, run)
+            result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead))
     return result
 
 
