@@ -344,3 +344,17 @@ def test_a_start_timed_from_later_words_moves_to_the_longest_pause() -> None:
     assert _after_longest_pause(loud, 80, 40) == 106  # not the comma's rise at 56
     assert _after_longest_pause(loud, 58, 3) == 56  # only the comma's rise is within reach
     assert _after_longest_pause(loud, 20, 5) == 20  # no rise nearby: unchanged
+
+
+def test_a_passage_said_twice_is_not_matched_across_the_episode() -> None:
+    from podpub.align_repair import MAX_MOVE_MS, Word, anchored_starts
+
+    said = "And that is why we keep coming back to this question."
+    sentences = [said, "Something else entirely happens in between.", said]
+    far = 2 * MAX_MOVE_MS
+    words = ["and", "that", "is", "why", "we", "keep", "coming", "back"]
+    # only the second telling was recognised, 1.5 s after DTW put it
+    heard = [Word(w, far + 1500 + 250 * n) for n, w in enumerate(words)]
+    anchors = anchored_starts(sentences, heard, [1000, 6000, far])
+    assert anchors[0] is None  # not moved to the other telling
+    assert anchors[2] is not None and anchors[2].start_ms == far + 1500

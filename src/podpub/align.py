@@ -56,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "9"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "10"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -807,6 +807,8 @@ def _repaired(
         earliest = spans[i - 1].start_ms if i else 0
         bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
         if not bounded and anchor.run < LONG_RUN:
+            continue
+        if abs(start - spans[i].start_ms) > align_repair.MAX_MOVE_MS:
             continue
         frame = round(start / frame_ms)
         if anchor.lead_ms:

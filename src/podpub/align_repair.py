@@ -34,6 +34,8 @@ UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length
 MIN_RUN = 3  # matched words in a row that make an anchor
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
 TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
+MAX_MOVE_MS = 180_000  # DTW is never this far off (an ad break of three minutes)
+CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio at a time
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
@@ -394,17 +396,33 @@ def anchored_starts(
                 owner.append(i)
                 letters_before.append(before)
             before += len(w)
-    matcher = difflib.SequenceMatcher(
-        None, [_HOMOPHONES.get(w.text, w.text) for w in heard], text_words, autojunk=False
-    )
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
     block_of: dict[int, int] = {}  # text word index -> its matching block
-    for n, block in enumerate(matcher.get_matching_blocks()):
-        if block.size < 2:
+    n = 0
+    # heard words are matched, a stretch of audio at a time, only to the sentences DTW put
+    # within MAX_MOVE_MS of it: a passage said twice in an episode is not matched across
+    owner_start = np.array([dtw_starts[i] for i in owner], dtype=np.int64)
+    for a0, a1 in _chunks(heard):
+        t0, t1 = heard[a0].start_ms, heard[a1 - 1].start_ms
+        b0 = int(np.searchsorted(owner_start, t0 - MAX_MOVE_MS, side="left"))
+        b1 = int(np.searchsorted(owner_start, t1 + MAX_MOVE_MS, side="right"))
+        if b1 <= b0:
             continue
-        for k in range(block.size):
-            anchor_time[block.b + k] = heard[block.a + k].start_ms
-            block_of[block.b + k] = n
+        matcher = difflib.SequenceMatcher(
+            None,
+            [_HOMOPHONES.get(w.text, w.text) for w in heard[a0:a1]],
+            text_words[b0:b1],
+            autojunk=False,
+        )
+        for block in matcher.get_matching_blocks():
+            if block.size < 2:
+                continue
+            n += 1
+            for k in range(block.size):
+                word = b0 + block.b + k
+                if word not in anchor_time:
+                    anchor_time[word] = heard[a0 + block.a + k].start_ms
+                    block_of[word] = n
     cumulative = np.cumsum([0, *(len(w) for w in text_words)])  # letters before word k
     anchored = sorted(anchor_time)
     result: list[Anchor | None] = [None] * len(sentences)
@@ -476,6 +494,25 @@ def anchored_starts(
         if abs(start - dtw_starts[i]) > tolerance:
             result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead))
     return result
+
+
+def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
+    """Index ranges of the heard words, about ``CHUNK_MS`` of audio each, cut where the
+    recogniser heard nothing for a while when possible."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(heard) + 1):
+        if (
+            k == len(heard)
+            or (
+                heard[k].start_ms - heard[start].start_ms > CHUNK_MS
+                and heard[k].start_ms - heard[k - 1].start_ms > 1000
+            )
+            or heard[k].start_ms - heard[start].start_ms > 2 * CHUNK_MS
+        ):
+            out.append((start, k))
+            start = k
+    return out
 
 
 def _run_rate(times: dict[int, int], letters_before: list[int], k: int, run: int) -> float | None:
