@@ -56,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "10"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "11"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -618,10 +618,11 @@ def align_sentences(
             pass  # the DTW result stands; the engine name says no repair was made
         else:
             duration_s = audio.frames * HOP_S
+            doubts = _doubts(spans, synthetic, warp)
             windows = (
                 [(0.0, duration_s)]
                 if repair == "full"
-                else _doubtful_windows(spans, synthetic, warp, focus, duration_s)
+                else _doubtful_windows(spans, doubts, focus, duration_s)
             )
             try:
                 heard = align_repair.recognise(
@@ -634,13 +635,15 @@ def align_sentences(
                 heard = None  # the recogniser failed: the DTW result stands, unrepaired
             if heard is not None:
                 loud = audio.energy_db >= floor + 0.3 * (level - floor)
-                spans = _repaired(spans, sentences, heard, loud, audio.energy_db)
+                doubtful = doubts.head | doubts.span
+                spans = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
                 engine = ENGINE + "+pocketsphinx"
     report(1.0)
     return Alignment(spans, engine)
 
 
 TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
+TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this far
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
 CONFIDENCE_DOUBT = 0.6
@@ -672,33 +675,49 @@ def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64]:
     return stretch, cost
 
 
-def _doubtful_windows(
-    spans: Sequence[SentenceSpan],
-    synthetic: Synthetic,
-    warp: Warp,
-    focus: Sequence[int],
-    duration_s: float,
-    *,
-    every_focus: bool = False,
-) -> list[tuple[float, float]]:
-    """Stretches of the audio (seconds) worth recognising: around the start of each focus
-    sentence whose head DTW matched doubtfully (``every_focus``: of each focus sentence),
-    and over each sentence that DTW stretched (unscripted audio is likely inside) or
-    matched poorly."""
+@dataclass(frozen=True)
+class Doubts:
+    """Per sentence: whether DTW's start (its first second) or its whole span looks
+    doubtful. Unscripted audio before a sentence shows as a stretched or poorly matched
+    head; inside it, as a stretched sentence or a poor match."""
+
+    head: npt.NDArray[np.bool_]
+    span: npt.NDArray[np.bool_]
+
+
+def _doubts(spans: Sequence[SentenceSpan], synthetic: Synthetic, warp: Warp) -> Doubts:
     head_stretch, head_cost = _head_doubts(synthetic, warp)
-    out: list[tuple[float, float]] = []
-    for i in sorted(set(focus)):
-        if not 0 <= i < len(spans):
-            continue
-        if every_focus or head_stretch[i] > HEAD_STRETCH_DOUBT or head_cost[i] > HEAD_COST_DOUBT:
-            t = spans[i].start_ms / 1000.0
-            out.append((t - TARGET_BEFORE_S, t + TARGET_AFTER_S))
-    for i, span in enumerate(spans):
+    head = (head_stretch > HEAD_STRETCH_DOUBT) | (head_cost > HEAD_COST_DOUBT)
+    span = np.zeros(len(spans), dtype=bool)
+    for i, sp in enumerate(spans):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
         if s < 0:
+            head[i] = False
             continue
-        stretch = (span.end_ms - span.start_ms) / 1000.0 / max(HOP_S, (e - s) * HOP_S)
-        if stretch > STRETCH_DOUBT * warp.speaking_ratio or span.confidence < CONFIDENCE_DOUBT:
+        stretch = (sp.end_ms - sp.start_ms) / 1000.0 / max(HOP_S, (e - s) * HOP_S)
+        span[i] = stretch > STRETCH_DOUBT * warp.speaking_ratio or sp.confidence < CONFIDENCE_DOUBT
+    return Doubts(head, span)
+
+
+def _doubtful_windows(
+    spans: Sequence[SentenceSpan],
+    doubts: Doubts,
+    focus: Sequence[int],
+    duration_s: float,
+) -> list[tuple[float, float]]:
+    """Stretches of the audio (seconds) worth recognising: around the start of each focus
+    sentence whose head DTW matched doubtfully, and over each doubtful sentence."""
+    out: list[tuple[float, float]] = []
+    for i in sorted(set(focus)):
+        if 0 <= i < len(spans) and doubts.head[i]:
+            t = spans[i].start_ms / 1000.0
+            # back over the gap DTW left before it (music, a long pause): the sentence
+            # may have started in it
+            gap_start = spans[i - 1].end_ms / 1000.0 if i else 0.0
+            before = min(t - TARGET_BEFORE_S, max(gap_start, t - TARGET_GAP_S))
+            out.append((before, t + TARGET_AFTER_S))
+    for i, span in enumerate(spans):
+        if doubts.span[i]:
             end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
             out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + 0.5))
     return [(max(0.0, a), min(duration_s, b)) for a, b in out if b > a]
@@ -789,8 +808,12 @@ def _repaired(
     heard: Sequence[align_repair.Word],
     loud: npt.NDArray[np.bool_],
     energy: F32,
+    doubtful: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[SentenceSpan, ...]:
-    """Sentence starts overridden where recognised words anchor them elsewhere."""
+    """Sentence starts overridden where recognised words anchor them elsewhere. A start
+    estimated from words later in the sentence (the first ones were not recognised)
+    overrides only a ``doubtful`` DTW start: fillers and pauses make such estimates
+    rough."""
     frame_ms = HOP_S * 1000.0
     anchors = align_repair.anchored_starts(
         sentences, heard, [s.start_ms for s in spans], align_repair.vocabulary()
@@ -800,6 +823,8 @@ def _repaired(
         if anchor is None:
             continue
         start = anchor.start_ms
+        if anchor.lead_ms and doubtful is not None and not doubtful[i]:
+            continue
         # DTW may start a sentence too early (on unscripted audio before it) or a little
         # late, and its end and the previous sentence's start mostly bound where it can be:
         # a short run outside is likely a repeated phrase matched elsewhere; only a long
