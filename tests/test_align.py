@@ -358,3 +358,24 @@ def test_a_passage_said_twice_is_not_matched_across_the_episode() -> None:
     anchors = anchored_starts(sentences, heard, [1000, 6000, far])
     assert anchors[0] is None  # not moved to the other telling
     assert anchors[2] is not None and anchors[2].start_ms == far + 1500
+
+
+def test_one_word_heard_wrong_does_not_break_a_run() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = ["You are now listening to the show by us.", "That was it."]
+    heard = [
+        Word(w, ms)
+        for w, ms in [
+            ("a", 5100),
+            ("now", 5400),
+            ("listening", 5600),
+            ("each", 6000),  # "to", heard wrong
+            ("the", 6200),
+            ("show", 6400),
+        ]
+    ]
+    anchors = anchored_starts(sentences, heard, [3000, 9000])
+    # the run "now listening [to] the show" starts at "now": the start is timed from it
+    assert anchors[0] is not None and anchors[0].run == 5 and anchors[0].lead_ms > 0
+    assert 4500 < anchors[0].start_ms < 5400

@@ -414,15 +414,33 @@ def anchored_starts(
             text_words[b0:b1],
             autojunk=False,
         )
+        previous: tuple[int, int, int] | None = None  # the last block kept: a, b, size
         for block in matcher.get_matching_blocks():
             if block.size < 2:
                 continue
-            n += 1
+            # one word heard wrong between two blocks ("now listening each advocate"):
+            # in its place, the run goes on through it
+            joined = (
+                previous is not None
+                and block.a - (previous[0] + previous[2]) == 1
+                and block.b - (previous[1] + previous[2]) == 1
+                # not a sentence's first word: its time is what a run is for
+                and letters_before[b0 + previous[1] + previous[2]] > 0
+            )
+            if joined:
+                assert previous is not None
+                word = b0 + previous[1] + previous[2]
+                if word not in anchor_time:
+                    anchor_time[word] = heard[a0 + previous[0] + previous[2]].start_ms
+                    block_of[word] = n
+            else:
+                n += 1
             for k in range(block.size):
                 word = b0 + block.b + k
                 if word not in anchor_time:
                     anchor_time[word] = heard[a0 + block.a + k].start_ms
                     block_of[word] = n
+            previous = (block.a, block.b, block.size)
     cumulative = np.cumsum([0, *(len(w) for w in text_words)])  # letters before word k
     anchored = sorted(anchor_time)
     result: list[Anchor | None] = [None] * len(sentences)
