@@ -379,3 +379,59 @@ def test_one_word_heard_wrong_does_not_break_a_run() -> None:
     # the run "now listening [to] the show" starts at "now": the start is timed from it
     assert anchors[0] is not None and anchors[0].run == 5 and anchors[0].lead_ms > 0
     assert 4500 < anchors[0].start_ms < 5400
+
+
+ASIDE = (
+    "Before we go on, a word from our sponsor: fresh coffee beans delivered to your door "
+    "every single week, roasted the day before they ship."
+)
+
+
+@pytest.fixture(scope="module")
+def clip_with_aside(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    """Like ``clip``, with an unscripted sponsor read before sentence 3."""
+    _require("espeak-ng")
+    tmp = tmp_path_factory.mktemp("aside")
+    rng = np.random.default_rng(11)
+    pieces = [np.zeros(int(1.5 * RATE))]
+    cursor = pieces[0].size
+    starts = []
+    voices = [("en-gb+f3", 140, 75), ("en-us+m7", 190, 30)]
+    for n, sentence in enumerate(SENTENCES):
+        if n == 3:
+            # the same speaker, unscripted: DTW cannot tell it from the next sentence
+            aside = _speak(ASIDE, *voices[1], tmp / "aside.wav")
+            pieces += [np.zeros(int(0.4 * RATE)), aside]
+            cursor += int(0.4 * RATE) + aside.size
+        gap = np.zeros(int(rng.uniform(0.3, 0.8) * RATE))
+        pieces.append(gap)
+        cursor += gap.size
+        voice, speed, pitch = voices[n % 2]
+        speech = _speak(sentence, voice, speed, pitch, tmp / f"s{n}.wav")
+        starts.append(round(cursor * 1000 / RATE))
+        pieces.append(speech)
+        cursor += speech.size
+    pieces.append(np.zeros(RATE))
+    signal = np.concatenate(pieces) + rng.normal(0.0, 0.003, cursor + RATE)
+    path = tmp / "aside.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes())
+    return path, starts
+
+
+def test_recognition_puts_a_paragraph_start_back_after_an_unscripted_aside(
+    clip_with_aside: tuple[Path, list[int]],
+) -> None:
+    path, truth = clip_with_aside
+    focus = [0, 3]  # paragraph starts
+    dtw_alone = align_sentences(path, SENTENCES, "en", repair="off", focus=focus)
+    # the clip's point: DTW alone starts sentence 3 on the aside, seconds early
+    assert truth[3] - dtw_alone.spans[3].start_ms > 2000
+    result = align_sentences(path, SENTENCES, "en", focus=focus)
+    assert result.engine == "espeak-ng+mfcc+dtw+pocketsphinx"
+    errors = [abs(span.start_ms - t) for span, t in zip(result.spans, truth, strict=True)]
+    assert errors[3] <= 500, f"onset errors (ms): {errors}"
+    assert max(errors) <= 500, f"onset errors (ms): {errors}"
