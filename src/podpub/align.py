@@ -96,6 +96,7 @@ PAD_SENTENCE_S = 0.24  # silence between synthetic sentences
 COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
+CALIBRATION_BAND = 0.25  # the coarse calibration pass: this share of the audio either side
 CALIBRATION_ROWS = 3000  # at least this many rows (60 s) calibrate a finer level
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
@@ -445,11 +446,14 @@ def _warp(
         final_part: Callable[[float], None] = part
         if path is None:
             lo, hi = full_band(ca.shape[0], cb.shape[0])
+            # the anchored pass only calibrates: a band around the diagonal holds its path
+            # (measured: within 2 % of the audio's length of it) at half the cost
+            dlo, dhi = _diagonal_band(ca.shape[0], cb.shape[0], CALIBRATION_BAND)
             anchored = dtw(
                 ca,
                 cb,
-                lo,
-                hi,
+                dlo,
+                dhi,
                 skip_start=None,
                 skip_end=None,
                 progress=lambda f: progress(share * f),
@@ -491,6 +495,16 @@ def _warp(
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
     return Warp(path, float(np.median(path.cost)), speaking)
+
+
+def _diagonal_band(n: int, m: int, share: float) -> tuple[I64, I64]:
+    """Columns within ``share`` of ``m`` of the straight line from (0, 0) to (n-1, m-1)."""
+    diagonal = np.arange(n) * (m - 1) / max(1, n - 1)
+    half = max(share * m, 50.0)
+    lo = np.clip(np.floor(diagonal - half), 0, m - 1).astype(np.int64)
+    hi = np.clip(np.ceil(diagonal + half) + 1, 1, m).astype(np.int64)
+    lo[0], hi[-1] = 0, m
+    return lo, hi
 
 
 def _rescaled(progress: Callable[[float], None], base: float, f: float) -> None:
