@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from podpub import align_repair
 from podpub.align_dtw import Path as DtwPath
-from podpub.align_dtw import band_from_path, dtw, full_band
+from podpub.align_dtw import band_from_path, dtw
 from podpub.align_features import (
     HOP_S,
     N_MELS,
@@ -97,6 +97,7 @@ COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
 COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (one byte each)
 FINE_RADIUS = 25  # fine frames either side of the coarse path
 CALIBRATION_BAND = 0.25  # the coarse calibration pass: this share of the audio either side
+OPEN_BAND = 0.1  # ... and the open pass this share either side of the anchored path
 CALIBRATION_ROWS = 3000  # at least this many rows (60 s) calibrate a finer level
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
@@ -445,7 +446,6 @@ def _warp(
 
         final_part: Callable[[float], None] = part
         if path is None:
-            lo, hi = full_band(ca.shape[0], cb.shape[0])
             # the anchored pass only calibrates: a band around the diagonal holds its path
             # (measured: within 2 % of the audio's length of it) at half the cost
             dlo, dhi = _diagonal_band(ca.shape[0], cb.shape[0], CALIBRATION_BAND)
@@ -459,6 +459,11 @@ def _warp(
                 progress=lambda f: progress(share * f),
             )
             typical = float(np.median(anchored.cost))
+            # the open pass stays near the anchored path (which absorbs an intro or outro
+            # as a stretch of its first or last rows): a band of OPEN_BAND either side
+            lo, hi = band_from_path(
+                anchored, 1, ca.shape[0], cb.shape[0], max(50, round(OPEN_BAND * cb.shape[0]))
+            )
             del anchored
         else:
             ratio = prev_factor // factor
