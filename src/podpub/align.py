@@ -35,7 +35,6 @@ import tempfile
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -56,7 +55,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "12"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "13"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -650,8 +649,8 @@ def align_sentences(
                     sentences,
                     lambda f: report(dtw_share + (1 - dtw_share) * f),
                 )
-            except (OSError, RuntimeError, BrokenProcessPool):
-                heard = None  # the recogniser failed: the DTW result stands, unrepaired
+            except Exception:  # a failing recogniser (a third-party library) never fails a build
+                heard = None  # the DTW result stands, unrepaired
             if heard is not None:
                 loud = audio.energy_db >= floor + 0.3 * (level - floor)
                 doubtful = doubts.head | doubts.span
@@ -732,7 +731,10 @@ def _doubtful_windows(
             t = spans[i].start_ms / 1000.0
             # back over the gap DTW left before it (music, a long pause): the sentence
             # may have started in it
-            gap_start = spans[i - 1].end_ms / 1000.0 if i else 0.0
+            before_i = i - 1  # the sentence before, skipping unspeakable ones (no span)
+            while before_i >= 0 and spans[before_i].end_ms >= spans[i].start_ms:
+                before_i -= 1
+            gap_start = spans[before_i].end_ms / 1000.0 if before_i >= 0 else 0.0
             before = min(t - TARGET_BEFORE_S, max(gap_start, t - TARGET_GAP_S))
             out.append((before, t + TARGET_AFTER_S))
     for i, span in enumerate(spans):
@@ -811,7 +813,7 @@ def _after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -
         return frame
     longest = round(1.0 / HOP_S)
     rises = [k for k in range(lo, hi) if loud[k] and not loud[k - 1]]
-    best, best_key = frame, (round(0.1 / HOP_S), 0)
+    best, best_key = frame, (round(0.1 / HOP_S) - 1, 1)
     for k in rises:
         before = loud[max(0, k - longest) : k][::-1]
         quiet = int(np.argmax(before)) if before.any() else before.size

@@ -26,10 +26,12 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 SEGMENT_S = 240.0  # seconds of audio per recogniser job
+MIN_SEGMENT_S = 0.3  # shorter leftovers hold no word worth recognising
 UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length
 MIN_RUN = 3  # matched words in a row that make an anchor
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
@@ -124,11 +126,28 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 
 def _spelled(token: str) -> bool:
     """Whether an all-capitals token is said letter by letter ("APHR", "CNRP", "UN") rather
-    than as a word ("ASEAN", "NATO", "COVID"): short, vowel-less, or unpronounceable."""
+    than as a word ("ASEAN", "COVID", or "NOT" in capitals for emphasis): a word the
+    recogniser's dictionary knows is left as it is (it also knows "FBI" letter by letter);
+    otherwise two letters, vowel-less, or unpronounceable."""
     core = token[:-1] if token.endswith("s") else token
+    if token in _SHORT_WORDS or (len(core) > 2 and core.lower() in _known_words()):
+        return False
     if len(core) <= 3 or not re.search(r"[AEIOUY]", core):
         return True
     return re.search(r"[^AEIOUY]{3}", core) is not None
+
+
+# two-letter words written in capitals for emphasis ("I said NO"), not letters
+_SHORT_WORDS = frozenset(
+    "NO SO GO IT IS IN ON OF OR TO BE WE HE ME MY BY DO UP AT AN AS IF OK OH HI".split()
+)
+
+
+def _known_words() -> Collection[str]:
+    try:
+        return _lexicon().keys()
+    except (ImportError, OSError):
+        return ()
 
 
 def spell_acronyms(text: str) -> str:
@@ -281,17 +300,37 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
             n = (end - lo) // block
             env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
             end = lo + int(np.argmin(env)) * block
-        decoder.start_utt()
-        decoder.process_raw(x[pos:end].tobytes(), full_utt=True)
-        decoder.end_utt()
-        offset_ms = start * 1000.0 + pos * 1000.0 / RATE
-        for seg in decoder.seg():
-            word = re.sub(r"\(\d+\)$", "", seg.word)
-            if word.startswith(("<", "[")):
-                continue
-            words.append((word.lower(), int(offset_ms + seg.start_frame * 10)))
+        for word, at in _utterance(decoder, x[pos:end]):
+            words.append((word, int(start * 1000.0 + (pos + at) * 1000.0 / RATE)))
         pos = end
     return words
+
+
+def _utterance(decoder: Any, x: np.ndarray) -> list[tuple[str, int]]:
+    """The words of one utterance, each with its start (samples into ``x``). When the
+    search finds no path through the whole utterance (its beams are narrow), the halves
+    are decoded on their own, cut at the quietest 10 ms of the middle third."""
+    decoder.start_utt()
+    decoder.process_raw(x.tobytes(), full_utt=True)
+    decoder.end_utt()
+    segs = decoder.seg()
+    if segs is None or decoder.hyp() is None:
+        if x.size < 4 * RATE:
+            return []
+        block = RATE // 100
+        lo, hi = x.size // 3, 2 * x.size // 3
+        n = (hi - lo) // block
+        env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
+        cut = lo + int(np.argmin(env)) * block
+        return _utterance(decoder, x[:cut]) + [
+            (w, cut + at) for w, at in _utterance(decoder, x[cut:])
+        ]
+    out = []
+    for seg in segs:
+        word = re.sub(r"\(\d+\)$", "", seg.word)
+        if not word.startswith(("<", "[")):
+            out.append((word.lower(), seg.start_frame * (RATE // 100)))
+    return out
 
 
 def segments(windows: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -306,7 +345,7 @@ def segments(windows: Sequence[tuple[float, float]]) -> list[tuple[float, float]
     out: list[tuple[float, float]] = []
     for start, end in merged:
         t = start
-        while t < end:
+        while end - t > MIN_SEGMENT_S:
             out.append((t, min(end, t + SEGMENT_S)))
             t += SEGMENT_S
     return out
@@ -398,6 +437,7 @@ def anchored_starts(
             before += len(w)
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
     block_of: dict[int, int] = {}  # text word index -> its matching block
+    strength: dict[int, tuple[int, int]] = {}  # text word index -> (run length, -distance)
     n = 0
     # heard words are matched, a stretch of audio at a time, only to the sentences DTW put
     # within MAX_MOVE_MS of it: a passage said twice in an episode is not matched across
@@ -415,6 +455,7 @@ def anchored_starts(
             autojunk=False,
         )
         previous: tuple[int, int, int] | None = None  # the last block kept: a, b, size
+        groups: list[list[tuple[int, int]]] = []  # runs of (text word, heard time)
         for block in matcher.get_matching_blocks():
             if block.size < 2:
                 continue
@@ -430,17 +471,23 @@ def anchored_starts(
             if joined:
                 assert previous is not None
                 word = b0 + previous[1] + previous[2]
-                if word not in anchor_time:
-                    anchor_time[word] = heard[a0 + previous[0] + previous[2]].start_ms
-                    block_of[word] = n
+                groups[-1].append((word, heard[a0 + previous[0] + previous[2]].start_ms))
             else:
-                n += 1
-            for k in range(block.size):
-                word = b0 + block.b + k
-                if word not in anchor_time:
-                    anchor_time[word] = heard[a0 + block.a + k].start_ms
-                    block_of[word] = n
+                groups.append([])
+            groups[-1].extend(
+                (b0 + block.b + k, heard[a0 + block.a + k].start_ms) for k in range(block.size)
+            )
             previous = (block.a, block.b, block.size)
+        # a word matched from two stretches of audio (the same words said twice within a
+        # few minutes) keeps the longer run, then the one nearer where DTW put it
+        for group in groups:
+            n += 1
+            for word, ms in group:
+                key = (len(group), -abs(ms - int(owner_start[word])))
+                if word not in strength or key > strength[word]:
+                    strength[word] = key
+                    anchor_time[word] = ms
+                    block_of[word] = n
     cumulative = np.cumsum([0, *(len(w) for w in text_words)])  # letters before word k
     anchored = sorted(anchor_time)
     result: list[Anchor | None] = [None] * len(sentences)
@@ -509,6 +556,7 @@ def anchored_starts(
                         lead = letters_before[word] * rate
                     break
             tolerance = TOLERANCE_MS + 0.3 * lead
+        start = max(0, start)
         if abs(start - dtw_starts[i]) > tolerance:
             result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead))
     return result

@@ -123,6 +123,8 @@ def align_with_cache(
         (transcript.language or "").encode(),
         align.ALIGNER_VERSION.encode(),
         b"repair=full" if repair else b"repair=targeted",
+        json.dumps(focus).encode(),  # where paragraphs start decides what is listened to
+        _recogniser_state(transcript.language or "en").encode(),
     )
     cache = root / CACHE_DIR / "align" / f"{key}.json"
     if cache.is_file():
@@ -551,6 +553,18 @@ def build(
     return report
 
 
+def _recogniser_state(language: str) -> str:
+    """Whether the repair's speech recogniser can run for this language: a result made
+    without it is redone once it can."""
+    from podpub import align_repair
+
+    try:
+        align_repair.available(language)
+    except align_repair.RepairUnavailable:
+        return "no-asr"
+    return "asr"
+
+
 def _mode(options: AlignOptions) -> str:
     """What, beyond the inputs, decides the outputs: alignment on or off, repair, and
     whether this machine can align at all (an episode estimated because espeak-ng was
@@ -563,7 +577,8 @@ def _mode(options: AlignOptions) -> str:
         return "align-unavailable"
     engine = "espeak-ng" if shutil.which("espeak-ng") else "no-espeak-ng"
     repair = "full" if options.repair else "targeted"
-    return f"align {align.ALIGNER_VERSION} {engine} repair={repair}"
+    asr = _recogniser_state("en")
+    return f"align {align.ALIGNER_VERSION} {engine} repair={repair} {asr}"
 
 
 def _show_image_path(root: Path) -> Path | None:
