@@ -13,6 +13,7 @@ run's own speaking rate). Only English is supported.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import itertools
@@ -415,8 +416,8 @@ def anchored_starts(
     dtw_starts: Sequence[int],
     known: Collection[str] | None = None,
 ) -> list[Anchor | None]:
-    """Per sentence: a start implied by recognised words (None: no anchor, or agreement
-    with DTW within the tolerance).
+    """Per sentence: a start implied by recognised words (``heard``, in time order; None:
+    no anchor, or agreement with DTW within the tolerance).
 
     The anchor is the first word of the sentence that starts a run of ``MIN_RUN`` matched
     words. When it is not the sentence's first word, the start is the anchor's time less
@@ -492,8 +493,11 @@ def anchored_starts(
     anchored = sorted(anchor_time)
     result: list[Anchor | None] = [None] * len(sentences)
     first_word: dict[int, int] = {}
+    last_word: dict[int, int] = {}
+    heard_ms = [h.start_ms for h in heard]  # in time order
     for k, i in enumerate(owner):
         first_word.setdefault(i, k)
+        last_word[i] = k
     for i in range(len(sentences)):
         if i not in first_word:
             continue
@@ -505,7 +509,7 @@ def anchored_starts(
             )
 
         # a run of MIN_RUN words, or a whole short sentence ("Thank you, Sochua.")
-        whole = [w for w in range(k, len(owner)) if owner[w] == i]
+        whole = list(range(k, last_word[i] + 1))  # the sentence's words (contiguous)
         if not (len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)):
             while k < len(owner) and owner[k] == i:
                 if k in anchor_time and all(in_run(k + r, k) for r in range(MIN_RUN)):
@@ -530,7 +534,8 @@ def anchored_starts(
             # a word of the lead heard on its own, before the run, times it better
             first = first_word[i]
             lo = start - lead - 500
-            near = [h for h in heard if lo <= h.start_ms < anchor_time[k]]
+            lo_i = bisect.bisect_left(heard_ms, lo)
+            near = heard[lo_i : bisect.bisect_left(heard_ms, anchor_time[k])]
             lead_match = difflib.SequenceMatcher(
                 None,
                 [_HOMOPHONES.get(h.text, h.text) for h in near],
