@@ -482,3 +482,21 @@ def test_capitals_for_emphasis_are_not_spelled() -> None:
         "It was NOT okay, I said NO, FIRST."
     )
     assert spell_acronyms("The FBI and the US") == "The FBI and the U S"
+
+
+def test_a_second_look_covers_only_what_was_not_heard() -> None:
+    from podpub.align import Doubts, _farther_windows
+    from podpub.align_repair import uncovered
+
+    assert uncovered([(0.0, 10.0), (20.0, 30.0)], [(2.0, 4.0), (8.0, 22.0)]) == [
+        (0.0, 2.0),
+        (4.0, 8.0),
+        (22.0, 30.0),
+    ]
+    spans = [SentenceSpan(0, 9_000, 0.9), SentenceSpan(30_000, 35_000, 0.9)]
+    spans.append(SentenceSpan(60_000, 65_000, 0.9))
+    doubts = Doubts(np.array([False, True, True]), np.zeros(3, dtype=bool))
+    moved = [spans[0], spans[1], SentenceSpan(61_000, 65_000, 0.8)]  # sentence 2 anchored
+    heard = [(28.5, 38.0), (58.5, 68.0)]
+    # sentence 1 was doubtful and nothing moved it: 6 s before its start, less what was heard
+    assert _farther_windows(spans, moved, doubts, [0, 1, 2], heard) == [(24.0, 28.5)]

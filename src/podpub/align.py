@@ -55,7 +55,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "13"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "14"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -654,13 +654,34 @@ def align_sentences(
             if heard is not None:
                 loud = audio.energy_db >= floor + 0.3 * (level - floor)
                 doubtful = doubts.head | doubts.span
-                spans = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
+                repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
+                # a doubtful paragraph start nothing anchored may lie earlier than its window
+                # (DTW put it late, after an ad): listen further back, once
+                farther = (
+                    _farther_windows(spans, repaired, doubts, focus, windows)
+                    if repair == "targeted"
+                    else []
+                )
+                if farther:
+                    try:
+                        more = align_repair.recognise(
+                            Path(audio_path), farther, sentences, lambda f: None
+                        )
+                    except Exception:  # as above: the first pass's result stands
+                        more = []
+                    if more:
+                        heard = sorted([*heard, *more], key=lambda w: w.start_ms)
+                        repaired = _repaired(
+                            spans, sentences, heard, loud, audio.energy_db, doubtful
+                        )
+                spans = repaired
                 engine = ENGINE + "+pocketsphinx"
     report(1.0)
     return Alignment(spans, engine)
 
 
 TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
+TARGET_FAR_S = 6.0  # a second look, this far before, where the first found nothing
 TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this far
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
@@ -742,6 +763,23 @@ def _doubtful_windows(
             end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
             out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + 0.5))
     return [(max(0.0, a), min(duration_s, b)) for a, b in out if b > a]
+
+
+def _farther_windows(
+    spans: Sequence[SentenceSpan],
+    repaired: Sequence[SentenceSpan],
+    doubts: Doubts,
+    focus: Sequence[int],
+    heard_windows: Sequence[tuple[float, float]],
+) -> list[tuple[float, float]]:
+    """For each doubtful focus sentence that recognition did not move, the audio from
+    ``TARGET_FAR_S`` before its DTW start up to its first window, not yet heard."""
+    out = []
+    for i in sorted(set(focus)):
+        if 0 <= i < len(spans) and doubts.head[i] and repaired[i].start_ms == spans[i].start_ms:
+            t = spans[i].start_ms / 1000.0
+            out.append((max(0.0, t - TARGET_FAR_S), t - TARGET_BEFORE_S))
+    return align_repair.uncovered(out, heard_windows)
 
 
 CONFIDENCE_WINDOW = 12  # sentences either side that a sentence's match is judged against

@@ -352,6 +352,24 @@ def segments(windows: Sequence[tuple[float, float]]) -> list[tuple[float, float]
     return out
 
 
+def uncovered(
+    windows: Sequence[tuple[float, float]], covered: Sequence[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The parts of ``windows`` outside ``covered`` (seconds), longer than MIN_SEGMENT_S."""
+    out: list[tuple[float, float]] = []
+    merged = segments(covered)
+    for a, b in windows:
+        pieces = [(a, b)]
+        for c, d in merged:
+            pieces = [
+                part
+                for x, y in pieces
+                for part in ([(x, y)] if d <= x or c >= y else [(x, min(y, c)), (max(x, d), y)])
+            ]
+        out.extend((x, y) for x, y in pieces if y - x > MIN_SEGMENT_S)
+    return out
+
+
 def recognise(
     audio: Path,
     windows: Sequence[tuple[float, float]],
