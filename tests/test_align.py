@@ -500,3 +500,22 @@ def test_a_second_look_covers_only_what_was_not_heard() -> None:
     heard = [(28.5, 38.0), (58.5, 68.0)]
     # sentence 1 was doubtful and nothing moved it: 6 s before its start, less what was heard
     assert _farther_windows(spans, moved, doubts, [0, 1, 2], heard) == [(24.0, 28.5)]
+
+
+def test_a_start_timed_from_later_words_stays_put_over_music() -> None:
+    from podpub.align import _repaired
+    from podpub.align_repair import Word
+
+    sentences = ["You are now listening to the show tonight.", "And that is all."]
+    words = ["now", "listening", "to", "the", "show", "tonight"]
+    heard = [Word(w, 5400 + 300 * n) for n, w in enumerate(words)]
+    spans = (SentenceSpan(3000, 7500, 0.9), SentenceSpan(9000, 10_000, 0.9))
+    doubtful = np.array([True, False])
+    energy = np.zeros(600, dtype=np.float32)
+    music = np.ones(600, dtype=bool)  # loud: no pause marks the onset...
+    music[222:228] = False  # ... only a beat's gap in the music, 0.4 s before it
+    start = _repaired(spans, sentences, heard, music, energy, doubtful)[0].start_ms
+    assert 4700 <= start < 5400  # the estimate from the run, not the rise after the gap
+    paused = np.ones(600, dtype=bool)
+    paused[230:251] = False  # a 0.42 s pause ending at 5.02 s
+    assert _repaired(spans, sentences, heard, paused, energy, doubtful)[0].start_ms == 5020

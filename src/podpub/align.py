@@ -55,7 +55,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "14"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "15"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -897,10 +897,14 @@ def _repaired(
         frame = round(start / frame_ms)
         if anchor.lead_ms:
             # timed from words later in the sentence: within its uncertainty, the sentence
-            # starts after the longest pause
-            radius = round(min(LEAD_SNAP_MAX_S, 0.3 + 0.4 * anchor.lead_ms / 1000.0) / HOP_S)
-            frame = _after_longest_pause(loud, frame, radius)
-        frame = _speech_onset(loud, energy, frame)
+            # starts after the longest pause; with no pause there (speech over music) the
+            # estimate stands rather than jump to a rise in the music
+            radius = round(min(LEAD_SNAP_MAX_S, 0.2 + 0.3 * anchor.lead_ms / 1000.0) / HOP_S)
+            snapped = _after_longest_pause(loud, frame, radius)
+            if snapped != frame:
+                frame = _speech_onset(loud, energy, snapped)
+        else:
+            frame = _speech_onset(loud, energy, frame)
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
             new_start,
