@@ -52,42 +52,58 @@ def _speak(text: str, voice: str, speed: int, pitch: int, out: Path) -> np.ndarr
     return x[loud[0] : loud[-1] + 1] / 32768.0
 
 
+VOICES = [("en-gb+f3", 140, 75), ("en-us+m7", 190, 30)]
+
+
+def _episode(
+    path: Path,
+    lead_in: np.ndarray,
+    rng: np.random.Generator,
+    max_gap_s: float,
+    before: dict[int, np.ndarray] | None = None,
+) -> list[int]:
+    """Write a WAV: ``lead_in``, then the sentences in two alternating voices with random
+    pauses (and ``before[n]`` ahead of sentence n's pause), a second of silence and a
+    little noise (about 30 dB SNR). Returns each sentence's true start (ms)."""
+    pieces = [lead_in]
+    cursor = lead_in.size
+    starts = []
+    for n, sentence in enumerate(SENTENCES):
+        if before and n in before:
+            pieces.append(before[n])
+            cursor += before[n].size
+        gap = np.zeros(int(rng.uniform(0.3, max_gap_s) * RATE))
+        pieces.append(gap)
+        cursor += gap.size
+        voice, speed, pitch = VOICES[n % 2]
+        speech = _speak(sentence, voice, speed, pitch, path.parent / f"s{n}.wav")
+        starts.append(round(cursor * 1000 / RATE))
+        pieces.append(speech)
+        cursor += speech.size
+    pieces.append(np.zeros(RATE))
+    signal = np.concatenate(pieces)
+    signal += rng.normal(0.0, 0.003, signal.size)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes())
+    return starts
+
+
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
     """A WAV: 4 s of tones, then the sentences in two alternating voices with pauses."""
     _require("espeak-ng")
     _require("ffmpeg")
-    tmp = tmp_path_factory.mktemp("align")
-    rng = np.random.default_rng(7)
+    path = tmp_path_factory.mktemp("align") / "episode.wav"
     t = np.arange(int(4.0 * RATE)) / RATE
     intro = (
         0.15
         * (np.sin(2 * np.pi * 220 * t) + 0.5 * np.sin(2 * np.pi * 330 * t))
         * np.exp(-((t % 1.0) * 2.0))
     )
-    pieces = [intro]
-    cursor = intro.size
-    starts = []
-    voices = [("en-gb+f3", 140, 75), ("en-us+m7", 190, 30)]
-    for n, sentence in enumerate(SENTENCES):
-        gap = np.zeros(int(rng.uniform(0.3, 1.2) * RATE))
-        pieces.append(gap)
-        cursor += gap.size
-        voice, speed, pitch = voices[n % 2]
-        speech = _speak(sentence, voice, speed, pitch, tmp / f"s{n}.wav")
-        starts.append(round(cursor * 1000 / RATE))
-        pieces.append(speech)
-        cursor += speech.size
-    pieces.append(np.zeros(RATE))
-    signal = np.concatenate(pieces)
-    signal += rng.normal(0.0, 0.003, signal.size)  # a little noise: about 30 dB SNR
-    path = tmp / "episode.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes())
-    return path, starts
+    return path, _episode(path, intro, np.random.default_rng(7), 1.2)
 
 
 def test_sentence_starts_within_300_ms(clip: tuple[Path, list[int]]) -> None:
@@ -392,35 +408,12 @@ ASIDE = (
 def clip_with_aside(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
     """Like ``clip``, with an unscripted sponsor read before sentence 3."""
     _require("espeak-ng")
-    tmp = tmp_path_factory.mktemp("aside")
-    rng = np.random.default_rng(11)
-    pieces = [np.zeros(int(1.5 * RATE))]
-    cursor = pieces[0].size
-    starts = []
-    voices = [("en-gb+f3", 140, 75), ("en-us+m7", 190, 30)]
-    for n, sentence in enumerate(SENTENCES):
-        if n == 3:
-            # the same speaker, unscripted: DTW cannot tell it from the next sentence
-            aside = _speak(ASIDE, *voices[1], tmp / "aside.wav")
-            pieces += [np.zeros(int(0.4 * RATE)), aside]
-            cursor += int(0.4 * RATE) + aside.size
-        gap = np.zeros(int(rng.uniform(0.3, 0.8) * RATE))
-        pieces.append(gap)
-        cursor += gap.size
-        voice, speed, pitch = voices[n % 2]
-        speech = _speak(sentence, voice, speed, pitch, tmp / f"s{n}.wav")
-        starts.append(round(cursor * 1000 / RATE))
-        pieces.append(speech)
-        cursor += speech.size
-    pieces.append(np.zeros(RATE))
-    signal = np.concatenate(pieces) + rng.normal(0.0, 0.003, cursor + RATE)
-    path = tmp / "aside.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes())
-    return path, starts
+    path = tmp_path_factory.mktemp("aside") / "aside.wav"
+    # the same speaker, unscripted: DTW cannot tell it from the next sentence
+    aside = _speak(ASIDE, *VOICES[1], path.parent / "aside-read.wav")
+    before = {3: np.concatenate([np.zeros(int(0.4 * RATE)), aside])}
+    lead_in = np.zeros(int(1.5 * RATE))
+    return path, _episode(path, lead_in, np.random.default_rng(11), 0.8, before)
 
 
 def test_recognition_puts_a_paragraph_start_back_after_an_unscripted_aside(

@@ -691,6 +691,13 @@ HEAD_STRETCH_DOUBT = 1.4  # a head this much slower than the episode's rate is d
 HEAD_COST_DOUBT = 1.2  # ... or matched this much worse than a typical frame
 
 
+def _row_costs(path: DtwPath) -> tuple[F64, I64]:
+    """Per synthetic row: the summed local distance of its path cells, and their count."""
+    row_cost = np.zeros(path.first.size)
+    np.add.at(row_cost, path.rows, path.cost)
+    return row_cost, np.bincount(path.rows, minlength=path.first.size)
+
+
 def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64]:
     """Per sentence, how its first second matched: audio frames per synthetic frame
     (relative to the episode's speaking rate) and mean distance (relative to a typical
@@ -699,9 +706,7 @@ def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64]:
     count = synthetic.onsets.size
     stretch = np.ones(count)
     cost = np.ones(count)
-    row_cost = np.zeros(path.first.size)
-    np.add.at(row_cost, path.rows, path.cost)
-    row_n = np.bincount(path.rows, minlength=path.first.size)
+    row_cost, row_n = _row_costs(path)
     head = round(HEAD_S / HOP_S)
     for i in range(count):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
@@ -798,9 +803,7 @@ def _spans(
     sanity = np.ones(count)
     loud = audio.energy_db >= floor + 0.3 * (level - floor)
     speakable = np.nonzero(synthetic.onsets >= 0)[0]
-    row_cost = np.zeros(path.first.size)
-    np.add.at(row_cost, path.rows, path.cost)
-    row_count = np.bincount(path.rows, minlength=path.first.size)
+    row_cost, row_count = _row_costs(path)
     for i in speakable.tolist():
         s, e = int(synthetic.onsets[i]), max(int(synthetic.ends[i]), int(synthetic.onsets[i]) + 1)
         j0 = int(path.first[s])

@@ -146,7 +146,7 @@ _SHORT_WORDS = frozenset(
 
 def _known_words() -> Collection[str]:
     try:
-        return _lexicon().keys()
+        return vocabulary()
     except (ImportError, OSError):
         return ()
 
@@ -297,14 +297,19 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
     while pos < x.size:
         end = min(x.size, pos + int(UTTERANCE_S * RATE))
         if end < x.size:  # cut at the quietest 10 ms of the last 4 s
-            lo = max(pos + block, end - 4 * RATE)
-            n = (end - lo) // block
-            env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
-            end = lo + int(np.argmin(env)) * block
+            end = _quietest(x, max(pos + block, end - 4 * RATE), end)
         for word, at in _utterance(decoder, x[pos:end]):
             words.append((word, int(start * 1000.0 + (pos + at) * 1000.0 / RATE)))
         pos = end
     return words
+
+
+def _quietest(x: np.ndarray, lo: int, hi: int) -> int:
+    """The start (sample) of the quietest 10 ms block of ``x[lo:hi]``."""
+    block = RATE // 100
+    n = (hi - lo) // block
+    env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
+    return lo + int(np.argmin(env)) * block
 
 
 def _utterance(decoder: Any, x: np.ndarray) -> list[tuple[str, int]]:
@@ -318,11 +323,7 @@ def _utterance(decoder: Any, x: np.ndarray) -> list[tuple[str, int]]:
     if segs is None or decoder.hyp() is None:
         if x.size < 4 * RATE:
             return []
-        block = RATE // 100
-        lo, hi = x.size // 3, 2 * x.size // 3
-        n = (hi - lo) // block
-        env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
-        cut = lo + int(np.argmin(env)) * block
+        cut = _quietest(x, x.size // 3, 2 * x.size // 3)
         return _utterance(decoder, x[:cut]) + [
             (w, cut + at) for w, at in _utterance(decoder, x[cut:])
         ]
