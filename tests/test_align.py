@@ -489,10 +489,37 @@ def test_a_second_look_covers_only_what_was_not_heard() -> None:
     spans = [SentenceSpan(0, 9_000, 0.9), SentenceSpan(30_000, 35_000, 0.9)]
     spans.append(SentenceSpan(60_000, 65_000, 0.9))
     doubts = Doubts(np.array([False, True, True]), np.zeros(3, dtype=bool))
-    moved = [spans[0], spans[1], SentenceSpan(61_000, 65_000, 0.8)]  # sentence 2 anchored
-    heard = [(28.5, 38.0), (58.5, 68.0)]
-    # sentence 1 was doubtful and nothing moved it: 6 s before its start, less what was heard
-    assert _farther_windows(spans, moved, doubts, [0, 1, 2], heard) == [(24.0, 28.5)]
+    settled = [False, False, True]  # sentence 2's words confirmed or moved its start
+    heard = [(28.5, 33.0), (58.5, 63.0)]  # the first look: 1.5 s before to 3 s after
+    # sentence 1 was doubtful and nothing settled it: from 6 s before its start to 8 s
+    # after, less what was heard
+    assert _farther_windows(spans, settled, doubts, [0, 1, 2], heard) == [
+        (24.0, 28.5),
+        (33.0, 38.0),
+    ]
+
+
+def test_an_anchor_that_agrees_with_dtw_is_kept_only_when_asked() -> None:
+    from podpub.align_repair import Word, anchored_starts, words_of
+
+    sentences = ["We met the minister in the morning.", "Then we went home."]
+    heard = [Word(w, 10_000 + 300 * k) for k, w in enumerate(words_of(sentences[0]))]
+    assert anchored_starts(sentences, heard, [10_100, 20_000]) == [None, None]
+    kept = anchored_starts(sentences, heard, [10_100, 20_000], keep_agreeing=True)
+    assert kept[0] is not None and kept[0].agrees and kept[0].start_ms == 10_000
+    assert kept[1] is None  # nothing heard of it
+    moved = anchored_starts(sentences, heard, [12_000, 20_000], keep_agreeing=True)
+    assert moved[0] is not None and not moved[0].agrees
+
+
+def test_each_piece_is_heard_with_the_sentences_placed_near_it() -> None:
+    from podpub.align_repair import LOCAL_TEXT_MS, nearby
+
+    step = LOCAL_TEXT_MS // 2
+    placed = [(k * step, k * step + 5_000) for k in range(10)]  # one sentence a minute
+    chosen = nearby(placed, 5 * step / 1000.0, 5 * step / 1000.0 + 10.0)
+    assert chosen == (3, 4, 5, 6, 7)
+    assert nearby(placed, 0.0, 1.0) == (0, 1, 2)
 
 
 def test_a_start_timed_from_later_words_stays_put_over_music() -> None:

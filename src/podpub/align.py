@@ -608,11 +608,61 @@ def align_sentences(
     # with repair, recognition takes most of the time: DTW reports 0..0.2, recognition the rest
     dtw_share = {"off": 1.0, "targeted": 0.6, "full": 0.2}[repair]
     with tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp:
-        synthetic = _synthesise(voice, sentences, Path(tmp), lambda f: report(dtw_share * 0.15 * f))
-    try:
-        audio = audio_features(Path(audio_path), lambda f: report(dtw_share * (0.15 + 0.25 * f)))
-    except DecodeError as exc:
-        raise AlignmentUnavailable(str(exc)) from None
+        samples = Path(tmp) / "samples.raw"  # the decoded audio, for the recogniser
+        warp, synthetic, audio = _warped(
+            voice, sentences, Path(audio_path), samples, dtw_share, report
+        )
+        floor = float(np.percentile(audio.energy_db, 5))
+        level = float(np.percentile(audio.energy_db, 95))
+        spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
+        engine = ENGINE
+        if repair != "off":
+            try:
+                align_repair.available(language)
+            except align_repair.RepairUnavailable:
+                pass  # the DTW result stands; the engine name says no repair was made
+            else:
+                spans, engine = _repair(
+                    spans,
+                    sentences,
+                    synthetic,
+                    warp,
+                    audio,
+                    samples,
+                    repair,
+                    focus,
+                    lambda f: report(dtw_share + (1 - dtw_share) * f),
+                )
+    report(1.0)
+    return Alignment(spans, engine)
+
+
+def _warped(
+    voice: str,
+    sentences: Sequence[str],
+    audio_path: Path,
+    samples: Path,
+    share: float,
+    report: Callable[[float], None],
+) -> tuple[Warp, Synthetic, Features]:
+    """Synthesise the sentences and decode the audio (at the same time: one waits on
+    espeak-ng processes, the other on ffmpeg), then warp one onto the other. The decoded
+    samples are written to ``samples``."""
+    done = [0.0, 0.0]  # synthesis, decoding
+
+    def part(k: int, f: float) -> None:
+        done[k] = f
+        report(share * (0.15 * done[0] + 0.25 * done[1]))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        speech = pool.submit(_synthesise, voice, sentences, samples.parent, lambda f: part(0, f))
+        try:
+            with samples.open("wb") as out:
+                audio = audio_features(audio_path, lambda f: part(1, f), out)
+        except DecodeError as exc:
+            speech.cancel()
+            raise AlignmentUnavailable(str(exc)) from None
+        synthetic = speech.result()
     if audio.frames < 10:
         raise AlignmentUnavailable("the audio is too short to align")
     floor = float(np.percentile(audio.energy_db, 5))
@@ -626,64 +676,73 @@ def align_sentences(
     for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
         if s >= 0:
             gaps[s:e] = False
-    warp = _warp(a, b, gaps, lambda f: report(dtw_share * (0.4 + 0.6 * f)))
-    spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
-    engine = ENGINE
-    if repair != "off":
-        try:
-            align_repair.available(language)
-        except align_repair.RepairUnavailable:
-            pass  # the DTW result stands; the engine name says no repair was made
-        else:
-            duration_s = audio.frames * HOP_S
-            doubts = _doubts(spans, synthetic, warp)
-            windows = (
-                [(0.0, duration_s)]
-                if repair == "full"
-                else _doubtful_windows(spans, doubts, focus, duration_s)
-            )
+    warp = _warp(a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)))
+    return warp, synthetic, audio
+
+
+def _repair(
+    spans: tuple[SentenceSpan, ...],
+    sentences: Sequence[str],
+    synthetic: Synthetic,
+    warp: Warp,
+    audio: Features,
+    samples: Path,
+    repair: RepairMode,
+    focus: Sequence[int],
+    progress: Callable[[float], None],
+) -> tuple[tuple[SentenceSpan, ...], str]:
+    """DTW's spans with the starts recognised words anchor elsewhere, and the engine name;
+    DTW's spans as they are when the recogniser fails."""
+    floor = float(np.percentile(audio.energy_db, 5))
+    level = float(np.percentile(audio.energy_db, 95))
+    duration_s = audio.frames * HOP_S
+    doubts = _doubts(spans, synthetic, warp)
+    # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
+    # right there, and its words confirm it), then further around the ones not settled
+    windows = (
+        [(0.0, duration_s)]
+        if repair == "full"
+        else _doubtful_windows(spans, doubts, focus, duration_s, TARGET_CONFIRM_S)
+    )
+    placed = [(sp.start_ms, sp.end_ms) for sp in spans]
+    try:
+        heard = align_repair.recognise(samples, windows, sentences, progress, placed=placed)
+    except Exception:  # a failing recogniser (a third-party library) never fails a build
+        return spans, ENGINE  # the DTW result stands, unrepaired
+    loud = audio.energy_db >= floor + 0.3 * (level - floor)
+    doubtful = doubts.head | doubts.span
+    repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
+    if repair == "targeted":
+        anchors = align_repair.anchored_starts(
+            sentences,
+            heard,
+            [sp.start_ms for sp in spans],
+            align_repair.vocabulary(),
+            keep_agreeing=True,
+        )
+        settled = [
+            (a is not None and a.agrees) or r.start_ms != sp.start_ms
+            for a, r, sp in zip(anchors, repaired, spans, strict=True)
+        ]
+        farther = _farther_windows(spans, settled, doubts, focus, windows)
+        if farther:
             try:
-                heard = align_repair.recognise(
-                    Path(audio_path),
-                    windows,
-                    sentences,
-                    lambda f: report(dtw_share + (1 - dtw_share) * f),
+                more = align_repair.recognise(
+                    samples, farther, sentences, lambda f: None, placed=placed
                 )
-            except Exception:  # a failing recogniser (a third-party library) never fails a build
-                heard = None  # the DTW result stands, unrepaired
-            if heard is not None:
-                loud = audio.energy_db >= floor + 0.3 * (level - floor)
-                doubtful = doubts.head | doubts.span
+            except Exception:  # as above: the first pass's result stands
+                more = []
+            if more:
+                heard = sorted([*heard, *more], key=lambda w: w.start_ms)
                 repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
-                # a doubtful paragraph start nothing anchored may lie earlier than its window
-                # (DTW put it late, after an ad): listen further back, once
-                farther = (
-                    _farther_windows(spans, repaired, doubts, focus, windows)
-                    if repair == "targeted"
-                    else []
-                )
-                if farther:
-                    try:
-                        more = align_repair.recognise(
-                            Path(audio_path), farther, sentences, lambda f: None
-                        )
-                    except Exception:  # as above: the first pass's result stands
-                        more = []
-                    if more:
-                        heard = sorted([*heard, *more], key=lambda w: w.start_ms)
-                        repaired = _repaired(
-                            spans, sentences, heard, loud, audio.energy_db, doubtful
-                        )
-                spans = repaired
-                engine = ENGINE + "+pocketsphinx"
-    report(1.0)
-    return Alignment(spans, engine)
+    return repaired, ENGINE + "+pocketsphinx"
 
 
 TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
 TARGET_FAR_S = 6.0  # a second look, this far before, where the first found nothing
 TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this far
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
+TARGET_CONFIRM_S = 3.0  # a first look goes only this far after it
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
 CONFIDENCE_DOUBT = 0.6
 HEAD_S = 1.0  # a sentence's head: its first second of synthetic speech
@@ -748,9 +807,11 @@ def _doubtful_windows(
     doubts: Doubts,
     focus: Sequence[int],
     duration_s: float,
+    after_s: float = TARGET_AFTER_S,
 ) -> list[tuple[float, float]]:
     """Stretches of the audio (seconds) worth recognising: around the start of each focus
-    sentence whose head DTW matched doubtfully, and over each doubtful sentence."""
+    sentence whose head DTW matched doubtfully (up to ``after_s`` after it), and over each
+    doubtful sentence."""
     out: list[tuple[float, float]] = []
     for i in sorted(set(focus)):
         if 0 <= i < len(spans) and doubts.head[i]:
@@ -762,7 +823,7 @@ def _doubtful_windows(
                 before_i -= 1
             gap_start = spans[before_i].end_ms / 1000.0 if before_i >= 0 else 0.0
             before = min(t - TARGET_BEFORE_S, max(gap_start, t - TARGET_GAP_S))
-            out.append((before, t + TARGET_AFTER_S))
+            out.append((before, t + after_s))
     for i, span in enumerate(spans):
         if doubts.span[i]:
             end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
@@ -772,18 +833,20 @@ def _doubtful_windows(
 
 def _farther_windows(
     spans: Sequence[SentenceSpan],
-    repaired: Sequence[SentenceSpan],
+    settled: Sequence[bool],
     doubts: Doubts,
     focus: Sequence[int],
     heard_windows: Sequence[tuple[float, float]],
 ) -> list[tuple[float, float]]:
-    """For each doubtful focus sentence that recognition did not move, the audio from
-    ``TARGET_FAR_S`` before its DTW start up to its first window, not yet heard."""
+    """For each doubtful focus sentence that the first recognition did not settle (its
+    words neither confirmed DTW's start nor moved it), the audio from ``TARGET_FAR_S``
+    before its DTW start to ``TARGET_AFTER_S`` after it, where not yet heard: DTW may have
+    put it late (after an ad) or early (before an aside)."""
     out = []
     for i in sorted(set(focus)):
-        if 0 <= i < len(spans) and doubts.head[i] and repaired[i].start_ms == spans[i].start_ms:
+        if 0 <= i < len(spans) and doubts.head[i] and not settled[i]:
             t = spans[i].start_ms / 1000.0
-            out.append((max(0.0, t - TARGET_FAR_S), t - TARGET_BEFORE_S))
+            out.append((max(0.0, t - TARGET_FAR_S), t + TARGET_AFTER_S))
     return align_repair.uncovered(out, heard_windows)
 
 
@@ -878,14 +941,27 @@ def _repaired(
     rough."""
     frame_ms = HOP_S * 1000.0
     anchors = align_repair.anchored_starts(
-        sentences, heard, [s.start_ms for s in spans], align_repair.vocabulary()
+        sentences,
+        heard,
+        [s.start_ms for s in spans],
+        align_repair.vocabulary(),
+        keep_agreeing=True,
     )
     out = list(spans)
     for i, anchor in enumerate(anchors):
         if anchor is None:
             continue
         start = anchor.start_ms
-        if anchor.lead_ms and doubtful is not None and not doubtful[i]:
+        is_doubtful = doubtful is None or bool(doubtful[i])
+        if anchor.lead_ms and not is_doubtful:
+            continue
+        # a start timed from later words is rough, and agrees with DTW's within a wider
+        # tolerance than a heard first word; not with a doubtful DTW start
+        if anchor.agrees and not (
+            is_doubtful
+            and anchor.lead_ms
+            and abs(start - spans[i].start_ms) > align_repair.FIRST_WORD_TOLERANCE_MS
+        ):
             continue
         # DTW may start a sentence too early (on unscripted audio before it) or a little
         # late, and its end and the previous sentence's start mostly bound where it can be:

@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -170,7 +171,7 @@ def probe_duration_s(path: Path) -> float | None:
         return None
 
 
-def _decoded_chunks(path: Path) -> Iterator[F32]:
+def _decoded_chunks(path: Path) -> Iterator[npt.NDArray[np.int16]]:
     if shutil.which("ffmpeg") is None:
         raise DecodeError("ffmpeg is not installed (apt install ffmpeg)")
     cmd = [
@@ -201,7 +202,7 @@ def _decoded_chunks(path: Path) -> Iterator[F32]:
             data = carry + data
             usable = len(data) - len(data) % 2
             carry = data[usable:]
-            yield np.frombuffer(data[:usable], dtype="<i2").astype(np.float32) / 32768.0
+            yield np.frombuffer(data[:usable], dtype="<i2")
         err = proc.stderr.read().decode("utf-8", "replace").strip()
         if proc.wait() != 0:
             raise DecodeError(f"ffmpeg could not decode {path.name}: {err[-300:]}")
@@ -213,15 +214,23 @@ def _decoded_chunks(path: Path) -> Iterator[F32]:
         proc.stderr.close()
 
 
-def audio_features(path: Path, progress: Callable[[float], None] | None = None) -> Features:
-    """Decode ``path`` with ffmpeg (streamed) and return its features."""
+def audio_features(
+    path: Path,
+    progress: Callable[[float], None] | None = None,
+    samples_to: BinaryIO | None = None,
+) -> Features:
+    """Decode ``path`` with ffmpeg (streamed) and return its features. The decoded samples
+    (16 kHz mono, signed 16-bit little-endian) are also written to ``samples_to`` if given,
+    for later passes over parts of the audio without decoding it again."""
     duration = probe_duration_s(path)
     ex = MelExtractor(AUDIO_RATE)
     mels: list[F32] = []
     energies: list[F32] = []
     done = 0
     for chunk in _decoded_chunks(path):
-        m, e = ex.feed(chunk)
+        if samples_to is not None:
+            samples_to.write(chunk.tobytes())
+        m, e = ex.feed(chunk.astype(np.float32) / 32768.0)
         mels.append(m)
         energies.append(e)
         done += chunk.size

@@ -20,7 +20,6 @@ import itertools
 import math
 import os
 import re
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -38,8 +37,10 @@ MIN_RUN = 3  # matched words in a row that make an anchor
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
 TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
 MAX_MOVE_MS = 180_000  # DTW is never this far off (an ad break of three minutes)
+LOCAL_TEXT_MS = 120_000  # a piece of audio is heard with the sentences placed this near it
 CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio at a time
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
+LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
 
@@ -251,12 +252,13 @@ def transcript_model(
 
 
 def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, int]]:
-    """Recognise [start, start + length) seconds of the file: (word, start ms) pairs."""
-    path, start, length, lm, dictionary = job
+    """Recognise [start, start + length) seconds of the decoded samples (a file of 16 kHz
+    mono signed 16-bit samples): (word, start ms) pairs."""
+    samples, start, length, lm, dictionary = job
     from pocketsphinx import Decoder
 
     # the transcript's own model, narrower beams than the defaults and every second frame:
-    # about 0.035x real time, and enough anchored words (runs of three) to place sentences
+    # about 0.03x real time, and enough anchored words (runs of three) to place sentences
     decoder = Decoder(
         samprate=RATE,
         loglevel="FATAL",
@@ -269,27 +271,10 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
         wbeam=1e-30,
         ds=2,
     )
-    cmd = [
-        "ffmpeg",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        "-ss",
-        f"{start:.3f}",
-        "-t",
-        f"{length:.3f}",
-        "-i",
-        path,
-        "-vn",
-        "-ac",
-        "1",
-        "-ar",
-        str(RATE),
-        "-f",
-        "s16le",
-        "pipe:1",
-    ]
-    raw = subprocess.run(cmd, capture_output=True, check=False).stdout
+    first = round(start * RATE)
+    with open(samples, "rb") as f:
+        f.seek(2 * first)
+        raw = f.read(2 * round(length * RATE))
     x = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
     words: list[tuple[str, int]] = []
     pos = 0
@@ -299,7 +284,7 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
         if end < x.size:  # cut at the quietest 10 ms of the last 4 s
             end = _quietest(x, max(pos + block, end - 4 * RATE), end)
         for word, at in _utterance(decoder, x[pos:end]):
-            words.append((word, int(start * 1000.0 + (pos + at) * 1000.0 / RATE)))
+            words.append((word, int((first + pos + at) * 1000.0 / RATE)))
         pos = end
     return words
 
@@ -371,25 +356,53 @@ def uncovered(
     return out
 
 
+def nearby(placed: Sequence[tuple[int, int]], start_s: float, end_s: float) -> tuple[int, ...]:
+    """The sentences whose (start, end) ms in ``placed`` come within ``LOCAL_TEXT_MS`` of
+    the audio from ``start_s`` to ``end_s``."""
+    lo, hi = start_s * 1000.0 - LOCAL_TEXT_MS, end_s * 1000.0 + LOCAL_TEXT_MS
+    return tuple(i for i, (s, e) in enumerate(placed) if e >= lo and s <= hi)
+
+
 def recognise(
-    audio: Path,
+    samples: Path,
     windows: Sequence[tuple[float, float]],
     sentences: Sequence[str],
     progress: Callable[[float], None],
+    *,
+    placed: Sequence[tuple[int, int]] | None = None,
 ) -> list[Word]:
-    """The words PocketSphinx hears in the windows (start, end seconds) of the audio, with a
-    model of the transcript; in time order."""
-    model = transcript_model(sentences, _lexicon())
+    """The words PocketSphinx hears in the windows (start, end seconds) of the decoded
+    audio (``samples``: 16 kHz mono signed 16-bit little-endian), in time order.
+
+    Each piece of audio is recognised with a model of the transcript's sentences that
+    ``placed`` (a first guess at each sentence's (start, end) in ms, such as DTW's) puts
+    within ``LOCAL_TEXT_MS`` of it: a smaller model is faster and hears fewer wrong words.
+    Without ``placed``, the whole transcript's model."""
     pieces = segments(windows)
-    if model is None or not pieces:
+    if not pieces:
         return []
+    lexicon = _lexicon()
     out: list[Word] = []
     with tempfile.TemporaryDirectory(prefix="podpub-asr-") as tmp:
-        lm, dictionary = Path(tmp) / "transcript.lm", Path(tmp) / "transcript.dict"
-        lm.write_text(model[0], encoding="utf-8")
-        dictionary.write_text(model[1], encoding="utf-8")
-        jobs = [(str(audio), a, b - a, str(lm), str(dictionary)) for a, b in pieces]
-        total = sum(b - a for a, b in pieces)
+        jobs = []
+        models: dict[tuple[int, ...], tuple[str, str] | None] = {}
+        for a, b in pieces:
+            chosen = tuple(range(len(sentences))) if placed is None else nearby(placed, a, b)
+            if chosen not in models:
+                model = transcript_model([sentences[i] for i in chosen], lexicon)
+                if model is not None:
+                    lm = Path(tmp) / f"transcript-{len(models)}.lm"
+                    dictionary = lm.with_suffix(".dict")
+                    lm.write_text(model[0], encoding="utf-8")
+                    dictionary.write_text(model[1], encoding="utf-8")
+                    model = (str(lm), str(dictionary))
+                models[chosen] = model
+            files = models[chosen]
+            if files is not None:
+                jobs.append((str(samples), a, b - a, *files))
+        if not jobs:
+            return []
+        total = sum(job[2] for job in jobs)
         done = 0.0
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -397,6 +410,7 @@ def recognise(
                 out.extend(Word(w, ms) for w, ms in words)
                 done += job[2]
                 progress(done / total)
+    out.sort(key=lambda w: w.start_ms)
     return out
 
 
@@ -427,6 +441,7 @@ class Anchor:
     start_ms: int  # the sentence's start implied by recognised words
     run: int  # matched words in a row that anchor it
     lead_ms: int = 0  # estimated length of the words before the run (0: run starts it)
+    agrees: bool = False  # within the tolerance of DTW's start (kept only when asked)
 
 
 def anchored_starts(
@@ -434,9 +449,12 @@ def anchored_starts(
     heard: Sequence[Word],
     dtw_starts: Sequence[int],
     known: Collection[str] | None = None,
+    *,
+    keep_agreeing: bool = False,
 ) -> list[Anchor | None]:
     """Per sentence: a start implied by recognised words (``heard``, in time order; None:
-    no anchor, or agreement with DTW within the tolerance).
+    no anchor, or agreement with DTW within the tolerance, unless ``keep_agreeing``: then
+    such an anchor is kept, marked ``agrees``).
 
     The anchor is the first word of the sentence that starts a run of ``MIN_RUN`` matched
     words. When it is not the sentence's first word, the start is the anchor's time less
@@ -561,6 +579,7 @@ def anchored_starts(
                 text_words[first:k],
                 autojunk=False,
             )
+            timed = False  # by a word of the lead heard on its own
             for block in lead_match.get_matching_blocks():
                 hits = [
                     m
@@ -578,12 +597,42 @@ def anchored_starts(
                     if abs(by_word - start) <= slack:
                         start = by_word
                         lead = letters_before[word] * rate
+                        timed = True
                     break
+            if not timed:
+                start = _after_previous(start, lead, first, k, anchor_time, heard, heard_ms)
             tolerance = TOLERANCE_MS + 0.3 * lead
         start = max(0, start)
-        if abs(start - dtw_starts[i]) > tolerance:
-            result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead))
+        agrees = abs(start - dtw_starts[i]) <= tolerance
+        if keep_agreeing or not agrees:
+            result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead), agrees)
     return result
+
+
+def _after_previous(
+    start: int,
+    lead: float,
+    first: int,
+    k: int,
+    anchor_time: dict[int, int],
+    heard: Sequence[Word],
+    heard_ms: Sequence[int],
+) -> int:
+    """A sentence start timed from its run (word ``k``) with none of the words before it
+    recognised: where the previous sentence's last word was heard, the first word heard
+    after it (a misheard opening: "Thank you, Sochua" heard as "and to civil"), when no
+    more words were heard between it and the run than the sentence has before the run
+    (plus two) and it lies within the estimate's uncertainty; else ``start``."""
+    prev = first - 1  # the last word (the recogniser knows) before the sentence
+    if prev < 0 or prev not in anchor_time:
+        return start
+    lo = bisect.bisect_right(heard_ms, anchor_time[prev])
+    hi = bisect.bisect_left(heard_ms, anchor_time[k])
+    between = hi - lo
+    if between < 1 or between > k - first + LEAD_EXTRA_WORDS:
+        return start
+    candidate = heard[lo].start_ms
+    return candidate if abs(candidate - start) <= lead + 500 else start
 
 
 def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
