@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -539,3 +540,80 @@ def test_a_start_timed_from_later_words_stays_put_over_music() -> None:
     paused = np.ones(600, dtype=bool)
     paused[230:251] = False  # a 0.42 s pause ending at 5.02 s
     assert _repaired(spans, sentences, heard, paused, energy, doubtful)[0].start_ms == 5020
+
+
+def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
+    from podpub.align_features import _read_ahead
+
+    assert list(_read_ahead(iter(range(100)), depth=2)) == list(range(100))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValueError("broken pipe")
+
+    got = []
+    with pytest.raises(ValueError, match="broken pipe"):
+        for item in _read_ahead(failing()):
+            got.append(item)
+    assert got == [1]
+
+    closed = []
+
+    def endless() -> Iterator[int]:
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            closed.append(True)
+
+    for item in _read_ahead(endless(), depth=2):
+        if item == 5:
+            break  # the consumer leaves: the producer stops and closes its source
+    assert closed == [True]
+
+
+def test_the_decoded_samples_are_kept_for_the_recogniser(
+    clip: tuple[Path, list[int]], tmp_path: Path
+) -> None:
+    from podpub.align_features import AUDIO_RATE, audio_features
+
+    path, _ = clip
+    out = tmp_path / "samples.raw"
+    with out.open("wb") as f:
+        feats = audio_features(path, None, f)
+    samples = np.frombuffer(out.read_bytes(), dtype="<i2")
+    with wave.open(str(path), "rb") as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert abs(samples.size / AUDIO_RATE - seconds) < 0.05
+    assert abs(feats.frames * 0.02 - seconds) < 0.05
+
+
+def test_a_soft_start_belongs_to_the_word() -> None:
+    from podpub.align import _weak_start
+
+    # 0.5 s of pause at -60 dB, 0.12 s of a soft "th" at -38 dB, then the vowel at -20 dB
+    energy = np.array([-60.0] * 25 + [-38.0] * 6 + [-20.0] * 20, dtype=np.float32)
+    loud = energy > -30.0
+    assert _weak_start(loud, energy, 31) == 25
+    # a pause that is only noise a little above its own level is not speech
+    energy[22:31] = -59.0
+    assert _weak_start(loud, energy, 31) == 31
+
+
+def test_a_misheard_opening_is_timed_by_the_first_word_after_the_previous_sentence() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "He is the president of the senate.",
+        "Thank you, Sochua, for that introduction into your background.",
+    ]
+    said = "he is the president of the senate".split()
+    heard = [Word(w, 10_000 + 300 * k) for k, w in enumerate(said)]
+    # "thank you sochua" heard as "and to civil", then the run
+    heard += [Word("and", 13_000), Word("to", 13_250), Word("civil", 13_500)]
+    heard += [Word(w, 14_000 + 300 * k) for k, w in enumerate("for that introduction into".split())]
+    anchors = anchored_starts(sentences, heard, [10_000, 12_200])
+    second = anchors[1]
+    assert second is not None and second.start_ms == 13_000 and second.lead_ms > 0

@@ -7,12 +7,14 @@ chunks, so a 3-hour episode never sits in memory as samples: only its features d
 
 from __future__ import annotations
 
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -214,6 +216,53 @@ def _decoded_chunks(path: Path) -> Iterator[npt.NDArray[np.int16]]:
         proc.stderr.close()
 
 
+_T = TypeVar("_T")
+
+
+def _read_ahead(chunks: Iterator[_T], depth: int = 4) -> Iterator[_T]:
+    """The items of ``chunks``, produced by a thread up to ``depth`` ahead of the consumer:
+    ffmpeg keeps decoding while the features of the last chunk are computed (one waits on
+    a pipe, the other holds a core). Errors reach the consumer in order."""
+    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(message: tuple[str, Any]) -> bool:  # False once the consumer has left
+        while not stop.is_set():
+            try:
+                slots.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                if not offer(("item", item)):
+                    return
+            offer(("end", None))
+        except BaseException as exc:  # handed over to the consumer, raised there
+            offer(("error", exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # a generator's own clean-up (ffmpeg stopped)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()
+
+
 def audio_features(
     path: Path,
     progress: Callable[[float], None] | None = None,
@@ -227,7 +276,7 @@ def audio_features(
     mels: list[F32] = []
     energies: list[F32] = []
     done = 0
-    for chunk in _decoded_chunks(path):
+    for chunk in _read_ahead(_decoded_chunks(path)):
         if samples_to is not None:
             samples_to.write(chunk.tobytes())
         m, e = ex.feed(chunk.astype(np.float32) / 32768.0)
