@@ -53,15 +53,6 @@ def distances(a: F32, b: F32) -> F32:
     return out
 
 
-def _shifted(row: F64, rlo: int, rhi: int, lo: int, hi: int, shift: int) -> F64:
-    """``out[j - lo] = row[j - shift - rlo]`` for j in [lo, hi); inf where undefined."""
-    out = np.full(hi - lo, np.inf)
-    s, t = max(lo, rlo + shift), min(hi, rhi + shift)
-    if s < t:
-        out[s - lo : t - lo] = row[s - shift - rlo : t - shift - rlo]
-    return out
-
-
 def dtw(
     a: F32,
     b: F32,
@@ -104,11 +95,16 @@ def dtw(
                 e = c + skip_start * np.arange(width, dtype=np.float64)
             step = np.full(width, _START, dtype=np.uint8)
         else:
-            diag = _shifted(prev, plo, phi, l0, h0, 1)
-            up = _shifted(prev, plo, phi, l0, h0, 0)
+            # the previous row at columns l0 - 1 .. h0 - 1: diagonal steps read it from
+            # j - 1, down steps from j (one array, two views)
+            ext = np.full(width + 1, inf)
+            s0, s1 = max(l0 - 1, plo), min(h0, phi)
+            if s0 < s1:
+                ext[s0 - l0 + 1 : s1 - l0 + 1] = prev[s0 - plo : s1 - plo]
+            diag, up = ext[:-1], ext[1:]
             use_diag = diag <= up
-            e = c + np.where(use_diag, diag, up)
-            step = np.where(use_diag, _DIAG, _DOWN).astype(np.uint8)
+            e = c + np.minimum(diag, up)
+            step = _DOWN - use_diag.view(np.uint8)  # _DIAG where the diagonal is no worse
         gap = None if row_gap is None else float(row_gap[i])
         rc = np.minimum(c, gap) if gap is not None and np.isfinite(gap) else c
         prefix = np.cumsum(rc)
