@@ -402,6 +402,7 @@ def recognise(
                 jobs.append((str(samples), a, b - a, *files))
         if not jobs:
             return []
+        jobs.sort(key=lambda job: -job[2])  # longest first: the workers finish together
         total = sum(job[2] for job in jobs)
         done = 0.0
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
