@@ -617,3 +617,39 @@ def test_a_misheard_opening_is_timed_by_the_first_word_after_the_previous_senten
     anchors = anchored_starts(sentences, heard, [10_000, 12_200])
     second = anchors[1]
     assert second is not None and second.start_ms == 13_000 and second.lead_ms > 0
+
+
+def test_a_dtw_in_two_halves_finds_the_whole_dtws_path() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from podpub.align_dtw import band_from_path, dtw, dtw_in_two, full_band
+
+    rng = np.random.default_rng(3)
+    # the text: 600 frames; the audio: the same, slower in places, with 80 frames of
+    # something else inserted, a lead-in and noise
+    text = rng.normal(size=(600, 13)).astype(np.float32)
+    index = np.repeat(np.arange(600), rng.choice([1, 1, 2], size=600))
+    audio = text[index] + rng.normal(scale=0.3, size=(index.size, 13)).astype(np.float32)
+    audio = np.concatenate(
+        [rng.normal(size=(50, 13)), audio[:400], rng.normal(size=(80, 13)), audio[400:]]
+    ).astype(np.float32)
+    lo, hi = full_band(text.shape[0], audio.shape[0])
+    coarse = dtw(text, audio, lo, hi, skip_start=2.0, skip_end=2.0)
+    lo, hi = band_from_path(coarse, 1, text.shape[0], audio.shape[0], 20)
+    gap = np.full(text.shape[0], np.inf)
+    whole = dtw(text, audio, lo, hi, skip_start=2.0, skip_end=2.0, row_gap=gap)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        halves = dtw_in_two(
+            text,
+            audio,
+            lo,
+            hi,
+            skip_start=2.0,
+            skip_end=2.0,
+            row_gap=gap,
+            overlap=100,
+            run_apart=pool.submit,
+        )
+    assert np.array_equal(halves.rows, whole.rows)
+    assert np.array_equal(halves.cols, whole.cols)
+    assert np.array_equal(halves.first, whole.first) and np.array_equal(halves.last, whole.last)

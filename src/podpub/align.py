@@ -34,7 +34,7 @@ import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -45,7 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from podpub import align_repair
 from podpub.align_dtw import Path as DtwPath
-from podpub.align_dtw import band_from_path, dtw
+from podpub.align_dtw import band_from_path, dtw, dtw_in_two
 from podpub.align_features import (
     HOP_S,
     N_MELS,
@@ -99,6 +99,8 @@ FINE_RADIUS = 25  # fine frames either side of the coarse path
 CALIBRATION_BAND = 0.25  # the coarse calibration pass: this share of the audio either side
 OPEN_BAND = 0.1  # ... and the open pass this share either side of the anchored path
 CALIBRATION_ROWS = 3000  # at least this many rows (60 s) calibrate a finer level
+SPLIT_MIN_ROWS = 20_000  # a DTW of this many rows (400 s) runs in two halves at once
+SPLIT_OVERLAP = 1500  # ... which overlap by this many rows (30 s): their paths meet there
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
@@ -426,6 +428,21 @@ def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
 def _warp(
     a: F32, b: F32, gap_rows: npt.NDArray[np.bool_], progress: Callable[[float], None]
 ) -> Warp:
+    """``_warp_levels``, with a second process for the long DTWs when there is a core to
+    spare (the DTW runs on one)."""
+    if (os.cpu_count() or 1) < 2 or a.shape[0] < SPLIT_MIN_ROWS:
+        return _warp_levels(a, b, gap_rows, progress, None)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return _warp_levels(a, b, gap_rows, progress, pool)
+
+
+def _warp_levels(
+    a: F32,
+    b: F32,
+    gap_rows: npt.NDArray[np.bool_],
+    progress: Callable[[float], None],
+    pool: ProcessPoolExecutor | None,
+) -> Warp:
     """The fine path of ``a`` (text frames) against ``b`` (audio frames).
 
     The coarsest level is a full DTW, first anchored at both ends (the typical distance of
@@ -492,12 +509,13 @@ def _warp(
                 typical,
                 level_gap[:rows_used],
                 lambda f: part(0.25 * f),
+                pool,
             )
             typical = float(np.median(first.cost))
             del first
             final_part = functools.partial(_rescaled, part, 0.25)
 
-        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part)
+        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part, pool)
         prev_factor = factor
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
@@ -566,18 +584,29 @@ def _calibrated_dtw(
     typical: float,
     level_gap: npt.NDArray[np.float64],
     progress: Callable[[float], None],
+    pool: ProcessPoolExecutor | None = None,
 ) -> DtwPath:
-    """A banded DTW whose open start/end and gap costs scale with a typical match."""
-    return dtw(
-        ca,
-        cb,
-        lo,
-        hi,
-        skip_start=SKIP_FACTOR * typical,
-        skip_end=SKIP_FACTOR * typical,
-        row_gap=level_gap * typical,
-        progress=progress,
-    )
+    """A banded DTW whose open start/end and gap costs scale with a typical match; long
+    ones in two halves at once when a ``pool`` (a second core) is given."""
+    skip = SKIP_FACTOR * typical
+    gap = level_gap * typical
+    if pool is not None and ca.shape[0] >= SPLIT_MIN_ROWS:
+        try:
+            return dtw_in_two(
+                ca,
+                cb,
+                lo,
+                hi,
+                skip_start=skip,
+                skip_end=skip,
+                row_gap=gap,
+                overlap=SPLIT_OVERLAP,
+                run_apart=pool.submit,
+                progress=progress,
+            )
+        except ValueError:
+            pass  # the halves did not meet: the whole DTW, here
+    return dtw(ca, cb, lo, hi, skip_start=skip, skip_end=skip, row_gap=gap, progress=progress)
 
 
 def align_sentences(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,84 @@ def dtw(
     goes on while the text stays on that row): a gap that absorbs unscripted audio at a
     fixed price per frame; ``inf`` where there is none.
     """
+    steps, offsets, last_row = _forward(a, b, lo, hi, skip_start, row_gap, progress)
+    n = a.shape[0]
+    plo, phi = int(lo[-1]), int(hi[-1])
+    width = phi - plo
+    if skip_end is None:
+        j_end = phi - 1
+        if not np.isfinite(last_row[-1]):
+            raise ValueError("band does not reach the end")
+    else:
+        total = last_row + skip_end * np.arange(width - 1, -1, -1, dtype=np.float64)
+        j_end = plo + int(np.argmin(total))
+        if not np.isfinite(total[j_end - plo]):
+            raise ValueError("no path through the band")
+    rows, cols = _backtrack(steps, offsets, lo, n - 1, j_end)
+    return _path(rows, cols, n, a, b)
+
+
+def dtw_in_two(
+    a: F32,
+    b: F32,
+    lo: I64,
+    hi: I64,
+    *,
+    skip_start: float | None,
+    skip_end: float | None,
+    row_gap: F64 | None,
+    overlap: int,
+    run_apart: Callable[..., Future[Path]],
+    progress: Callable[[float], None] | None = None,
+) -> Path:
+    """``dtw`` in two halves at once: the second half (from ``overlap`` rows before the
+    middle, with a free start) in another process through ``run_apart`` (an executor's
+    ``submit``), the first half here; the first half's path is traced back from where the
+    second half's path crosses the middle row. DTW paths from different starts meet within
+    a few seconds of audio: with an overlap of many seconds, the path is the whole DTW's."""
+    n = a.shape[0]
+    middle = n // 2
+    start = max(0, middle - overlap)
+    c0, c1 = int(lo[start]), int(hi[-1])
+    gap_part = None if row_gap is None else row_gap[start:]
+    second = run_apart(
+        dtw,
+        a[start:],
+        b[c0:c1],
+        lo[start:] - c0,
+        hi[start:] - c0,
+        skip_start=0.0,
+        skip_end=skip_end,
+        row_gap=gap_part,
+    )
+    steps, offsets, _ = _forward(
+        a[: middle + 1], b, lo[: middle + 1], hi[: middle + 1], skip_start, row_gap, progress
+    )
+    tail = second.result()
+    rows2, cols2 = tail.rows + start, tail.cols + c0
+    at = int(np.searchsorted(rows2, middle, side="left"))  # its first cell on the middle row
+    if at >= rows2.size or rows2[at] != middle:
+        raise ValueError("the second half does not cross the middle row")
+    join = int(cols2[at])
+    if not int(lo[middle]) <= join < int(hi[middle]):
+        raise ValueError("the halves do not meet in the band")
+    rows1, cols1 = _backtrack(steps, offsets, lo, middle, join)
+    rows = np.concatenate([rows1, rows2[at + 1 :]])
+    cols = np.concatenate([cols1, cols2[at + 1 :]])
+    return _path(rows, cols, n, a, b)
+
+
+def _forward(
+    a: F32,
+    b: F32,
+    lo: I64,
+    hi: I64,
+    skip_start: float | None,
+    row_gap: F64 | None,
+    progress: Callable[[float], None] | None,
+) -> tuple[npt.NDArray[np.uint8], I64, F64]:
+    """The forward pass: the step taken into each cell of the band, the band's offsets
+    into that array, and the accumulated costs of the last row."""
     n = a.shape[0]
     widths = (hi - lo).astype(np.int64)
     if n == 0 or np.any(widths <= 0):
@@ -116,26 +195,16 @@ def dtw(
         prev, plo, phi = cur, l0, h0
         if progress is not None and i % report_every == 0:
             progress(i / n)
-    # choose the end column
-    width = phi - plo
-    if skip_end is None:
-        j_end = phi - 1
-        if not np.isfinite(prev[-1]):
-            raise ValueError("band does not reach the end")
-    else:
-        total = prev + skip_end * np.arange(width - 1, -1, -1, dtype=np.float64)
-        j_end = plo + int(np.argmin(total))
-        if not np.isfinite(total[j_end - plo]):
-            raise ValueError("no path through the band")
-    return _backtrack(steps, offsets, lo, j_end, n, a, b)
+    return steps, offsets, prev
 
 
 def _backtrack(
-    steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, j_end: int, n: int, a: F32, b: F32
-) -> Path:
+    steps: npt.NDArray[np.uint8], offsets: I64, lo: I64, i_end: int, j_end: int
+) -> tuple[I64, I64]:
+    """The path's cells (rows, columns, in order) traced back from (i_end, j_end)."""
     rows = array("q")  # 8 bytes a cell, not a Python int object
     cols = array("q")
-    i, j = n - 1, j_end
+    i, j = i_end, j_end
     lo_list = lo.tolist()
     off_list = offsets.tolist()
     while True:
@@ -153,7 +222,12 @@ def _backtrack(
             break
     r = np.frombuffer(rows, dtype=np.int64)[::-1].copy()
     cc = np.frombuffer(cols, dtype=np.int64)[::-1].copy()
-    del rows, cols
+    return r, cc
+
+
+def _path(r: I64, cc: I64, n: int, a: F32, b: F32) -> Path:
+    """The path through the cells (r, cc) of ``n`` rows: its local distances, and each
+    row's first and last column."""
     cost = np.empty(r.size, dtype=np.float32)
     for k in range(0, r.size, 65536):  # bounded temporaries
         diff = a[r[k : k + 65536]] - b[cc[k : k + 65536]]
