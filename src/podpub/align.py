@@ -99,8 +99,8 @@ FINE_RADIUS = 25  # fine frames either side of the coarse path
 CALIBRATION_BAND = 0.25  # the coarse calibration pass: this share of the audio either side
 OPEN_BAND = 0.1  # ... and the open pass this share either side of the anchored path
 CALIBRATION_ROWS = 3000  # at least this many rows (60 s) calibrate a finer level
-SPLIT_MIN_ROWS = 20_000  # a DTW of this many rows (400 s) runs in two halves at once
-SPLIT_OVERLAP = 1500  # ... which overlap by this many rows (30 s): their paths meet there
+SPLIT_MIN_S = 400.0  # a DTW of this much text runs in two halves at once
+SPLIT_OVERLAP_S = 30.0  # ... which overlap by this much: their paths meet there
 SKIP_FACTOR = 1.5  # cost of a skipped frame, relative to a typical matched frame
 GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relative to typical
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
@@ -430,7 +430,7 @@ def _warp(
 ) -> Warp:
     """``_warp_levels``, with a second process for the long DTWs when there is a core to
     spare (the DTW runs on one)."""
-    if (os.cpu_count() or 1) < 2 or a.shape[0] < SPLIT_MIN_ROWS:
+    if (os.cpu_count() or 1) < 2 or a.shape[0] * HOP_S < SPLIT_MIN_S:
         return _warp_levels(a, b, gap_rows, progress, None)
     with ProcessPoolExecutor(max_workers=1) as pool:
         return _warp_levels(a, b, gap_rows, progress, pool)
@@ -468,14 +468,17 @@ def _warp_levels(
             # the anchored pass only calibrates: a band around the diagonal holds its path
             # (measured: within 2 % of the audio's length of it) at half the cost
             dlo, dhi = _diagonal_band(ca.shape[0], cb.shape[0], CALIBRATION_BAND)
-            anchored = dtw(
+            anchored = _banded_dtw(
                 ca,
                 cb,
                 dlo,
                 dhi,
-                skip_start=None,
-                skip_end=None,
-                progress=lambda f: progress(share * f),
+                factor,
+                None,
+                None,
+                None,
+                lambda f: progress(share * f),
+                None,  # a wide band: halves with different starts need not meet
             )
             typical = float(np.median(anchored.cost))
             # the open pass stays near the anchored path (which absorbs an intro or outro
@@ -509,13 +512,17 @@ def _warp_levels(
                 typical,
                 level_gap[:rows_used],
                 lambda f: part(0.25 * f),
-                pool,
+                pool if factor == 1 else None,
+                factor,
             )
             typical = float(np.median(first.cost))
             del first
             final_part = functools.partial(_rescaled, part, 0.25)
 
-        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part, pool)
+        # only the finest level runs in halves: its band is narrow, and paths from different
+        # starts meet within seconds (measured: identical paths on every benchmark episode)
+        fine_pool = pool if factor == 1 else None
+        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part, fine_pool, factor)
         prev_factor = factor
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
@@ -585,28 +592,47 @@ def _calibrated_dtw(
     level_gap: npt.NDArray[np.float64],
     progress: Callable[[float], None],
     pool: ProcessPoolExecutor | None = None,
+    factor: int = 1,
 ) -> DtwPath:
-    """A banded DTW whose open start/end and gap costs scale with a typical match; long
-    ones in two halves at once when a ``pool`` (a second core) is given."""
+    """A banded DTW whose open start/end and gap costs scale with a typical match."""
     skip = SKIP_FACTOR * typical
-    gap = level_gap * typical
-    if pool is not None and ca.shape[0] >= SPLIT_MIN_ROWS:
+    return _banded_dtw(ca, cb, lo, hi, factor, skip, skip, level_gap * typical, progress, pool)
+
+
+def _banded_dtw(
+    ca: npt.NDArray[np.float32],
+    cb: npt.NDArray[np.float32],
+    lo: npt.NDArray[np.int64],
+    hi: npt.NDArray[np.int64],
+    factor: int,
+    skip_start: float | None,
+    skip_end: float | None,
+    row_gap: npt.NDArray[np.float64] | None,
+    progress: Callable[[float], None],
+    pool: ProcessPoolExecutor | None,
+) -> DtwPath:
+    """``dtw`` of frames ``factor`` x 20 ms; a long one in two halves at once when a
+    ``pool`` (a second core) is given, the whole DTW where the halves do not meet."""
+    frame_s = factor * HOP_S
+    if pool is not None and ca.shape[0] * frame_s >= SPLIT_MIN_S:
         try:
             return dtw_in_two(
                 ca,
                 cb,
                 lo,
                 hi,
-                skip_start=skip,
-                skip_end=skip,
-                row_gap=gap,
-                overlap=SPLIT_OVERLAP,
+                skip_start=skip_start,
+                skip_end=skip_end,
+                row_gap=row_gap,
+                overlap=round(SPLIT_OVERLAP_S / frame_s),
                 run_apart=pool.submit,
                 progress=progress,
             )
         except ValueError:
-            pass  # the halves did not meet: the whole DTW, here
-    return dtw(ca, cb, lo, hi, skip_start=skip, skip_end=skip, row_gap=gap, progress=progress)
+            pass
+    return dtw(
+        ca, cb, lo, hi, skip_start=skip_start, skip_end=skip_end, row_gap=row_gap, progress=progress
+    )
 
 
 def align_sentences(
