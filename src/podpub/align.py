@@ -112,6 +112,9 @@ WEAK_START_DB = 3.0  # a weak start ("th", "h") is this much above the pause bef
 WEAK_START_RANGE_DB = 20.0  # ... and at most this much below the rise after it
 WEAK_START_S = 0.2  # ... and at most this long
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
+TAIL_BEFORE_S = 0.3  # an onset this far into a sound is on the tail of the one before...
+TAIL_AFTER_S = 0.2  # ... when the sound ends within this much after it ...
+TAIL_PAUSE_S = 0.3  # ... and a pause at least this long follows
 
 _ALIASES = {
     "zh": "cmn",
@@ -550,19 +553,50 @@ def _speech_onset(loud: npt.NDArray[np.bool_], energy: F32, frame: int) -> int:
     n = loud.size
     if not 0 <= frame < n:
         return frame
+    quiet_run = round(0.1 / HOP_S)
     if not loud[frame]:
         stop = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
         ahead = np.nonzero(loud[frame:stop])[0]
-        return _weak_start(loud, energy, frame + int(ahead[0])) if ahead.size else frame
+        if not ahead.size:
+            return frame
+        rise = frame + int(ahead[0])
+        back = frame
+        while back > 0 and not loud[back - 1] and rise - back < quiet_run:
+            back -= 1
+        if rise - back >= quiet_run or back == 0:
+            return _weak_start(loud, energy, rise)
+        frame = rise  # a dip inside a sound, not a pause: as if mapped onto the sound
     radius = round(ONSET_SEARCH_S / HOP_S)
-    quiet_run = round(0.1 / HOP_S)
     lo, hi = max(quiet_run, frame - radius), min(n, frame + radius + 1)
     best = frame
     best_distance = radius + 1
     for k in range(lo, hi):
         if loud[k] and not loud[k - quiet_run : k].any() and abs(k - frame) < best_distance:
             best, best_distance = k, abs(k - frame)
+    if best == frame:
+        best = _after_tail(loud, frame)
     return _weak_start(loud, energy, best)
+
+
+def _after_tail(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """An onset mapped onto the last moments of a sound that began well before it (the
+    previous sentence's last word) and that a long pause follows: the rise after the
+    pause (measured: a 0.9 s pause before "Thank you" in a 32 kbit/s encoding);
+    else ``frame``."""
+    n = loud.size
+    before = loud[max(0, frame - round(TAIL_BEFORE_S / HOP_S)) : frame]
+    if before.size < round(TAIL_BEFORE_S / HOP_S) or before.mean() < 0.8:
+        return frame  # the sound began just before: it may be this sentence's first word
+    stop = min(n, frame + round(TAIL_AFTER_S / HOP_S) + 1)
+    ends = np.nonzero(~loud[frame:stop])[0]
+    if not ends.size:
+        return frame
+    quiet_from = frame + int(ends[0])
+    limit = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
+    rises = np.nonzero(loud[quiet_from:limit])[0]
+    if not rises.size or rises[0] < round(TAIL_PAUSE_S / HOP_S):
+        return frame
+    return quiet_from + int(rises[0])
 
 
 def _weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
@@ -1041,12 +1075,18 @@ def _repaired(
             continue
         frame = round(start / frame_ms)
         if anchor.lead_ms:
-            # timed from words later in the sentence: within its uncertainty, the sentence
-            # starts after the longest pause; with no pause there (speech over music) the
-            # estimate stands rather than jump to a rise in the music
-            radius = round(min(LEAD_SNAP_MAX_S, 0.2 + 0.3 * anchor.lead_ms / 1000.0) / HOP_S)
-            snapped = _after_longest_pause(loud, frame, radius)
-            if snapped != frame:
+            # timed from words later in the sentence: within its uncertainty (or between
+            # the heard words around it), the sentence starts after the longest pause; with
+            # no pause there (speech over music) the estimate stands rather than jump to a
+            # rise in the music
+            if anchor.bounds is not None:
+                lo, hi = (round(t / frame_ms) for t in anchor.bounds)
+                centre, radius = (lo + hi) // 2, max(0, (hi - lo) // 2)
+            else:
+                centre = frame
+                radius = round(min(LEAD_SNAP_MAX_S, 0.2 + 0.3 * anchor.lead_ms / 1000.0) / HOP_S)
+            snapped = _after_longest_pause(loud, centre, radius)
+            if snapped != centre:
                 frame = _speech_onset(loud, energy, snapped)
         else:
             frame = _speech_onset(loud, energy, frame)

@@ -40,6 +40,8 @@ MAX_MOVE_MS = 180_000  # DTW is never this far off (an ad break of three minutes
 LOCAL_TEXT_MS = 120_000  # a piece of audio is heard with the sentences placed this near it
 CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio at a time
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
+LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its rate is surer)
+LONG_RUN_WORDS = 5
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
@@ -443,6 +445,9 @@ class Anchor:
     run: int  # matched words in a row that anchor it
     lead_ms: int = 0  # estimated length of the words before the run (0: run starts it)
     agrees: bool = False  # within the tolerance of DTW's start (kept only when asked)
+    # where the start must lie (ms): between the previous sentence's last heard word and
+    # the run, when both were heard; None: around start_ms, as uncertain as the lead
+    bounds: tuple[int, int] | None = None
 
 
 def anchored_starts(
@@ -460,7 +465,8 @@ def anchored_starts(
     The anchor is the first word of the sentence that starts a run of ``MIN_RUN`` matched
     words. When it is not the sentence's first word, the start is the anchor's time less
     the letters before it at the run's speaking rate; a lead of more than
-    ``MAX_LEAD_LETTERS`` is too long to time that way. Words outside ``known`` (the
+    ``MAX_LEAD_LETTERS`` (``LONG_RUN_LEAD_LETTERS`` before a long run) is too long to time
+    that way. Words outside ``known`` (the
     recogniser's vocabulary: names it cannot hear) do not break a run.
     """
     text_words: list[str] = []
@@ -546,9 +552,20 @@ def anchored_starts(
                 w < len(owner) and owner[w] == i and w in anchor_time and block_of[w] == block_of[k]
             )
 
-        # a run of MIN_RUN words, or a whole short sentence ("Thank you, Sochua.")
+        # a run of MIN_RUN words, or a whole short sentence ("Thank you, Sochua."), or the
+        # first word heard as the end of a run through the sentence before ("... for human
+        # rights. Hello"): the recogniser followed the text into it
         whole = list(range(k, last_word[i] + 1))  # the sentence's words (contiguous)
-        if not (len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)):
+        across = (
+            k in anchor_time
+            and k >= MIN_RUN - 1
+            and all(
+                w in anchor_time and block_of[w] == block_of[k] for w in range(k - MIN_RUN + 1, k)
+            )
+        )
+        if not across and not (
+            len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)
+        ):
             while k < len(owner) and owner[k] == i:
                 if k in anchor_time and all(in_run(k + r, k) for r in range(MIN_RUN)):
                     break
@@ -558,10 +575,13 @@ def anchored_starts(
         run = 1
         while in_run(k + run, k):
             run += 1
+        bounds: tuple[int, int] | None = None
         if letters_before[k] == 0:
             start = anchor_time[k]
             tolerance = float(FIRST_WORD_TOLERANCE_MS)
-        elif letters_before[k] > MAX_LEAD_LETTERS:
+        elif letters_before[k] > (
+            LONG_RUN_LEAD_LETTERS if run >= LONG_RUN_WORDS else MAX_LEAD_LETTERS
+        ):
             continue
         else:
             rate = _run_rate(anchor_time, letters_before, k, run)
@@ -601,12 +621,13 @@ def anchored_starts(
                         timed = True
                     break
             if not timed:
-                start = _after_previous(start, lead, first, k, anchor_time, heard, heard_ms)
+                start, bounds = _after_previous(start, lead, first, k, anchor_time, heard, heard_ms)
             tolerance = TOLERANCE_MS + 0.3 * lead
         start = max(0, start)
         agrees = abs(start - dtw_starts[i]) <= tolerance
         if keep_agreeing or not agrees:
-            result[i] = Anchor(start, run, 0 if letters_before[k] == 0 else round(lead), agrees)
+            lead_ms = 0 if letters_before[k] == 0 else round(lead)
+            result[i] = Anchor(start, run, lead_ms, agrees, bounds)
     return result
 
 
@@ -618,22 +639,26 @@ def _after_previous(
     anchor_time: dict[int, int],
     heard: Sequence[Word],
     heard_ms: Sequence[int],
-) -> int:
+) -> tuple[int, tuple[int, int] | None]:
     """A sentence start timed from its run (word ``k``) with none of the words before it
     recognised: where the previous sentence's last word was heard, the first word heard
     after it (a misheard opening: "Thank you, Sochua" heard as "and to civil"), when no
     more words were heard between it and the run than the sentence has before the run
-    (plus two) and it lies within the estimate's uncertainty; else ``start``."""
+    (plus two) and it lies within the estimate's uncertainty; else ``start``. With the
+    bounds the start lies in: from that previous word to the run, less half the lead."""
     prev = first - 1  # the last word (the recogniser knows) before the sentence
     if prev < 0 or prev not in anchor_time:
-        return start
+        return start, None
     lo = bisect.bisect_right(heard_ms, anchor_time[prev])
     hi = bisect.bisect_left(heard_ms, anchor_time[k])
     between = hi - lo
     if between < 1 or between > k - first + LEAD_EXTRA_WORDS:
-        return start
+        return start, None
     candidate = heard[lo].start_ms
-    return candidate if abs(candidate - start) <= lead + 500 else start
+    if abs(candidate - start) > lead + 500:
+        return start, None
+    latest = max(candidate, int(anchor_time[k] - lead / 2))
+    return candidate, (anchor_time[prev], latest)
 
 
 def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
