@@ -498,6 +498,15 @@ def test_a_second_look_covers_only_what_was_not_heard() -> None:
         (24.0, 28.5),
         (33.0, 38.0),
     ]
+    # a doubtful sentence (DTW stretched it) nothing settled: 6 s past its DTW end too
+    stretched = Doubts(np.array([False, True, True]), np.array([False, False, True]))
+    assert _farther_windows(spans, [False, False, False], stretched, [0, 1, 2], heard) == [
+        (24.0, 28.5),
+        (33.0, 38.0),
+        (54.0, 58.5),
+        (63.0, 68.0),
+        (65.0, 71.0),
+    ]
 
 
 def test_an_anchor_that_agrees_with_dtw_is_kept_only_when_asked() -> None:

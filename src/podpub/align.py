@@ -941,12 +941,19 @@ def _farther_windows(
     """For each doubtful focus sentence that the first recognition did not settle (its
     words neither confirmed DTW's start nor moved it), the audio from ``TARGET_FAR_S``
     before its DTW start to ``TARGET_AFTER_S`` after it, where not yet heard: DTW may have
-    put it late (after an ad) or early (before an aside)."""
+    put it late (after an ad) or early (before an aside); and for each doubtful sentence
+    not settled, ``TARGET_FAR_S`` after its DTW end."""
     out = []
     for i in sorted(set(focus)):
         if 0 <= i < len(spans) and doubts.head[i] and not settled[i]:
             t = spans[i].start_ms / 1000.0
             out.append((max(0.0, t - TARGET_FAR_S), t + TARGET_AFTER_S))
+    for i, span in enumerate(spans):
+        if doubts.span[i] and not settled[i]:
+            # DTW may have given most of it to unscripted audio and squeezed the sentence
+            # itself into its last moments: its words go on after DTW's end
+            end = span.end_ms / 1000.0
+            out.append((end, end + TARGET_FAR_S))
     return align_repair.uncovered(out, heard_windows)
 
 
