@@ -662,3 +662,22 @@ def test_a_dtw_in_two_halves_finds_the_whole_dtws_path() -> None:
     assert np.array_equal(halves.rows, whole.rows)
     assert np.array_equal(halves.cols, whole.cols)
     assert np.array_equal(halves.first, whole.first) and np.array_equal(halves.last, whole.last)
+
+
+def test_an_onset_on_a_tail_or_a_click_before_a_pause_moves_past_the_pause() -> None:
+    from podpub.align import _speech_onset
+
+    def energy_of(pattern: str) -> tuple[np.ndarray, np.ndarray]:
+        energy = np.array([-20.0 if c == "#" else -70.0 for c in pattern], dtype=np.float32)
+        return energy > -40.0, energy
+
+    # the previous sentence's last word (0.4 s), a one-frame dip, its last frames, a 0.6 s
+    # pause, then the sentence: mapped onto the dip, the onset is the rise after the pause
+    loud, energy = energy_of("#" * 20 + "." + "###" + "." * 30 + "#" * 20)
+    assert _speech_onset(loud, energy, 20) == 54
+    # a 40 ms click 0.7 s before the sentence, in a pause
+    loud, energy = energy_of("." * 20 + "##" + "." * 35 + "#" * 20)
+    assert _speech_onset(loud, energy, 19) == 57
+    # a short first word ("So,") and a pause after it: the word is the start
+    loud, energy = energy_of("." * 20 + "#" * 12 + "." * 20 + "#" * 20)
+    assert _speech_onset(loud, energy, 21) == 20
