@@ -681,3 +681,30 @@ def test_an_onset_on_a_tail_or_a_click_before_a_pause_moves_past_the_pause() -> 
     # a short first word ("So,") and a pause after it: the word is the start
     loud, energy = energy_of("." * 20 + "#" * 12 + "." * 20 + "#" * 20)
     assert _speech_onset(loud, energy, 21) == 20
+
+
+def test_a_run_through_the_sentence_before_anchors_the_first_word() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = ["We work for human rights.", "Hello, I'm Karina Tehusijarana, media manager."]
+    heard = [Word("for", 15_000), Word("human", 15_300), Word("rights", 15_700)]
+    heard += [Word("hello", 18_400), Word("h", 19_000), Word("r", 19_300)]
+    known = {"we", "work", "for", "human", "rights", "hello", "media", "manager"}
+    anchors = anchored_starts(sentences, heard, [11_000, 11_900], known)
+    second = anchors[1]
+    assert second is not None and second.start_ms == 18_400 and second.lead_ms == 0
+    # the same words heard in two windows far apart in time do not run on
+    apart = [*heard[:3], Word("hello", 25_000), Word("h", 25_600)]
+    assert anchored_starts(sentences, apart, [11_000, 11_900], known)[1] is None
+
+
+def test_letters_of_an_acronym_count_as_said_by_name() -> None:
+    from podpub.align_repair import SPELLED_LETTER, spoken_letters, words_of
+
+    sentence = "A year ago I joined APHR, a network."
+    words = words_of(sentence)
+    assert words == ["a", "year", "ago", "i", "joined", "a", "p", "h", "r", "a", "network"]
+    sizes = spoken_letters(sentence)
+    assert sizes[5:9] == [SPELLED_LETTER] * 4
+    assert sizes[:5] == [1, 4, 3, 1, 6]  # the article and the pronoun stay one letter
+    assert sizes[9] == 1

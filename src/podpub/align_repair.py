@@ -42,6 +42,7 @@ CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio 
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
 LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its rate is surer)
 LONG_RUN_WORDS = 5
+ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
@@ -168,21 +169,44 @@ def spell_acronyms(text: str) -> str:
     return _ACRONYM.sub(spell, text)
 
 
+SPELLED_LETTER = 3  # a letter said by name ("p": "pee") takes as long as three letters
+
+
 def words_of(sentence: str) -> list[str]:
     """Lower-case words as a recogniser spells them ("2017" -> "twenty seventeen", "APHR"
     -> "a p h r")."""
-    text = spell_acronyms(sentence).lower().replace("’", "'").replace("‘", "'")
-    out: list[str] = []
-    for token in re.findall(r"[a-z0-9']+", text):
-        token = token.strip("'")
-        if not token:
-            continue
-        if token.isdigit():
-            out.extend(_number_words(token))
-        elif re.fullmatch(r"\d+(st|nd|rd|th|s)", token):
-            out.extend(_number_words(re.sub(r"\D", "", token)))
+    return [w for w, _ in _words_and_sizes(sentence)]
+
+
+def spoken_letters(sentence: str) -> list[int]:
+    """For each of ``words_of(sentence)``, its length in letters as a measure of how long
+    it takes to say: a letter of a spelled-out acronym counts as ``SPELLED_LETTER`` ("APHR"
+    takes as long as "aitch" alone), the article "a" as one."""
+    return [size for _, size in _words_and_sizes(sentence)]
+
+
+def _words_and_sizes(sentence: str) -> list[tuple[str, int]]:
+    text = spell_acronyms(sentence).replace("’", "'").replace("‘", "'")
+    tokens = [t.strip("'") for t in re.findall(r"[A-Za-z0-9']+", text)]
+    tokens = [t for t in tokens if t]
+    out: list[tuple[str, int]] = []
+    for k, token in enumerate(tokens):
+        lower = token.lower()
+        if lower.isdigit():
+            out.extend((w, len(w)) for w in _number_words(lower))
+        elif re.fullmatch(r"\d+(st|nd|rd|th|s)", lower):
+            out.extend((w, len(w)) for w in _number_words(re.sub(r"\D", "", lower)))
         else:
-            out.append(token)
+            # a capital letter next to another: a letter of a spelled acronym
+            spelled = (
+                len(token) == 1
+                and token.isupper()
+                and any(
+                    0 <= j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isupper()
+                    for j in (k - 1, k + 1)
+                )
+            )
+            out.append((lower, SPELLED_LETTER if spelled else len(lower)))
     return out
 
 
@@ -471,15 +495,17 @@ def anchored_starts(
     """
     text_words: list[str] = []
     owner: list[int] = []
-    letters_before: list[int] = []  # letters of the sentence before the word
+    letters_before: list[int] = []  # letters of the sentence before the word (as spoken)
+    letters: list[int] = []  # the word's own
     for i, sentence in enumerate(sentences):
         before = 0
-        for w in words_of(sentence):
+        for w, size in _words_and_sizes(sentence):
             if known is None or w in known:
                 text_words.append(_HOMOPHONES.get(w, w))
                 owner.append(i)
                 letters_before.append(before)
-            before += len(w)
+                letters.append(size)
+            before += size
     anchor_time: dict[int, int] = {}  # text word index -> recognised start (ms)
     block_of: dict[int, int] = {}  # text word index -> its matching block
     strength: dict[int, tuple[int, int]] = {}  # text word index -> (run length, -distance)
@@ -533,7 +559,7 @@ def anchored_starts(
                     strength[word] = key
                     anchor_time[word] = ms
                     block_of[word] = n
-    cumulative = np.cumsum([0, *(len(w) for w in text_words)])  # letters before word k
+    cumulative = np.cumsum([0, *letters])  # letters before word k
     anchored = sorted(anchor_time)
     result: list[Anchor | None] = [None] * len(sentences)
     first_word: dict[int, int] = {}
@@ -562,6 +588,8 @@ def anchored_starts(
             and all(
                 w in anchor_time and block_of[w] == block_of[k] for w in range(k - MIN_RUN + 1, k)
             )
+            # heard together, not in two windows that happen to be next in the list
+            and anchor_time[k] - anchor_time[k - 1] <= ACROSS_GAP_MS
         )
         if not across and not (
             len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)
