@@ -15,6 +15,7 @@ within 0.5 s, wall time and peak RSS. Usage:
 
     python bench/bench_align.py [--variants clean noisy hard] [--seed 1] [--repeat 6]
                                 [--dtw] [--repair] [--aeneas PYTHON]
+                                [--condition reverb|lowrate|babble|fast]
                                 [--write bench/RESULTS-align.md]
 """
 
@@ -211,6 +212,51 @@ def ensure_episode(
     return audio, truth
 
 
+# conditions the benchmark's episodes never have, made from them with ffmpeg: how the
+# aligner copes with audio unlike its test material (truth times scaled for "fast")
+CONDITIONS: dict[str, tuple[list[str], float]] = {
+    "reverb": (["-af", "aecho=0.8:0.6:35|73|121:0.35|0.25|0.15", "-b:a", "96k"], 1.0),
+    "lowrate": (["-ar", "22050", "-b:a", "32k"], 1.0),
+    "babble": (
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "anoisesrc=color=brown:amplitude=0.05:seed=3,tremolo=f=3:d=0.9",
+            "-filter_complex",
+            "[0:a][1:a]amix=inputs=2:duration=first:weights=1 1",
+            "-b:a",
+            "96k",
+        ],
+        1.0,
+    ),
+    "fast": (["-af", "atempo=1.15", "-b:a", "96k"], 1 / 1.15),
+}
+
+
+def ensure_condition(audio: Path, truth_path: Path, condition: str) -> tuple[Path, Path]:
+    """The episode made over in ``condition`` (see CONDITIONS), with its truth."""
+    if condition == "none":
+        return audio, truth_path
+    args, scale = CONDITIONS[condition]
+    out_audio = audio.with_name(f"{audio.stem}-{condition}.mp3")
+    out_truth = truth_path.with_name(f"{truth_path.stem}-{condition}.json")
+    if out_audio.exists() and out_truth.exists():
+        made_from = json.loads(out_truth.read_text()).get("text_sha1")
+        if made_from == json.loads(truth_path.read_text()).get("text_sha1"):
+            return out_audio, out_truth
+    cmd = ["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", str(audio), *args]
+    subprocess.run([*cmd, str(out_audio)], check=True)
+    truth = json.loads(truth_path.read_text())
+    for para in truth["paragraphs"]:
+        for sentence in para["sentences"]:
+            sentence["start_ms"] = round(sentence["start_ms"] * scale)
+    truth["duration_ms"] = round(truth["duration_ms"] * scale)
+    truth["audio"] = out_audio.name
+    out_truth.write_text(json.dumps(truth, indent=1) + "\n")
+    return out_audio, out_truth
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="alignment benchmark")
     ap.add_argument("--worker", nargs=4, metavar=("METHOD", "AUDIO", "TRUTH", "RESULT"))
@@ -226,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text", type=Path, default=None)
     ap.add_argument(
         "--tts", choices=("auto", "flite", "espeak"), default="auto", help="episode voices"
+    )
+    ap.add_argument(
+        "--condition",
+        choices=("none", *CONDITIONS),
+        default="none",
+        help="make each episode over: reverb, 32 kbit/s, babble noise, or 15 %% faster",
     )
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--write", type=Path, default=None, help="append a markdown table here")
@@ -243,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         audio, truth_path = ensure_episode(
             args.out, variant, args.seed, args.repeat, args.text, args.tts
         )
+        audio, truth_path = ensure_condition(audio, truth_path, args.condition)
         truth = json.loads(truth_path.read_text())
         minutes = truth["duration_ms"] / 60000.0
         for method in methods:
