@@ -708,3 +708,17 @@ def test_letters_of_an_acronym_count_as_said_by_name() -> None:
     assert sizes[5:9] == [SPELLED_LETTER] * 4
     assert sizes[:5] == [1, 4, 3, 1, 6]  # the article and the pronoun stay one letter
     assert sizes[9] == 1
+
+
+def test_letters_heard_in_music_do_not_anchor_a_sentence() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
+    ]
+    # music before the speech, heard as letters of the acronym; the speech itself at 17 s
+    heard = [Word("a", 8_900), Word("p", 8_960), Word("h", 9_400), Word("for", 10_100)]
+    words = "asean parliamentarians for human rights".split()
+    heard += [Word(w, 17_700 + 400 * k) for k, w in enumerate(words)]
+    anchor = anchored_starts(sentences, heard, [9_000])[0]
+    assert anchor is not None and anchor.start_ms > 14_000

@@ -538,6 +538,10 @@ def anchored_starts(
                 and block.b - (previous[1] + previous[2]) == 1
                 # not a sentence's first word: its time is what a run is for
                 and letters_before[b0 + previous[1] + previous[2]] > 0
+                # heard together, not seconds apart
+                and heard[a0 + block.a].start_ms
+                - heard[a0 + previous[0] + previous[2] - 1].start_ms
+                <= ACROSS_GAP_MS
             )
             if joined:
                 assert previous is not None
@@ -595,7 +599,13 @@ def anchored_starts(
             len(whole) >= 2 and k in anchor_time and all(in_run(w, k) for w in whole)
         ):
             while k < len(owner) and owner[k] == i:
-                if k in anchor_time and all(in_run(k + r, k) for r in range(MIN_RUN)):
+                if (
+                    k in anchor_time
+                    and all(in_run(k + r, k) for r in range(MIN_RUN))
+                    # letters ("a p h") are what a recogniser makes of music and noise:
+                    # a run needs words
+                    and sum(len(text_words[k + r]) > 1 for r in range(MIN_RUN)) >= 2
+                ):
                     break
                 k += 1
         if k >= len(owner) or owner[k] != i:
