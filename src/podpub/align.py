@@ -56,7 +56,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "17"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "18"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -1075,11 +1075,12 @@ def _repaired(
         if anchor.lead_ms and not is_doubtful:
             continue
         # a start timed from later words is rough, and agrees with DTW's within a wider
-        # tolerance than a heard first word; not with a doubtful DTW start
+        # tolerance than a heard first word; not with a doubtful DTW start that lies
+        # earlier (DTW starts a sentence early on the music or aside before it)
         if anchor.agrees and not (
             is_doubtful
             and anchor.lead_ms
-            and abs(start - spans[i].start_ms) > align_repair.FIRST_WORD_TOLERANCE_MS
+            and start - spans[i].start_ms > align_repair.FIRST_WORD_TOLERANCE_MS
         ):
             continue
         # DTW may start a sentence too early (on unscripted audio before it) or a little

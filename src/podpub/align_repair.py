@@ -43,6 +43,7 @@ MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from it
 LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its rate is surer)
 LONG_RUN_WORDS = 5
 ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
+MAX_RUN_RATE = 100.0  # ms per letter: speech is faster (about 70); slower runs hold pauses
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
@@ -169,7 +170,7 @@ def spell_acronyms(text: str) -> str:
     return _ACRONYM.sub(spell, text)
 
 
-SPELLED_LETTER = 3  # a letter said by name ("p": "pee") takes as long as three letters
+SPELLED_LETTER = 2  # a letter said by name ("p": "pee") takes as long as two or three
 
 
 def words_of(sentence: str) -> list[str]:
@@ -727,7 +728,9 @@ def _run_rate(times: dict[int, int], letters_before: list[int], k: int, run: int
     if run < MIN_RUN or letters <= 0 or span <= 0:
         return None
     rate = span / letters
-    return rate if 40.0 <= rate <= 160.0 else None
+    # slower than this, the run has pauses in it ("done, I think, a really"): a lead
+    # said at that rate would start far too early
+    return min(rate, MAX_RUN_RATE) if rate >= 40.0 else None
 
 
 def _ms_per_letter(
