@@ -722,3 +722,41 @@ def test_letters_heard_in_music_do_not_anchor_a_sentence() -> None:
     heard += [Word(w, 17_700 + 400 * k) for k, w in enumerate(words)]
     anchor = anchored_starts(sentences, heard, [9_000])[0]
     assert anchor is not None and anchor.start_ms > 14_000
+
+
+def test_a_misheard_opening_is_not_put_on_the_word_before() -> None:
+    from podpub.align import _repaired
+    from podpub.align_repair import Word
+
+    sentences = ["It is the country of Cambodia.", "Thank you so much for joining us today."]
+    # "cambodia" heard at 2.0 s after a 1.2 s pause; "thank you so" heard as "and" at
+    # 3.2 s after a 0.6 s pause; DTW put the second sentence at 5 s
+    heard = [Word(w, 800 + 250 * k) for k, w in enumerate("it is the country of".split())]
+    heard += [Word("cambodia", 2_000), Word("and", 3_200)]
+    heard += [Word(w, 3_600 + 250 * k) for k, w in enumerate("much for joining us today".split())]
+    frames = np.zeros(400, dtype=bool)
+    frames[40:80] = True  # "it is the country of", 0.8-1.6 s
+    frames[100:140] = True  # "Cambodia", after a 0.4 s pause
+    frames[160:260] = True  # the second sentence, after a 0.4 s pause
+    energy = np.where(frames, -20.0, -70.0).astype(np.float32)
+    spans = (SentenceSpan(800, 2_800, 0.9), SentenceSpan(5_000, 7_000, 0.4))
+    out = _repaired(spans, sentences, heard, frames, energy, np.array([False, True]))
+    assert out[1].start_ms == 3_200
+
+
+def test_the_dtw_in_halves_is_the_same_without_a_second_core() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from podpub.align import _warp, _warp_levels
+
+    rng = np.random.default_rng(5)
+    text = rng.normal(size=(22_000, 13)).astype(np.float32)  # 440 s: split in halves
+    audio = np.concatenate([rng.normal(size=(300, 13)), text + 0.2 * rng.normal(size=text.shape)])
+    audio = audio.astype(np.float32)
+    gaps = np.zeros(text.shape[0], dtype=bool)
+    gaps[::500] = True
+    here = _warp_levels(text, audio, gaps, lambda f: None, None)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        apart = _warp_levels(text, audio, gaps, lambda f: None, pool)
+    assert np.array_equal(here.path.cols, apart.path.cols)
+    assert np.array_equal(_warp(text, audio, gaps, lambda f: None).path.cols, here.path.cols)

@@ -26,6 +26,7 @@ Everything here is I/O at the edge (subprocesses, temporary files); callers get 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -34,10 +35,10 @@ import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -56,7 +57,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "18"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "19"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -482,7 +483,8 @@ def _warp_levels(
                 None,
                 None,
                 lambda f: progress(share * f),
-                None,  # a wide band: halves with different starts need not meet
+                None,
+                split=False,  # a wide band: halves with different starts need not meet
             )
             typical = float(np.median(anchored.cost))
             # the open pass stays near the anchored path (which absorbs an intro or outro
@@ -516,8 +518,9 @@ def _warp_levels(
                 typical,
                 level_gap[:rows_used],
                 lambda f: part(0.25 * f),
-                pool if factor == 1 else None,
+                pool,
                 factor,
+                split=factor == 1,
             )
             typical = float(np.median(first.cost))
             del first
@@ -525,8 +528,9 @@ def _warp_levels(
 
         # only the finest level runs in halves: its band is narrow, and paths from different
         # starts meet within seconds (measured: identical paths on every benchmark episode)
-        fine_pool = pool if factor == 1 else None
-        path = _calibrated_dtw(ca, cb, lo, hi, typical, level_gap, final_part, fine_pool, factor)
+        path = _calibrated_dtw(
+            ca, cb, lo, hi, typical, level_gap, final_part, pool, factor, split=factor == 1
+        )
         prev_factor = factor
     assert path is not None
     speaking = _speaking_ratio(path, np.nonzero(~gap_rows)[0])
@@ -617,14 +621,13 @@ def _weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
     "that" put paragraph starts 0.12 s late with a 6 dB margin and 0.16 s at most)."""
     if rise < 1 or not loud[rise] or loud[rise - 1]:
         return rise
-    pause = energy[max(0, rise - 15) : rise - 3]
+    reach = round(WEAK_START_S / HOP_S)
+    pause = energy[max(0, rise - reach - 12) : rise - reach]  # before the farthest reach
     if pause.size < 5:
         return rise
     low = max(float(np.median(pause)) + WEAK_START_DB, float(energy[rise]) - WEAK_START_RANGE_DB)
     k = rise
-    while (
-        k > max(0, rise - round(WEAK_START_S / HOP_S)) and not loud[k - 1] and energy[k - 1] > low
-    ):
+    while k > max(0, rise - reach) and not loud[k - 1] and energy[k - 1] > low:
         k -= 1
     return k
 
@@ -639,10 +642,13 @@ def _calibrated_dtw(
     progress: Callable[[float], None],
     pool: ProcessPoolExecutor | None = None,
     factor: int = 1,
+    *,
+    split: bool = False,
 ) -> DtwPath:
     """A banded DTW whose open start/end and gap costs scale with a typical match."""
     skip = SKIP_FACTOR * typical
-    return _banded_dtw(ca, cb, lo, hi, factor, skip, skip, level_gap * typical, progress, pool)
+    gap = level_gap * typical
+    return _banded_dtw(ca, cb, lo, hi, factor, skip, skip, gap, progress, pool, split=split)
 
 
 def _banded_dtw(
@@ -656,12 +662,17 @@ def _banded_dtw(
     row_gap: npt.NDArray[np.float64] | None,
     progress: Callable[[float], None],
     pool: ProcessPoolExecutor | None,
+    *,
+    split: bool,
 ) -> DtwPath:
-    """``dtw`` of frames ``factor`` x 20 ms; a long one in two halves at once when a
-    ``pool`` (a second core) is given, the whole DTW where the halves do not meet."""
+    """``dtw`` of frames ``factor`` x 20 ms; with ``split``, a long one in two halves (at
+    once when a ``pool``, a second core, is given; one after the other here otherwise:
+    the same path on any machine), the whole DTW where the halves do not meet."""
     frame_s = factor * HOP_S
-    if pool is not None and ca.shape[0] * frame_s >= SPLIT_MIN_S:
-        try:
+    if split and ca.shape[0] * frame_s >= SPLIT_MIN_S:
+        # the halves did not meet (ValueError), or the second process broke: the whole
+        # DTW, here
+        with contextlib.suppress(Exception):
             return dtw_in_two(
                 ca,
                 cb,
@@ -671,14 +682,19 @@ def _banded_dtw(
                 skip_end=skip_end,
                 row_gap=row_gap,
                 overlap=round(SPLIT_OVERLAP_S / frame_s),
-                run_apart=pool.submit,
+                run_apart=pool.submit if pool is not None else _run_here,
                 progress=progress,
             )
-        except ValueError:
-            pass
     return dtw(
         ca, cb, lo, hi, skip_start=skip_start, skip_end=skip_end, row_gap=row_gap, progress=progress
     )
+
+
+def _run_here(fn: Callable[..., DtwPath], *args: Any, **kwargs: Any) -> Future[DtwPath]:
+    """An executor's ``submit`` that runs ``fn`` at once, here."""
+    done: Future[DtwPath] = Future()
+    done.set_result(fn(*args, **kwargs))
+    return done
 
 
 def align_sentences(
@@ -734,17 +750,20 @@ def align_sentences(
             except align_repair.RepairUnavailable:
                 pass  # the DTW result stands; the engine name says no repair was made
             else:
-                spans, engine = _repair(
-                    spans,
-                    sentences,
-                    synthetic,
-                    warp,
-                    audio,
-                    samples,
-                    repair,
-                    focus,
-                    lambda f: report(dtw_share + (1 - dtw_share) * f),
-                )
+                # a third-party recogniser (or its dictionary) failing never fails a
+                # build: the DTW result stands, unrepaired
+                with contextlib.suppress(Exception):
+                    spans, engine = _repair(
+                        spans,
+                        sentences,
+                        synthetic,
+                        warp,
+                        audio,
+                        samples,
+                        repair,
+                        focus,
+                        lambda f: report(dtw_share + (1 - dtw_share) * f),
+                    )
     report(1.0)
     return Alignment(spans, engine)
 
@@ -774,6 +793,9 @@ def _warped(
         except DecodeError as exc:
             speech.cancel()
             raise AlignmentUnavailable(str(exc)) from None
+        except OSError as exc:  # no room for the decoded audio in the temporary folder
+            speech.cancel()
+            raise AlignmentUnavailable(f"cannot keep the decoded audio: {exc}") from None
         synthetic = speech.result()
     if audio.frames < 10:
         raise AlignmentUnavailable("the audio is too short to align")
@@ -832,8 +854,9 @@ def _repair(
             align_repair.vocabulary(),
             keep_agreeing=True,
         )
+        # confirmed, or moved by its own words (not pushed along by an earlier sentence)
         settled = [
-            (a is not None and a.agrees) or r.start_ms != sp.start_ms
+            a is not None and (a.agrees or r.start_ms != sp.start_ms)
             for a, r, sp in zip(anchors, repaired, spans, strict=True)
         ]
         farther = _farther_windows(spans, settled, doubts, focus, windows)

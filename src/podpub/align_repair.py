@@ -44,6 +44,8 @@ LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its r
 LONG_RUN_WORDS = 5
 ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
 MAX_RUN_RATE = 100.0  # ms per letter: speech is faster (about 70); slower runs hold pauses
+BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the word before
+BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 RATE = 16_000
@@ -684,7 +686,8 @@ def _after_previous(
     after it (a misheard opening: "Thank you, Sochua" heard as "and to civil"), when no
     more words were heard between it and the run than the sentence has before the run
     (plus two) and it lies within the estimate's uncertainty; else ``start``. With the
-    bounds the start lies in: from that previous word to the run, less half the lead."""
+    bounds the start lies in: after that previous word, up to the run less half the lead,
+    within ``BOUNDS_REACH_MS`` of the first word heard after it."""
     prev = first - 1  # the last word (the recogniser knows) before the sentence
     if prev < 0 or prev not in anchor_time:
         return start, None
@@ -696,8 +699,11 @@ def _after_previous(
     candidate = heard[lo].start_ms
     if abs(candidate - start) > lead + 500:
         return start, None
-    latest = max(candidate, int(anchor_time[k] - lead / 2))
-    return candidate, (anchor_time[prev], latest)
+    # after the previous word itself (its own onset is no sentence start), near the word
+    # heard first after it
+    earliest = max(anchor_time[prev] + BOUNDS_AFTER_PREVIOUS_MS, candidate - BOUNDS_REACH_MS)
+    latest = min(max(candidate, int(anchor_time[k] - lead / 2)), candidate + BOUNDS_REACH_MS)
+    return candidate, (min(earliest, candidate), latest)
 
 
 def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
