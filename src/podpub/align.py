@@ -737,12 +737,10 @@ def align_sentences(
         tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp,
     ):
         samples = Path(tmp) / "samples.raw"  # the decoded audio, for the recogniser
-        warp, synthetic, audio = _warped(
+        warp, synthetic, audio, loud = _warped(
             voice, sentences, Path(audio_path), samples, dtw_share, report
         )
-        floor = float(np.percentile(audio.energy_db, 5))
-        level = float(np.percentile(audio.energy_db, 95))
-        spans = _spans(warp, synthetic, audio, floor, level, len(sentences))
+        spans = _spans(warp, synthetic, audio, loud, len(sentences))
         engine = ENGINE
         if repair != "off":
             try:
@@ -759,6 +757,7 @@ def align_sentences(
                         synthetic,
                         warp,
                         audio,
+                        loud,
                         samples,
                         repair,
                         focus,
@@ -775,10 +774,11 @@ def _warped(
     samples: Path,
     share: float,
     report: Callable[[float], None],
-) -> tuple[Warp, Synthetic, Features]:
+) -> tuple[Warp, Synthetic, Features, npt.NDArray[np.bool_]]:
     """Synthesise the sentences and decode the audio (at the same time: one waits on
     espeak-ng processes, the other on ffmpeg), then warp one onto the other. The decoded
-    samples are written to ``samples``."""
+    samples are written to ``samples``. Also returns which audio frames are loud (speech
+    level, not the pauses between)."""
     done = [0.0, 0.0]  # synthesis, decoding
 
     def part(k: int, f: float) -> None:
@@ -811,7 +811,8 @@ def _warped(
         if s >= 0:
             gaps[s:e] = False
     warp = _warp(a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)))
-    return warp, synthetic, audio
+    loud = audio.energy_db >= floor + 0.3 * (level - floor)
+    return warp, synthetic, audio, loud
 
 
 def _repair(
@@ -820,6 +821,7 @@ def _repair(
     synthetic: Synthetic,
     warp: Warp,
     audio: Features,
+    loud: npt.NDArray[np.bool_],
     samples: Path,
     repair: RepairMode,
     focus: Sequence[int],
@@ -827,8 +829,6 @@ def _repair(
 ) -> tuple[tuple[SentenceSpan, ...], str]:
     """DTW's spans with the starts recognised words anchor elsewhere, and the engine name;
     DTW's spans as they are when the recogniser fails."""
-    floor = float(np.percentile(audio.energy_db, 5))
-    level = float(np.percentile(audio.energy_db, 95))
     duration_s = audio.frames * HOP_S
     doubts = _doubts(spans, synthetic, warp)
     # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
@@ -843,17 +843,10 @@ def _repair(
         heard = align_repair.recognise(samples, windows, sentences, progress, placed=placed)
     except Exception:  # a failing recogniser (a third-party library) never fails a build
         return spans, ENGINE  # the DTW result stands, unrepaired
-    loud = audio.energy_db >= floor + 0.3 * (level - floor)
     doubtful = doubts.head | doubts.span
-    repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
+    anchors = _anchors(spans, sentences, heard)
+    repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful, anchors)
     if repair == "targeted":
-        anchors = align_repair.anchored_starts(
-            sentences,
-            heard,
-            [sp.start_ms for sp in spans],
-            align_repair.vocabulary(),
-            keep_agreeing=True,
-        )
         # confirmed, or moved by its own words (not pushed along by an earlier sentence)
         settled = [
             a is not None and (a.agrees or r.start_ms != sp.start_ms)
@@ -997,7 +990,7 @@ MATCH_TOLERANCE = 2.0  # a sentence may cost this many times its neighbours' med
 
 
 def _spans(
-    warp: Warp, synthetic: Synthetic, audio: Features, floor: float, level: float, count: int
+    warp: Warp, synthetic: Synthetic, audio: Features, loud: npt.NDArray[np.bool_], count: int
 ) -> tuple[SentenceSpan, ...]:
     frame_ms = HOP_S * 1000.0
     path, typical = warp.path, warp.typical
@@ -1006,7 +999,6 @@ def _spans(
     confidence = np.zeros(count)
     mean_costs = np.zeros(count)
     sanity = np.ones(count)
-    loud = audio.energy_db >= floor + 0.3 * (level - floor)
     speakable = np.nonzero(synthetic.onsets >= 0)[0]
     row_cost, row_count = _row_costs(path)
     for i in speakable.tolist():
@@ -1069,6 +1061,21 @@ def _after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -
     return best
 
 
+def _anchors(
+    spans: Sequence[SentenceSpan],
+    sentences: Sequence[str],
+    heard: Sequence[align_repair.Word],
+) -> list[align_repair.Anchor | None]:
+    """The recognised words' anchor for each sentence, agreeing with DTW's start or not."""
+    return align_repair.anchored_starts(
+        sentences,
+        heard,
+        [s.start_ms for s in spans],
+        align_repair.vocabulary(),
+        keep_agreeing=True,
+    )
+
+
 def _repaired(
     spans: tuple[SentenceSpan, ...],
     sentences: Sequence[str],
@@ -1076,19 +1083,15 @@ def _repaired(
     loud: npt.NDArray[np.bool_],
     energy: F32,
     doubtful: npt.NDArray[np.bool_] | None = None,
+    anchors: Sequence[align_repair.Anchor | None] | None = None,
 ) -> tuple[SentenceSpan, ...]:
     """Sentence starts overridden where recognised words anchor them elsewhere. A start
     estimated from words later in the sentence (the first ones were not recognised)
     overrides only a ``doubtful`` DTW start: fillers and pauses make such estimates
-    rough."""
+    rough. ``anchors``: ``_anchors`` of these heard words, when the caller has them."""
     frame_ms = HOP_S * 1000.0
-    anchors = align_repair.anchored_starts(
-        sentences,
-        heard,
-        [s.start_ms for s in spans],
-        align_repair.vocabulary(),
-        keep_agreeing=True,
-    )
+    if anchors is None:
+        anchors = _anchors(spans, sentences, heard)
     out = list(spans)
     for i, anchor in enumerate(anchors):
         if anchor is None:
