@@ -760,3 +760,33 @@ def test_the_dtw_in_halves_is_the_same_without_a_second_core() -> None:
         apart = _warp_levels(text, audio, gaps, lambda f: None, pool)
     assert np.array_equal(here.path.cols, apart.path.cols)
     assert np.array_equal(_warp(text, audio, gaps, lambda f: None).path.cols, here.path.cols)
+
+
+def test_espeak_runs_at_the_lowest_priority_and_its_failure_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from podpub import align
+
+    # a stand-in espeak-ng that records its own niceness, then fails or writes a WAV
+    fake = tmp_path / "espeak-ng"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "cat > /dev/null\n"  # the text comes once the priority is set
+        f'nice > "{tmp_path}/niceness"\n'
+        f'if [ -e "{tmp_path}/fail" ]; then echo broken >&2; exit 3; fi\n'
+        "for last; do :; done\n"
+        f'cp "{tmp_path}/tone.wav" "$last"\n'
+    )
+    fake.chmod(0o755)
+    with wave.open(str(tmp_path / "tone.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.sin(np.arange(RATE) / 5.0) * 8000).astype("<i2").tobytes())
+    monkeypatch.setattr(align.shutil, "which", lambda name: str(fake))
+    x, rate = align._run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
+    assert rate == RATE and x.size == RATE
+    assert int((tmp_path / "niceness").read_text()) == align.ESPEAK_NICENESS
+    (tmp_path / "fail").touch()
+    with pytest.raises(AlignmentUnavailable, match="espeak-ng failed"):
+        align._run_espeak(["--stdin"], "hello", tmp_path / "out.wav")

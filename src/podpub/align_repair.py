@@ -287,7 +287,9 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
     from pocketsphinx import Decoder
 
     # the transcript's own model, narrower beams than the defaults and every second frame:
-    # about 0.03x real time, and enough anchored words (runs of three) to place sentences
+    # about 0.025x real time, and enough anchored words (runs of three) to place sentences.
+    # The last-phone beams too (measured: 13 % faster, the same words within 1 %; tighter
+    # ones lose words)
     decoder = Decoder(
         samprate=RATE,
         loglevel="FATAL",
@@ -298,6 +300,8 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
         beam=1e-40,
         pbeam=1e-40,
         wbeam=1e-30,
+        lpbeam=1e-30,
+        lponlybeam=1e-25,
         ds=2,
     )
     first = round(start * RATE)
