@@ -790,3 +790,23 @@ def test_espeak_runs_at_the_lowest_priority_and_its_failure_is_reported(
     (tmp_path / "fail").touch()
     with pytest.raises(AlignmentUnavailable, match="espeak-ng failed"):
         align._run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
+
+
+@pytest.mark.parametrize("cells", [400_000, 10])  # one operation a block; row by row
+def test_distances_of_a_block_of_rows_are_each_rows_own(
+    cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from podpub import align_dtw
+    from podpub.align_dtw import BLOCK_ROWS, _block_distances, distances
+
+    monkeypatch.setattr(align_dtw, "BLOCK_CELLS", cells)
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(100, 13)).astype(np.float32)
+    b = rng.normal(size=(500, 13)).astype(np.float32)
+    lo = np.sort(rng.integers(0, 400, 100))
+    hi = lo + rng.integers(1, 100, 100)
+    for i0 in range(0, 100, BLOCK_ROWS):
+        block, c0 = _block_distances(a, b, lo, hi, i0)
+        for i in range(i0, min(100, i0 + BLOCK_ROWS)):
+            own = distances(a[i], b[lo[i] : hi[i]]).astype(np.float64)
+            assert np.array_equal(block[i - i0, lo[i] - c0 : hi[i] - c0], own)

@@ -5,7 +5,9 @@ Each row ``i`` is computed over a window of columns ``[lo[i], hi[i])`` (the band
 DTW is the band ``[0, M)`` on every row). Steps: diagonal, down (one row, same column) and
 right (same row, next column). A row is computed in a handful of vector operations: the
 right steps of a row form a running minimum (``D[j] = min(E[j], D[j-1] + c[j])`` becomes a
-cumulative minimum of ``E - cumsum(c)``), so no Python loop runs over columns.
+cumulative minimum of ``E - cumsum(c)``), so no Python loop runs over columns; the local
+distances of a block of rows come from one operation (fine rows are narrow: most of a
+row's time was its own distances).
 
 Only one byte per cell (the step taken) is kept, so memory is the band's area in bytes.
 """
@@ -162,9 +164,13 @@ def _forward(
     plo = phi = 0
     inf = np.inf
     report_every = max(1, n // 50)
+    block: F64 = np.zeros((0, 0))
+    b0 = 0
     for i in range(n):
         l0, h0 = int(lo[i]), int(hi[i])
-        c = distances(a[i], b[l0:h0]).astype(np.float64)
+        if i % BLOCK_ROWS == 0:
+            block, b0 = _block_distances(a, b, lo, hi, i)
+        c = block[i % BLOCK_ROWS, l0 - b0 : h0 - b0]
         width = h0 - l0
         if i == 0:
             if skip_start is None:
@@ -196,6 +202,28 @@ def _forward(
         if progress is not None and i % report_every == 0:
             progress(i / n)
     return steps, offsets, prev
+
+
+BLOCK_ROWS = 32  # rows whose local distances are computed at once
+BLOCK_CELLS = 400_000  # ... unless their columns together span more cells than this
+
+
+def _block_distances(a: F32, b: F32, lo: I64, hi: I64, i0: int) -> tuple[F64, int]:
+    """The local distances of rows ``i0`` .. ``i0 + BLOCK_ROWS`` (row ``i`` at index
+    ``i - i0``) over the columns their bands span together, and the first such column:
+    one vector operation for a block of rows. Where the span is too wide (a wide band),
+    only the rows' own columns are filled."""
+    i1 = min(a.shape[0], i0 + BLOCK_ROWS)
+    c0, c1 = int(lo[i0:i1].min()), int(hi[i0:i1].max())
+    if (i1 - i0) * (c1 - c0) <= BLOCK_CELLS:
+        diff = b[None, c0:c1, :] - a[i0:i1, None, :]
+        out = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)).astype(np.float64)
+        return out, c0
+    out = np.zeros((i1 - i0, c1 - c0))
+    for i in range(i0, i1):
+        l0, h0 = int(lo[i]), int(hi[i])
+        out[i - i0, l0 - c0 : h0 - c0] = distances(a[i], b[l0:h0])
+    return out, c0
 
 
 def _backtrack(
