@@ -810,3 +810,25 @@ def test_distances_of_a_block_of_rows_are_each_rows_own(
         for i in range(i0, min(100, i0 + BLOCK_ROWS)):
             own = distances(a[i], b[lo[i] : hi[i]]).astype(np.float64)
             assert np.array_equal(block[i - i0, lo[i] - c0 : hi[i] - c0], own)
+
+
+def test_an_opening_heard_at_a_speaking_rate_before_a_late_run_times_the_sentence() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
+    ]
+    # "listening to Advocate by APHR" misheard; the run comes 43 letters in: too far to
+    # time from its own rate, but the opening was heard 3 s before it
+    run = [Word(w, 17_180 + 500 * k) for k, w in enumerate("parliamentarians for human".split())]
+    misheard = [Word("c", 14_710), Word("changed", 15_040), Word("h", 15_520)]
+    heard = [Word("you're", 14_120), Word("now", 14_320), *misheard, *run]
+    anchor = anchored_starts(sentences, heard, [13_400])[0]
+    assert anchor is not None and anchor.start_ms == 14_120
+    # the same two words heard 10 s before the run: not this sentence's opening
+    early = [Word("you're", 7_120), Word("now", 7_320), *misheard, *run]
+    assert anchored_starts(sentences, early, [13_400])[0] is None
+    # nor a pair of short words heard anywhere
+    other = ["And the people of the whole region, ASEAN parliamentarians for human rights."]
+    heard = [Word("and", 14_120), Word("the", 14_320), *misheard, *run]
+    assert anchored_starts(other, heard, [13_400])[0] is None

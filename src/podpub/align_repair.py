@@ -48,6 +48,7 @@ BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the 
 BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
+OPENING_PAIR_LETTERS = 7  # ... when they have this many letters (not "and the")
 RATE = 16_000
 
 
@@ -627,7 +628,13 @@ def anchored_starts(
         elif letters_before[k] > (
             LONG_RUN_LEAD_LETTERS if run >= LONG_RUN_WORDS else MAX_LEAD_LETTERS
         ):
-            continue
+            # too long to time from the run's rate: only the sentence's opening, heard
+            # before the run at a speaking rate, times it
+            opened = _opening(first_word[i], k, text_words, letters_before, anchor_time, heard)
+            if opened is None:
+                continue
+            start, lead = opened, 0.0
+            tolerance = float(FIRST_WORD_TOLERANCE_MS)
         else:
             rate = _run_rate(anchor_time, letters_before, k, run)
             if rate is None:
@@ -674,6 +681,43 @@ def anchored_starts(
             lead_ms = 0 if letters_before[k] == 0 else round(lead)
             result[i] = Anchor(start, run, lead_ms, agrees, bounds)
     return result
+
+
+MIN_SPEAKING_RATE = 40.0  # ms per letter: no one speaks faster
+
+
+def _opening(
+    first: int,
+    k: int,
+    text_words: Sequence[str],
+    letters_before: Sequence[int],
+    anchor_time: dict[int, int],
+    heard: Sequence[Word],
+) -> int | None:
+    """The start of a sentence whose run (from text word ``k``) comes too many letters in
+    to be timed from the run's rate: the time its first two words (``first``, at most
+    ``OPENING_LETTERS`` in) were heard one after the other, when the letters from there to
+    the run take a speaking rate's time (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms per
+    letter); None when no such pair was heard. Two words heard together, in their order,
+    where the run's own timing says the sentence starts: the two agree."""
+    if first + 1 >= k or letters_before[first] > OPENING_LETTERS:
+        return None
+    pair = (text_words[first], text_words[first + 1])
+    if sum(map(len, pair)) < OPENING_PAIR_LETTERS:
+        return None  # "and the": heard anywhere
+    run_ms = anchor_time[k]
+    span = letters_before[k] - letters_before[first]
+    earliest, latest = run_ms - span * MAX_RUN_RATE, run_ms - span * MIN_SPEAKING_RATE
+    found = None
+    for a, b in itertools.pairwise(heard):
+        if a.start_ms > latest:
+            break
+        words = (_HOMOPHONES.get(a.text, a.text), _HOMOPHONES.get(b.text, b.text))
+        if a.start_ms >= earliest and words == pair and b.start_ms - a.start_ms <= 1000:
+            found = a.start_ms  # the latest such pair: the nearest the run
+    if found is None:
+        return None
+    return int(found - letters_before[first] * (run_ms - found) / max(1, span))
 
 
 def _after_previous(
