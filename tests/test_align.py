@@ -832,3 +832,40 @@ def test_an_opening_heard_at_a_speaking_rate_before_a_late_run_times_the_sentenc
     other = ["And the people of the whole region, ASEAN parliamentarians for human rights."]
     heard = [Word("and", 14_120), Word("the", 14_320), *misheard, *run]
     assert anchored_starts(other, heard, [13_400])[0] is None
+
+
+def test_an_aside_a_few_seconds_into_a_sentence_makes_its_start_doubtful() -> None:
+    from podpub.align import Synthetic, Warp, _doubts
+    from podpub.align_dtw import Path as DtwPath
+    from podpub.align_features import Features
+
+    def warp_with(aside_at: int | None) -> Warp:
+        # two sentences of 250 synthetic frames (5 s), matched frame for frame, except for
+        # 100 audio frames (2 s) of an aside at synthetic row ``aside_at``
+        rows: list[int] = []
+        cols: list[int] = []
+        col = 0
+        for r in range(500):
+            rows.append(r)
+            cols.append(col)
+            if r == aside_at:
+                for _ in range(100):
+                    col += 1
+                    rows.append(r)
+                    cols.append(col)
+            col += 1
+        r_, c_ = np.array(rows), np.array(cols)
+        first = np.array([c_[r_ == r].min() for r in range(500)])
+        last = np.array([c_[r_ == r].max() for r in range(500)])
+        path = DtwPath(first, last, r_, c_, np.ones(r_.size, dtype=np.float32))
+        return Warp(path, 1.0, 1.0)
+
+    features = Features(np.zeros((500, 40), np.float32), np.zeros(500, np.float32))
+    synthetic = Synthetic(features, np.array([0, 250]), np.array([250, 500]))
+    spans = (SentenceSpan(0, 5000, 1.0), SentenceSpan(5000, 10000, 1.0))
+    assert not _doubts(spans, synthetic, warp_with(None)).head.any()
+    # 1.5 s into the second sentence: its first second matched well, its first 3 s not
+    doubts = _doubts(spans, synthetic, warp_with(250 + 75))
+    assert doubts.head.tolist() == [False, True]
+    # 4 s in: not the start's doubt
+    assert not _doubts(spans, synthetic, warp_with(250 + 200)).head.any()

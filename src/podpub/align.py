@@ -57,7 +57,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "21"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "22"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -888,6 +888,8 @@ CONFIDENCE_DOUBT = 0.6
 HEAD_S = 1.0  # a sentence's head: its first second of synthetic speech
 HEAD_STRETCH_DOUBT = 1.4  # a head this much slower than the episode's rate is doubtful
 HEAD_COST_DOUBT = 1.2  # ... or matched this much worse than a typical frame
+LONG_HEAD_S = 3.0  # ... or its first 3 s of synthetic speech ...
+LONG_HEAD_STRETCH_DOUBT = 1.6  # ... this much slower (an aside a few seconds in)
 
 
 def _row_costs(path: DtwPath) -> tuple[F64, I64]:
@@ -897,25 +899,34 @@ def _row_costs(path: DtwPath) -> tuple[F64, I64]:
     return row_cost, np.bincount(path.rows, minlength=path.first.size)
 
 
-def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64]:
+def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64, F64]:
     """Per sentence, how its first second matched: audio frames per synthetic frame
     (relative to the episode's speaking rate) and mean distance (relative to a typical
-    match). Unscripted audio before a sentence shows as a stretched or poorly matched head."""
+    match); and the audio frames per synthetic frame of its first ``LONG_HEAD_S``.
+    Unscripted audio before a sentence shows as a stretched or poorly matched head; an
+    aside DTW matched partly to the first words shows as a stretch a few seconds in."""
     path = warp.path
     count = synthetic.onsets.size
     stretch = np.ones(count)
     cost = np.ones(count)
+    long_stretch = np.ones(count)
     row_cost, row_n = _row_costs(path)
+
+    def stretch_of(s: int, k: int) -> float:  # rows s .. s + k
+        frames = int(path.last[s + k - 1]) + 1 - int(path.first[s])
+        return frames / k / warp.speaking_ratio
+
     head = round(HEAD_S / HOP_S)
+    long_head = round(LONG_HEAD_S / HOP_S)
     for i in range(count):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
         if s < 0:
             continue
         k = max(1, min(e - s, head))
-        frames = int(path.last[s + k - 1]) + 1 - int(path.first[s])
-        stretch[i] = frames / k / warp.speaking_ratio
+        stretch[i] = stretch_of(s, k)
         cost[i] = row_cost[s : s + k].sum() / max(1, row_n[s : s + k].sum()) / warp.typical
-    return stretch, cost
+        long_stretch[i] = stretch_of(s, max(1, min(e - s, long_head)))
+    return stretch, cost, long_stretch
 
 
 @dataclass(frozen=True)
@@ -929,8 +940,12 @@ class Doubts:
 
 
 def _doubts(spans: Sequence[SentenceSpan], synthetic: Synthetic, warp: Warp) -> Doubts:
-    head_stretch, head_cost = _head_doubts(synthetic, warp)
-    head = (head_stretch > HEAD_STRETCH_DOUBT) | (head_cost > HEAD_COST_DOUBT)
+    head_stretch, head_cost, long_stretch = _head_doubts(synthetic, warp)
+    head = (
+        (head_stretch > HEAD_STRETCH_DOUBT)
+        | (head_cost > HEAD_COST_DOUBT)
+        | (long_stretch > LONG_HEAD_STRETCH_DOUBT)
+    )
     span = np.zeros(len(spans), dtype=bool)
     for i, sp in enumerate(spans):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
