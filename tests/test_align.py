@@ -869,3 +869,32 @@ def test_an_aside_a_few_seconds_into_a_sentence_makes_its_start_doubtful() -> No
     assert doubts.head.tolist() == [False, True]
     # 4 s in: not the start's doubt
     assert not _doubts(spans, synthetic, warp_with(250 + 200)).head.any()
+
+
+def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> None:
+    from podpub.align import _repaired
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "You're now listening to Advocate by APHR, ASEAN Parliamentarians for Human Rights.",
+        "I'm your host.",
+    ]
+    # DTW put the first sentence in the intro music (5.5-9 s); it was said at 15 s:
+    # "now listening to" heard, "Advocate by APHR" not, then "ASEAN ... rights" 2.5 s on
+    heard = [Word(w, 15_200 + 300 * k) for k, w in enumerate("now listening to".split())]
+    heard += [Word(w, 17_700 + 400 * k) for k, w in enumerate("asean parliamentarians".split())]
+    frames = np.zeros(1_200, dtype=bool)
+    frames[:700] = True  # music until 14 s
+    frames[745:1_100] = True  # speech from 14.9 s
+    energy = np.where(frames, -20.0, -70.0).astype(np.float32)
+    spans = (SentenceSpan(5_500, 9_000, 0.4), SentenceSpan(14_700, 16_000, 0.9))
+    anchor = anchored_starts(sentences, heard, [5_500, 14_700])[0]
+    # a run of three: too short alone to move a sentence past DTW's end of it
+    assert anchor is not None and anchor.run == 3 and anchor.support == 5
+    out = _repaired(spans, sentences, heard, frames, energy, np.array([True, True]))
+    assert abs(out[0].start_ms - 14_900) <= 100
+    # the second run at a rate no one speaks: no support, no move
+    fast = [*heard[:3], Word("asean", 16_000), Word("parliamentarians", 16_200)]
+    too_fast = anchored_starts(sentences, fast, [5_500, 14_700])[0]
+    assert too_fast is not None and too_fast.support == 3
+    assert _repaired(spans, sentences, fast, frames, energy, np.array([True, True]))[0] == spans[0]

@@ -57,7 +57,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "22"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "23"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -108,7 +108,7 @@ GAP_FACTOR = 1.5  # cost of a frame absorbed by a gap between sentences, relativ
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 REPAIRED_CONFIDENCE = 0.8
 ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
-LONG_RUN = 5  # ... unless this many recognised words in a row anchor it
+LONG_RUN = 5  # ... unless this many recognised words in a row (or in order) anchor it
 LEAD_SNAP_MAX_S = 1.0  # how far a start timed from later words may move to a pause
 WEAK_START_DB = 3.0  # a weak start ("th", "h") is this much above the pause before it
 WEAK_START_RANGE_DB = 20.0  # ... and at most this much below the rise after it
@@ -1142,7 +1142,7 @@ def _repaired(
         # run may move a sentence DTW put entirely inside unscripted audio
         earliest = spans[i - 1].start_ms if i else 0
         bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
-        if not bounded and anchor.run < LONG_RUN:
+        if not bounded and max(anchor.run, anchor.support) < LONG_RUN:
             continue
         if abs(start - spans[i].start_ms) > align_repair.MAX_MOVE_MS:
             continue

@@ -44,6 +44,7 @@ LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its r
 LONG_RUN_WORDS = 5
 ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
 MAX_RUN_RATE = 100.0  # ms per letter: speech is faster (about 70); slower runs hold pauses
+MIN_SPEAKING_RATE = 40.0  # ms per letter: no one speaks faster
 BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the word before
 BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
@@ -483,6 +484,9 @@ class Anchor:
     # where the start must lie (ms): between the previous sentence's last heard word and
     # the run, when both were heard; None: around start_ms, as uncertain as the lead
     bounds: tuple[int, int] | None = None
+    # words of the sentence heard in order at a speaking rate from the run's first word on,
+    # the run's own included (two runs with a misheard word or name between them agree)
+    support: int = 0
 
 
 def anchored_starts(
@@ -682,11 +686,28 @@ def anchored_starts(
         agrees = abs(start - dtw_starts[i]) <= tolerance
         if keep_agreeing or not agrees:
             lead_ms = 0 if letters_before[k] == 0 else round(lead)
-            result[i] = Anchor(start, run, lead_ms, agrees, bounds)
+            support = run + _agreeing_after(k, run, last_word[i], anchor_time, letters_before)
+            result[i] = Anchor(start, run, lead_ms, agrees, bounds, support)
     return result
 
 
-MIN_SPEAKING_RATE = 40.0  # ms per letter: no one speaks faster
+def _agreeing_after(
+    k: int, run: int, last: int, anchor_time: dict[int, int], letters_before: Sequence[int]
+) -> int:
+    """How many of the sentence's words after the run (from text word ``k``, ``run``
+    words long) up to its ``last`` word were heard after it, in order, each at a speaking
+    rate (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms a letter) from the run's first word."""
+    count = 0
+    latest = anchor_time[k]
+    for w in range(k + run, last + 1):
+        ms = anchor_time.get(w)
+        if ms is None or ms <= latest:
+            continue
+        letters = letters_before[w] - letters_before[k]
+        if letters * MIN_SPEAKING_RATE <= ms - anchor_time[k] <= letters * MAX_RUN_RATE:
+            count += 1
+            latest = ms
+    return count
 
 
 def _opening(
