@@ -898,3 +898,18 @@ def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> N
     too_fast = anchored_starts(sentences, fast, [5_500, 14_700])[0]
     assert too_fast is not None and too_fast.support == 3
     assert _repaired(spans, sentences, fast, frames, energy, np.array([True, True]))[0] == spans[0]
+
+
+def test_a_paragraph_start_pushed_along_is_looked_for_after_the_sentence_before() -> None:
+    from podpub.align import TARGET_AFTER_S, _pushed_windows
+
+    # DTW put the first sentence in the intro music (5.3 s) and the second 9.3 s after it;
+    # the repair moved the first to 16.2 s and pushed the second along with it
+    spans = [SentenceSpan(5_300, 14_000, 0.5), SentenceSpan(14_600, 20_000, 0.5)]
+    repaired = [SentenceSpan(16_180, 20_000, 0.9), SentenceSpan(16_180, 20_000, 0.25)]
+    windows = _pushed_windows(spans, repaired, [True, False], [0, 1])
+    assert windows == {1: (16_180, 16_180 + 9_300 + round(TARGET_AFTER_S * 1000))}
+    # settled by its own words, or not pushed, or not a paragraph start: not looked for
+    assert _pushed_windows(spans, repaired, [True, True], [0, 1]) == {}
+    assert _pushed_windows(spans, spans, [True, False], [0, 1]) == {}
+    assert _pushed_windows(spans, repaired, [True, False], [0]) == {}

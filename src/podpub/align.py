@@ -57,7 +57,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "23"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "24"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -859,23 +859,70 @@ def _repair(
     anchors = _anchors(spans, sentences, heard)
     repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful, anchors)
     if repair == "targeted":
-        # confirmed, or moved by its own words (not pushed along by an earlier sentence)
-        settled = [
-            a is not None and (a.agrees or r.start_ms != sp.start_ms)
-            for a, r, sp in zip(anchors, repaired, spans, strict=True)
-        ]
-        farther = _farther_windows(spans, settled, doubts, focus, windows)
-        if farther:
+        heard_windows = list(windows)
+
+        def hear_more(more_windows: list[tuple[float, float]]) -> bool:
+            nonlocal heard
+            if not more_windows:
+                return False
+            heard_windows.extend(more_windows)
             try:
                 more = align_repair.recognise(
-                    samples, farther, sentences, lambda f: None, placed=placed
+                    samples, more_windows, sentences, lambda f: None, placed=placed
                 )
-            except Exception:  # as above: the first pass's result stands
-                more = []
-            if more:
-                heard = sorted([*heard, *more], key=lambda w: w.start_ms)
-                repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful)
+            except Exception:  # as above: what was heard so far stands
+                return False
+            heard = sorted([*heard, *more], key=lambda w: w.start_ms)
+            return bool(more)
+
+        def settled_of(
+            anchors: Sequence[align_repair.Anchor | None], repaired: Sequence[SentenceSpan]
+        ) -> list[bool]:
+            # confirmed, or moved by its own words (not pushed along by an earlier one)
+            return [
+                a is not None and (a.agrees or r.start_ms != sp.start_ms)
+                for a, r, sp in zip(anchors, repaired, spans, strict=True)
+            ]
+
+        settled = settled_of(anchors, repaired)
+        if hear_more(_farther_windows(spans, settled, doubts, focus, windows)):
+            anchors = _anchors(spans, sentences, heard)
+            repaired = _repaired(spans, sentences, heard, loud, audio.energy_db, doubtful, anchors)
+            settled = settled_of(anchors, repaired)
+        # a paragraph start pushed along by the sentence before it (moved later by its own
+        # words) is looked for after that one's new start, as far as DTW had between them
+        pushed = _pushed_windows(spans, repaired, settled, focus)
+        extra = align_repair.uncovered(
+            [(a / 1000.0, b / 1000.0) for a, b in pushed.values()], heard_windows
+        )
+        if hear_more(extra):
+            # where DTW's span is known wrong, its words are looked for where it went
+            looked = tuple(
+                SentenceSpan(*pushed[i], sp.confidence) if i in pushed else sp
+                for i, sp in enumerate(spans)
+            )
+            doubtful[list(pushed)] = True
+            repaired = _repaired(looked, sentences, heard, loud, audio.energy_db, doubtful)
     return repaired, ENGINE + "+pocketsphinx"
+
+
+def _pushed_windows(
+    spans: Sequence[SentenceSpan],
+    repaired: Sequence[SentenceSpan],
+    settled: Sequence[bool],
+    focus: Sequence[int],
+) -> dict[int, tuple[int, int]]:
+    """Focus sentences that nothing settled but the repair pushed later (the sentence
+    before moved past their DTW start): where to look for them (ms), from where they were
+    pushed to, as far again as DTW put them after the sentence before, and
+    ``TARGET_AFTER_S`` more."""
+    out = {}
+    for i in sorted(set(focus)):
+        if 0 < i < len(spans) and not settled[i] and repaired[i].start_ms > spans[i].start_ms:
+            lo = repaired[i].start_ms
+            after = max(0, spans[i].start_ms - spans[i - 1].start_ms)
+            out[i] = (lo, lo + after + round(TARGET_AFTER_S * 1000))
+    return out
 
 
 TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
