@@ -913,3 +913,22 @@ def test_a_paragraph_start_pushed_along_is_looked_for_after_the_sentence_before(
     assert _pushed_windows(spans, repaired, [True, True], [0, 1]) == {}
     assert _pushed_windows(spans, spans, [True, False], [0, 1]) == {}
     assert _pushed_windows(spans, repaired, [True, False], [0]) == {}
+
+
+def test_a_long_opening_word_heard_at_a_speaking_rate_times_the_sentence() -> None:
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
+    ]
+    # fast speech over the end of the music: "you're now" misheard, "listening" heard
+    # alone at 13.4 s, the first run ("for human rights") 50 letters later, at 16.6 s
+    heard = [Word("she", 13_020), Word("has", 13_140), Word("listening", 13_420)]
+    heard += [Word("changed", 13_840), Word("asean", 15_380), Word("parliament", 15_700)]
+    heard += [Word(w, 16_580 + 250 * k) for k, w in enumerate("for human rights".split())]
+    anchor = anchored_starts(sentences, heard, [12_200])[0]
+    # "you're now" (9 letters) before it, at the rate from "listening" to the run
+    assert anchor is not None and abs(anchor.start_ms - 12_850) <= 30 and anchor.lead_ms > 0
+    # heard too near the run for the letters between: no anchor
+    rushed = [Word("listening", 15_900), *heard[6:]]
+    assert anchored_starts(sentences, rushed, [12_200])[0] is None

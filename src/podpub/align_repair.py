@@ -49,7 +49,9 @@ BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the 
 BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
-OPENING_PAIR_LETTERS = 7  # ... when they have this many letters (not "and the")
+OPENING_REACH_LETTERS = 10  # a sentence's opening words, this close to its start, time it ...
+OPENING_PAIR_LETTERS = 7  # ... two heard together with this many letters (not "and the")
+OPENING_WORD_LETTERS = 6  # ... or one this long on its own
 RATE = 16_000
 
 
@@ -640,8 +642,8 @@ def anchored_starts(
             opened = _opening(first_word[i], k, text_words, letters_before, anchor_time, heard)
             if opened is None:
                 continue
-            start, lead = opened, 0.0
-            tolerance = float(FIRST_WORD_TOLERANCE_MS)
+            start, lead = opened
+            tolerance = FIRST_WORD_TOLERANCE_MS + 0.3 * lead
         else:
             rate = _run_rate(anchor_time, letters_before, k, run)
             if rate is None:
@@ -717,31 +719,41 @@ def _opening(
     letters_before: Sequence[int],
     anchor_time: dict[int, int],
     heard: Sequence[Word],
-) -> int | None:
+) -> tuple[int, float] | None:
     """The start of a sentence whose run (from text word ``k``) comes too many letters in
-    to be timed from the run's rate: the time its first two words (``first``, at most
-    ``OPENING_LETTERS`` in) were heard one after the other, when the letters from there to
-    the run take a speaking rate's time (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms per
-    letter); None when no such pair was heard. Two words heard together, in their order,
-    where the run's own timing says the sentence starts: the two agree."""
-    if first + 1 >= k or letters_before[first] > OPENING_LETTERS:
-        return None
-    pair = (text_words[first], text_words[first + 1])
-    if sum(map(len, pair)) < OPENING_PAIR_LETTERS:
-        return None  # "and the": heard anywhere
+    to be timed from the run's rate, and the length of its words before the one that
+    times it (ms): from the first of its opening words (at most ``OPENING_REACH_LETTERS`` in)
+    heard before the run, when the letters from there to the run take a speaking rate's
+    time (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms a letter): two words heard one after
+    the other, or a long one on its own. None when none was heard. Words heard in their
+    order where the run's own timing says the sentence starts: the two agree."""
     run_ms = anchor_time[k]
-    span = letters_before[k] - letters_before[first]
-    earliest, latest = run_ms - span * MAX_RUN_RATE, run_ms - span * MIN_SPEAKING_RATE
-    found = None
-    for a, b in itertools.pairwise(heard):
-        if a.start_ms > latest:
+    for w in range(first, k):
+        if letters_before[w] > OPENING_REACH_LETTERS:
             break
-        words = (_HOMOPHONES.get(a.text, a.text), _HOMOPHONES.get(b.text, b.text))
-        if a.start_ms >= earliest and words == pair and b.start_ms - a.start_ms <= 1000:
-            found = a.start_ms  # the latest such pair: the nearest the run
-    if found is None:
-        return None
-    return int(found - letters_before[first] * (run_ms - found) / max(1, span))
+        pair = w + 1 < k and len(text_words[w]) + len(text_words[w + 1]) >= OPENING_PAIR_LETTERS
+        if not pair and len(text_words[w]) < OPENING_WORD_LETTERS:
+            continue  # "and the", "to": heard anywhere
+        span = letters_before[k] - letters_before[w]
+        earliest, latest = run_ms - span * MAX_RUN_RATE, run_ms - span * MIN_SPEAKING_RATE
+        found = None
+        for j in range(bisect.bisect_left([h.start_ms for h in heard], earliest), len(heard)):
+            h = heard[j]
+            if h.start_ms > latest:
+                break
+            if _HOMOPHONES.get(h.text, h.text) != text_words[w]:
+                continue
+            after = heard[j + 1] if j + 1 < len(heard) else None
+            if len(text_words[w]) >= OPENING_WORD_LETTERS or (
+                after is not None
+                and _HOMOPHONES.get(after.text, after.text) == text_words[w + 1]
+                and after.start_ms - h.start_ms <= 1000
+            ):
+                found = h.start_ms  # the latest: the nearest the run
+        if found is not None:
+            lead = letters_before[w] * (run_ms - found) / max(1, span)
+            return int(found - lead), lead
+    return None
 
 
 def _after_previous(
