@@ -932,3 +932,34 @@ def test_a_long_opening_word_heard_at_a_speaking_rate_times_the_sentence() -> No
     # heard too near the run for the letters between: no anchor
     rushed = [Word("listening", 15_900), *heard[6:]]
     assert anchored_starts(sentences, rushed, [12_200])[0] is None
+
+
+def test_one_opening_word_heard_moves_only_a_doubtful_start() -> None:
+    from podpub.align import _repaired
+    from podpub.align_repair import Word, anchored_starts
+
+    sentences = [
+        "Yesterday the parliament building in the capital was closed, "
+        "said human rights groups today."
+    ]
+    heard = [Word("yesterday", 12_000)]
+    heard += [Word(w, 15_200 + 250 * k) for k, w in enumerate("said human rights groups".split())]
+    anchor = anchored_starts(sentences, heard, [11_000])[0]
+    assert anchor is not None and anchor.start_ms == 12_000 and anchor.lead_ms > 0
+    frames = np.ones(1_000, dtype=bool)
+    energy = np.full(1_000, -20.0, dtype=np.float32)
+    spans = (SentenceSpan(11_000, 17_000, 0.95),)
+    assert _repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
+    moved = _repaired(spans, sentences, heard, frames, energy, np.array([True]))
+    assert moved[0].start_ms == 12_000
+
+
+def test_a_pushed_sentence_keeps_its_end_and_stays_less_sure_when_not_found() -> None:
+    from podpub.align import _pushed_span
+
+    dtw = SentenceSpan(14_600, 20_000, 0.5)
+    looked = SentenceSpan(16_200, 33_500, 0.5)
+    found = _pushed_span(dtw, looked, SentenceSpan(25_970, 33_500, 0.8))
+    assert found == SentenceSpan(25_970, 25_971, 0.8)
+    missed = _pushed_span(dtw, looked, SentenceSpan(16_200, 33_500, 0.5))
+    assert missed == SentenceSpan(16_200, 20_000, 0.25)

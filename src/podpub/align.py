@@ -57,7 +57,7 @@ from podpub.align_features import (
     features_of_samples,
 )
 
-ALIGNER_VERSION = "25"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "26"  # bump when results change (a cache key for the caller)
 ENGINE = "espeak-ng+mfcc+dtw"
 
 F32 = npt.NDArray[np.float32]
@@ -92,7 +92,7 @@ TTS_WPM = 165  # espeak-ng speaking rate
 TTS_BREAK_MS = 2000  # SSML break between sentences of one batch
 TTS_GAP_MIN_S = 1.2  # a silence this long in espeak-ng's output is a sentence separator
 TTS_BATCH = 40  # sentences per espeak-ng process
-ESPEAK_NICENESS = 19  # espeak-ng runs at the lowest priority (see _run_espeak)
+ESPEAK_NICENESS = 10  # espeak-ng runs at a lower priority (see _run_espeak)
 PAD_EDGE_S = 0.4  # silence before the first and after the last synthetic sentence
 PAD_SENTENCE_S = 0.24  # silence between synthetic sentences
 COARSE = 15  # fine frames (20 ms) per coarse frame: 0.3 s
@@ -197,9 +197,9 @@ def _run_espeak(args: list[str], text: str, out: Path) -> tuple[F32, int]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         ) as proc:
-            # the lowest priority: ffmpeg, decoding the audio at the same time, is the
-            # longer of the two, and synthesis fills the time it leaves (measured: the two
-            # done 0.4 s sooner in 3, on two cores)
+            # a lower priority: ffmpeg, decoding the audio at the same time, is the longer
+            # of the two, and synthesis fills the time it leaves (measured: the two done
+            # 0.4 s sooner in 3, on two cores; 10, not 19: not starved on a busy machine)
             with contextlib.suppress(OSError, AttributeError):
                 os.setpriority(os.PRIO_PROCESS, proc.pid, ESPEAK_NICENESS)
             try:
@@ -896,14 +896,27 @@ def _repair(
             [(a / 1000.0, b / 1000.0) for a, b in pushed.values()], heard_windows
         )
         if hear_more(extra):
-            # where DTW's span is known wrong, its words are looked for where it went
+            # where DTW's span is known wrong, its words are looked for (and a start is
+            # judged against) where it was pushed to, up to the window's end
             looked = tuple(
                 SentenceSpan(*pushed[i], sp.confidence) if i in pushed else sp
                 for i, sp in enumerate(spans)
             )
             doubtful[list(pushed)] = True
-            repaired = _repaired(looked, sentences, heard, loud, audio.energy_db, doubtful)
+            out = _repaired(looked, sentences, heard, loud, audio.energy_db, doubtful)
+            repaired = tuple(
+                _pushed_span(spans[i], looked[i], r) if i in pushed else r
+                for i, r in enumerate(out)
+            )
     return repaired, ENGINE + "+pocketsphinx"
+
+
+def _pushed_span(dtw: SentenceSpan, looked: SentenceSpan, out: SentenceSpan) -> SentenceSpan:
+    """A pushed sentence's span after the look for it: its own words moved it (DTW's
+    end, or just past its new start) or it stays pushed, less sure (as any pushed start)."""
+    if out.start_ms != looked.start_ms:
+        return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms + 1), out.confidence)
+    return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * 0.5)
 
 
 def _pushed_windows(
@@ -919,8 +932,11 @@ def _pushed_windows(
     out = {}
     for i in sorted(set(focus)):
         if 0 < i < len(spans) and not settled[i] and repaired[i].start_ms > spans[i].start_ms:
+            before = i - 1  # the sentence before, skipping unspeakable ones (no span)
+            while before > 0 and spans[before].end_ms >= spans[i].start_ms:
+                before -= 1
             lo = repaired[i].start_ms
-            after = max(0, spans[i].start_ms - spans[i - 1].start_ms)
+            after = max(0, spans[i].start_ms - spans[before].start_ms)
             out[i] = (lo, lo + after + round(TARGET_AFTER_S * 1000))
     return out
 
@@ -959,7 +975,7 @@ def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64, F64]:
     long_stretch = np.ones(count)
     row_cost, row_n = _row_costs(path)
 
-    def stretch_of(s: int, k: int) -> float:  # rows s .. s + k
+    def stretch_of(s: int, k: int) -> float:  # rows s .. s + k - 1
         frames = int(path.last[s + k - 1]) + 1 - int(path.first[s])
         return frames / k / warp.speaking_ratio
 
@@ -978,9 +994,9 @@ def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64, F64]:
 
 @dataclass(frozen=True)
 class Doubts:
-    """Per sentence: whether DTW's start (its first second) or its whole span looks
-    doubtful. Unscripted audio before a sentence shows as a stretched or poorly matched
-    head; inside it, as a stretched sentence or a poor match."""
+    """Per sentence: whether DTW's start (its first second, or its first 3 s) or its whole
+    span looks doubtful. Unscripted audio before a sentence shows as a stretched or poorly
+    matched head; inside it, as a stretched sentence or a poor match."""
 
     head: npt.NDArray[np.bool_]
     span: npt.NDArray[np.bool_]
@@ -1189,7 +1205,7 @@ def _repaired(
         # run may move a sentence DTW put entirely inside unscripted audio
         earliest = spans[i - 1].start_ms if i else 0
         bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
-        if not bounded and max(anchor.run, anchor.support) < LONG_RUN:
+        if not bounded and anchor.support < LONG_RUN:
             continue
         if abs(start - spans[i].start_ms) > align_repair.MAX_MOVE_MS:
             continue

@@ -529,7 +529,8 @@ def anchored_starts(
     n = 0
     # heard words are matched, a stretch of audio at a time, only to the sentences DTW put
     # within MAX_MOVE_MS of it: a passage said twice in an episode is not matched across
-    owner_start = np.array([dtw_starts[i] for i in owner], dtype=np.int64)
+    # (sorted for the search: a caller's starts may step back where one was pushed along)
+    owner_start = np.maximum.accumulate(np.array([dtw_starts[i] for i in owner], dtype=np.int64))
     for a0, a1 in _chunks(heard):
         t0, t1 = heard[a0].start_ms, heard[a1 - 1].start_ms
         b0 = int(np.searchsorted(owner_start, t0 - MAX_MOVE_MS, side="left"))
@@ -639,11 +640,16 @@ def anchored_starts(
         ):
             # too long to time from the run's rate: only the sentence's opening, heard
             # before the run at a speaking rate, times it
-            opened = _opening(first_word[i], k, text_words, letters_before, anchor_time, heard)
+            opened = _opening(
+                first_word[i], k, text_words, letters_before, anchor_time, heard, heard_ms
+            )
             if opened is None:
                 continue
             start, lead = opened
             tolerance = FIRST_WORD_TOLERANCE_MS + 0.3 * lead
+            # never 0, even from the first word: one word heard on its own is not a run
+            # that starts the sentence, and moves only a doubtful DTW start
+            lead = max(1.0, lead)
         else:
             rate = _run_rate(anchor_time, letters_before, k, run)
             if rate is None:
@@ -719,6 +725,7 @@ def _opening(
     letters_before: Sequence[int],
     anchor_time: dict[int, int],
     heard: Sequence[Word],
+    heard_ms: Sequence[int],
 ) -> tuple[int, float] | None:
     """The start of a sentence whose run (from text word ``k``) comes too many letters in
     to be timed from the run's rate, and the length of its words before the one that
@@ -737,7 +744,7 @@ def _opening(
         span = letters_before[k] - letters_before[w]
         earliest, latest = run_ms - span * MAX_RUN_RATE, run_ms - span * MIN_SPEAKING_RATE
         found = None
-        for j in range(bisect.bisect_left([h.start_ms for h in heard], earliest), len(heard)):
+        for j in range(bisect.bisect_left(heard_ms, earliest), len(heard)):
             h = heard[j]
             if h.start_ms > latest:
                 break
