@@ -335,10 +335,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_markdown(path: Path, rows: list[tuple[object, ...]], argv: list[str] | None) -> None:
     mem_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    args = list(argv if argv is not None else sys.argv[1:])
+    for k, arg in enumerate(args[:-1]):
+        if arg == "--aeneas":
+            args[k + 1] = "PYTHON"  # where aeneas-ng lives is this machine's, not the result's
     lines = [
         "",
-        f"### {time.strftime('%Y-%m-%d')}: `python bench/bench_align.py "
-        f"{' '.join(argv if argv is not None else sys.argv[1:])}`",
+        f"### {time.strftime('%Y-%m-%d')}: `python bench/bench_align.py {' '.join(args)}`",
         "",
         f"Machine: {os.cpu_count()} cores, {mem_mb / 1024:.0f} GB RAM, {platform.machine()}, "
         f"Python {platform.python_version()}.",
