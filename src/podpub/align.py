@@ -919,6 +919,15 @@ def _pushed_span(dtw: SentenceSpan, looked: SentenceSpan, out: SentenceSpan) -> 
     return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * 0.5)
 
 
+def _spoken_before(spans: Sequence[SentenceSpan], i: int) -> int:
+    """The sentence before sentence ``i``, skipping unspeakable ones (no span of their
+    own: they end where the next starts); -1 when there is none."""
+    before = i - 1
+    while before >= 0 and spans[before].end_ms >= spans[i].start_ms:
+        before -= 1
+    return before
+
+
 def _pushed_windows(
     spans: Sequence[SentenceSpan],
     repaired: Sequence[SentenceSpan],
@@ -932,9 +941,7 @@ def _pushed_windows(
     out = {}
     for i in sorted(set(focus)):
         if 0 < i < len(spans) and not settled[i] and repaired[i].start_ms > spans[i].start_ms:
-            before = i - 1  # the sentence before, skipping unspeakable ones (no span)
-            while before > 0 and spans[before].end_ms >= spans[i].start_ms:
-                before -= 1
+            before = max(0, _spoken_before(spans, i))
             lo = repaired[i].start_ms
             after = max(0, spans[i].start_ms - spans[before].start_ms)
             out[i] = (lo, lo + after + round(TARGET_AFTER_S * 1000))
@@ -1036,9 +1043,7 @@ def _doubtful_windows(
             t = spans[i].start_ms / 1000.0
             # back over the gap DTW left before it (music, a long pause): the sentence
             # may have started in it
-            before_i = i - 1  # the sentence before, skipping unspeakable ones (no span)
-            while before_i >= 0 and spans[before_i].end_ms >= spans[i].start_ms:
-                before_i -= 1
+            before_i = _spoken_before(spans, i)
             gap_start = spans[before_i].end_ms / 1000.0 if before_i >= 0 else 0.0
             before = min(t - TARGET_BEFORE_S, max(gap_start, t - TARGET_GAP_S))
             out.append((before, t + after_s))
