@@ -197,7 +197,7 @@ def convert_audio(extension: str, relative: str) -> Mutation:
 
 P = "podcast.yaml"
 Y = EPISODE_YAML
-LONG = "x" * 300
+LONG = "x" * 100_001  # past the sanity limit on any YAML text (not a directory's limit)
 
 # (case id, path the message must name, mutation)
 # fmt: off
@@ -227,7 +227,7 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("show-title-too-long", P, set_field(P, "title", LONG)),
     ("show-no-description", P, drop_field(P, "description")),
     ("show-description-map", P, set_field(P, "description", "{a: b}")),
-    ("show-description-too-long", P, set_field(P, "description", "d" * 4001)),
+    ("show-description-too-long", P, set_field(P, "description", "d" * 100_001)),
     ("show-no-author", P, drop_field(P, "author")),
     ("show-no-owner", P, drop_field(P, "owner")),
     ("show-owner-text", P, set_field(P, "owner", "Test Owner")),
@@ -253,9 +253,7 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("show-image-gif", P, both(write("cover.gif", b"GIF89a"), set_field(P, "image", "cover.gif"))),
     ("show-image-dir", P, both(lambda r: (r / "art").mkdir(), set_field(P, "image", "art"))),
     ("show-image-link-out", P, link_outside("artwork.png")),
-    ("show-image-huge", P, append("artwork.png", "\0" * 10_000_001)),
-    ("show-image-small", "artwork.png", write("artwork.png", png_header(1000, 1000))),
-    ("show-image-oblong", "artwork.png", write("artwork.png", png_header(1400, 2000))),
+    ("show-image-huge", P, sparse("artwork.png", 100_000_001)),
     ("show-image-not-png", "artwork.png", write("artwork.png", b"\xff\xd8\xff\xe0 not really")),
     ("show-no-base-url", P, drop_field(P, "base_url")),
     ("show-base-url-bare", P, set_field(P, "base_url", "example.org/tiny")),
@@ -340,8 +338,6 @@ CASES: list[tuple[str, str, Mutation]] = [
     # ---- transcripts
     ("tr-empty", TRANSCRIPT, write(TRANSCRIPT, "")),
     ("tr-blank", TRANSCRIPT, write(TRANSCRIPT, " \n\n\t\n")),
-    ("tr-latin1", TRANSCRIPT, write(TRANSCRIPT, "Caf\xe9 au lait.\n".encode("latin-1"))),
-    ("tr-utf16", TRANSCRIPT, copy_bad("utf16-transcript.txt", TRANSCRIPT)),
     ("tr-binary", TRANSCRIPT, write(TRANSCRIPT, b"\x00\x01\x02binary\x00" * 50)),
     ("tr-huge", TRANSCRIPT, sparse(TRANSCRIPT, 20_000_001)),
     ("tr-title-only", TRANSCRIPT, write(TRANSCRIPT, "Only a title line\n")),

@@ -528,15 +528,30 @@ def test_build_refuses_a_feed_that_breaks_an_error_rule(
 ) -> None:
     before = sha256_tree(show / "feed")
     lock_before = (show / LOCK_FILE).read_bytes()
-    (show / "artwork.png").write_bytes(png_bytes(1000, 1000))
+    (show / "artwork.png").write_bytes(b"GIF89a" + png_bytes(1400, 1400)[6:])
     capsys.readouterr()
     assert main(["-q", "build", "--root", str(show), "--no-align"]) == 1
     err = capsys.readouterr().err
-    assert "PP122" in err and "artwork.png" in err and "1000x1000" in err
+    assert "PP120" in err and "artwork.png" in err
     assert "not published" in err and "Traceback" not in err
     assert sha256_tree(show / "feed") == before
     assert (show / LOCK_FILE).read_bytes() == lock_before
     assert not list((show / "feed").glob(".stage-*"))
+
+
+@pytest.mark.parametrize(
+    ("size", "rule"), [((1000, 1000), "PP122"), ((1400, 2000), "PP121")], ids=["small", "oblong"]
+)
+def test_artwork_a_directory_dislikes_is_a_warning(
+    show: Path, capsys: pytest.CaptureFixture[str], size: tuple[int, int], rule: str
+) -> None:
+    """Apple lists no show with such artwork, but every app shows it: built, and warned."""
+    (show / "artwork.png").write_bytes(png_bytes(*size))
+    assert main(["-q", "build", "--root", str(show), "--no-align"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--root", str(show), "--no-align"]) == 0
+    out = capsys.readouterr()
+    assert f"warning {rule}" in out.out + out.err
 
 
 def test_build_refuses_mp3_data_published_as_m4a(

@@ -29,7 +29,7 @@ from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
-from podpub.output import Stage, StageWriter, remove_stale_stages
+from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
 from podpub.sentences import split_sentences
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
@@ -174,6 +174,7 @@ def prepare_episode(
     """Parse and time one episode (no output written)."""
     transcript = parse_transcript(source, show)
     facts = read_facts(source.audio)
+    timing.check_speech_rate(transcript, facts.duration_ms, source.transcript)
     warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
     aligned = None
     if align and root is not None:
@@ -451,6 +452,8 @@ def build(
     options = AlignOptions(align, repair and align)
     feed_dir = root / FEED_DIR
     cache_dir = root / CACHE_DIR
+    staging = stage_parent(feed_dir, cache_dir)
+    remove_stale_stages(feed_dir, staging)  # a killed build's leftovers, on every build
     previous = load_state(cache_dir)
     # which episodes are unchanged since the last build (cheap: no YAML, no audio read)
     base_key = ""
@@ -500,8 +503,7 @@ def build(
         write_lock(root, lock_plan.lock)
         return report  # nothing changed: nothing to do
 
-    remove_stale_stages(feed_dir)
-    with Stage(feed_dir) as stage:
+    with Stage(feed_dir, staging) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
         built = _build_all(show, sources, stage.root, options, root, keys, progress, align_progress)
         dates = {slug: st.published for slug, st in reusable.items()}

@@ -144,7 +144,7 @@ _RULE_LIST = (
     Rule("PP101", "error", "itunes, podcast, atom, content namespaces use the exact URIs"),
     Rule("PP102", "error", "required channel elements are present"),
     Rule("PP103", "warning", "recommended channel elements are present"),
-    Rule("PP104", "error", "descriptions are at most 4000 bytes"),
+    Rule("PP104", "warning", "descriptions are at most 4000 bytes"),
     Rule("PP105", "error", "categories come from Apple's list, subcategory under its parent"),
     Rule("PP106", "error", "itunes:explicit is true or false"),
     Rule("PP107", "error", "language is an ISO 639 code"),
@@ -153,10 +153,10 @@ _RULE_LIST = (
     Rule("PP110", "warning", "atom:link rel=self is where the feed is served"),
     # artwork
     Rule("PP120", "error", "artwork is a PNG or JPEG file with a matching name"),
-    Rule("PP121", "error", "artwork is square"),
-    Rule("PP122", "error", "artwork is 1400 to 3000 pixels on a side"),
+    Rule("PP121", "warning", "artwork is square"),
+    Rule("PP122", "warning", "artwork is 1400 to 3000 pixels on a side"),
     Rule("PP123", "warning", "artwork is in RGB colour"),
-    Rule("PP124", "error", "artwork is at most 10 MB"),
+    Rule("PP124", "warning", "artwork is at most 10 MB"),
     # items
     Rule("PP200", "error", "every episode has a title"),
     Rule("PP201", "error", "every episode has one enclosure with url, length and type"),

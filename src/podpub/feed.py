@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
 from typing import Any, BinaryIO
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -137,6 +138,11 @@ class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
+def _as_html(text: str) -> str:
+    """Plain text as the HTML that shows it: ``<``, ``>`` and ``&`` escaped."""
+    return escape(text, quote=False)
+
+
 def feed_url(show: Show) -> str:
     return show.base_url + FEED_FILE
 
@@ -154,7 +160,9 @@ def _channel(show: Show, image_url: str, latest: datetime) -> Any:
     fg.load_extension("podcast")
     fg.register_extension("podpub", PodpubExtension, PodpubEntryExtension, atom=False)
     fg.title(show.title)
-    fg.description(show.description)
+    # readers decode <description> and itunes:summary as HTML: plain text is escaped for
+    # HTML here (and for XML by lxml), so markup in a YAML field shows as text, never runs
+    fg.description(_as_html(show.description))
     # feedgen uses the last link given as the RSS <link>: the self link goes first
     fg.link(href=feed_url(show), rel="self", type="application/rss+xml")
     fg.link(href=show.link, rel="alternate")
@@ -167,7 +175,7 @@ def _channel(show: Show, image_url: str, latest: datetime) -> Any:
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_image(image_url)
     fg.podcast.itunes_type(show.type)
-    fg.podcast.itunes_summary(show.description)
+    fg.podcast.itunes_summary(_as_html(show.description))
     categories: list[dict[str, str]] = []
     for category in show.categories:
         entry = {"cat": category.top}
@@ -239,7 +247,7 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
     fe.title(item.title)
     fe.guid(item.guid, permalink=False)
     fe.published(item.published)
-    fe.description(item.summary or item.title)
+    fe.description(_as_html(item.summary or item.title))
     fe.content(item.show_notes or show_notes.render(item), type="CDATA")
     fe.enclosure(item.audio_url, str(item.audio_bytes), item.mime_type)
     fe.link(href=item.url("transcript.html") or show.link)

@@ -35,7 +35,10 @@ EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_NODES = 100_000
-MAX_ARTWORK_BYTES = 10_000_000
+# Hard limits refuse only what no client could use; what a directory merely dislikes
+# (Apple's 255-character titles, 4000-byte descriptions) is a warning of podpub check.
+MAX_TEXT_CHARS = 100_000  # a YAML text this long is a file pasted by mistake
+MAX_ARTWORK_BYTES = 100_000_000  # a guard against a wrong file; check warns above 10 MB
 AUDIO_EXTENSIONS = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/x-m4a",
@@ -218,7 +221,7 @@ def _str(
     *,
     required: bool = False,
     data: dict[str, Any] | None = None,
-    max_len: int = 4000,
+    max_len: int = MAX_TEXT_CHARS,
 ) -> str | None:
     source = doc.data if data is None else data
     name = key.rpartition(".")[2]
@@ -325,8 +328,8 @@ def _image(doc: _Doc, root: Path, base: Path, name: str) -> Path | None:
     if size > MAX_ARTWORK_BYTES:
         doc.error(
             "image",
-            f"artwork is {size} bytes; Apple's 3000x3000 px at most fits in far less than "
-            f"{MAX_ARTWORK_BYTES}",
+            f"artwork is {size} bytes, more than the {MAX_ARTWORK_BYTES} any cover image can "
+            "reasonably be",
             "export it as a JPEG or PNG of 1400 to 3000 pixels",
         )
         return None
@@ -348,9 +351,9 @@ def _persons(doc: _Doc, key: str = "persons") -> tuple[Person, ...]:
         if not isinstance(item, dict):
             doc.error(item_key, f"'{key}' entry {index + 1} must be a mapping with 'name'")
             continue
-        name = _str(doc, f"{item_key}.name", required=True, data=item, max_len=128)
-        role = _str(doc, f"{item_key}.role", data=item, max_len=64) or "host"
-        group = _str(doc, f"{item_key}.group", data=item, max_len=64) or "cast"
+        name = _str(doc, f"{item_key}.name", required=True, data=item)
+        role = _str(doc, f"{item_key}.role", data=item) or "host"
+        group = _str(doc, f"{item_key}.group", data=item) or "cast"
         href = _str(doc, f"{item_key}.href", data=item)
         img = _str(doc, f"{item_key}.img", data=item)
         if name:
@@ -401,9 +404,9 @@ def load_show(root: Path) -> Show:
             doc.error(
                 str(key), f"unknown field '{key}'", f"known fields: {', '.join(sorted(known))}"
             )
-    title = _str(doc, "title", required=True, max_len=255)
+    title = _str(doc, "title", required=True)
     description = _str(doc, "description", required=True)
-    author = _str(doc, "author", required=True, max_len=255)
+    author = _str(doc, "author", required=True)
     owner = doc.data.get("owner")
     owner_name = owner_email = None
     if not isinstance(owner, dict):
@@ -413,7 +416,7 @@ def load_show(root: Path) -> Show:
             "add 'owner: {name: ..., email: ...}'",
         )
     else:
-        owner_name = _str(doc, "owner.name", required=True, data=owner, max_len=255)
+        owner_name = _str(doc, "owner.name", required=True, data=owner)
         owner_email = _str(doc, "owner.email", required=True, data=owner, max_len=255)
         if owner_email and not EMAIL.match(owner_email):
             doc.error("owner.email", f"'owner.email' is not an email address: {owner_email!r}")
@@ -481,7 +484,7 @@ def load_show(root: Path) -> Show:
             doc.error(f"funding.{index}", "each funding entry needs 'url' and 'text'")
             continue
         url = _str(doc, f"funding.{index}.url", required=True, data=item)
-        text = _str(doc, f"funding.{index}.text", data=item, max_len=128) or "Support the show"
+        text = _str(doc, f"funding.{index}.text", data=item) or "Support the show"
         if url:
             funding.append(Funding(url, text))
     persons = _persons(doc)
@@ -564,7 +567,7 @@ def _chapters(doc: _Doc) -> tuple[ChapterOverride, ...]:
         if not isinstance(item, dict) or not ({"title", "start"} & set(item)):
             doc.error(key, "each chapter needs a 'title' and/or a 'start' time")
             continue
-        title = _str(doc, f"{key}.title", data=item, max_len=255)
+        title = _str(doc, f"{key}.title", data=item)
         start_ms: int | None = None
         start = item.get("start")
         if start is not None:
@@ -674,9 +677,9 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
             f"episode folder name {slug!r} is not a valid slug",
             "use lower-case letters, digits, '-', '_' and '.'",
         )
-    title = _str(doc, "title", max_len=255)
+    title = _str(doc, "title")
     published = _published(doc)
-    guid = _str(doc, "guid", max_len=255)
+    guid = _str(doc, "guid")
     raw_guid = doc.data.get("guid")
     if guid is None and (raw_guid is None or (isinstance(raw_guid, str) and not raw_guid.strip())):
         doc.error(

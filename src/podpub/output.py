@@ -75,11 +75,28 @@ class StageWriter:
         return (self.root / relative).stat().st_size
 
 
-class Stage:
-    """A staging folder beside feed/ (same file system, so ``os.replace`` is atomic)."""
+STAGE_PREFIX = ".stage-"
 
-    def __init__(self, feed_dir: Path) -> None:
+
+def stage_parent(feed_dir: Path, cache_dir: Path) -> Path:
+    """Where staging folders go: in the cache, never inside feed/ (a folder synced to a
+    server would upload a half-built stage), on feed/'s file system (``os.replace``)."""
+    home = feed_dir.resolve().parent
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if cache_dir.stat().st_dev == home.stat().st_dev:
+            return cache_dir / "stage"
+    except OSError:
+        pass
+    return home
+
+
+class Stage:
+    """A staging folder outside feed/, on its file system (so ``os.replace`` is atomic)."""
+
+    def __init__(self, feed_dir: Path, parent: Path) -> None:
         self.feed_dir = feed_dir
+        self.parent = parent
         self.files: dict[str, Path] = {}
         self.kept: set[str] = set()  # files of unchanged episodes, left as they are
         self.written: list[str] = []
@@ -90,7 +107,8 @@ class Stage:
     def __enter__(self) -> Stage:
         try:
             self.feed_dir.mkdir(parents=True, exist_ok=True)
-            self._tmp = Path(tempfile.mkdtemp(prefix=".stage-", dir=self.feed_dir))
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.parent))
         except OSError as exc:
             raise BuildError(
                 f"cannot write the feed folder: {exc.strerror}", self.feed_dir
@@ -186,8 +204,10 @@ class Stage:
         self._write_manifest(set(self.files) | self.kept)
 
 
-def remove_stale_stages(feed_dir: Path) -> None:
-    """Staging folders left by a killed build."""
-    if feed_dir.is_dir():
-        for leftover in feed_dir.glob(".stage-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+def remove_stale_stages(feed_dir: Path, parent: Path) -> None:
+    """Staging folders left by a killed build (and, from older versions, inside feed/)."""
+    for folder in (parent, feed_dir):
+        if folder.is_dir():
+            for leftover in folder.glob(f"{STAGE_PREFIX}*"):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)

@@ -77,3 +77,31 @@ def wrap_words(text: str, width: int, first_width: int | None = None) -> list[st
     if current:
         lines.append(current)
     return lines
+
+
+def wrap_blocks(
+    text: str, width: int, lines_per_block: int, first_width: int | None = None
+) -> list[list[str]]:
+    """Greedy word wrap into blocks of at most ``lines_per_block`` lines (each block's first
+    line at most ``first_width`` characters, the others ``width``); one pass over the
+    words, however long the text."""
+    blocks: list[list[str]] = []
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        limit = first_width if first_width is not None and not lines else width
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= limit:
+            current += " " + word
+        else:
+            lines.append(current)
+            current = word
+            if len(lines) == lines_per_block:
+                blocks.append(lines)
+                lines = []
+    if current:
+        lines.append(current)
+    if lines:
+        blocks.append(lines)
+    return blocks

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from podpub.errors import ConfigError
+from podpub.errors import ConfigError, TranscriptError
 from podpub.model import (
     Chapter,
     ChapterOverride,
@@ -23,11 +24,15 @@ from podpub.model import (
     TimingSource,
     Transcript,
 )
-from podpub.sentences import count_words, split_sentences, wrap_words
+from podpub.sentences import count_words, split_sentences, wrap_blocks
 
 OPENING_TITLE = "Introduction"
 CUE_LINE_CHARS = 65  # podcast namespace: VTT lines <= 65 characters
 CUE_MAX_LINES = 2
+# nobody speaks faster than this for a whole episode (fast speech is 4-6 words a second):
+# a transcript this long for its audio belongs to another episode, or is not one at all
+MAX_WORDS_PER_SECOND = 15
+MIN_WORD_ALLOWANCE = 300  # short clips (a trailer) get this many words whatever their length
 
 
 @dataclass(frozen=True)
@@ -140,12 +145,8 @@ def _split_cue(s: _Sentence) -> list[Cue]:
     """A cue holds at most two lines of 65 characters; longer sentences are split."""
     assert s.start_ms is not None and s.end_ms is not None
     first_width = CUE_LINE_CHARS - voice_tag_chars(s.speaker)
-    chunks: list[str] = []
-    rest = s.text
-    while rest:  # every cue's first line leaves room for its voice span
-        lines = wrap_words(rest, CUE_LINE_CHARS, first_width)
-        chunks.append(" ".join(lines[:CUE_MAX_LINES]))
-        rest = " ".join(lines[CUE_MAX_LINES:])
+    # every cue's first line leaves room for its voice span
+    chunks = [" ".join(b) for b in wrap_blocks(s.text, CUE_LINE_CHARS, CUE_MAX_LINES, first_width)]
     if len(chunks) <= 1:
         return [Cue(s.start_ms, s.end_ms, s.text, s.speaker, s.source)]
     total = sum(len(c) for c in chunks)
@@ -324,3 +325,17 @@ def _apply_overrides(
         "give one entry per chapter (title and/or start), or a complete list where every "
         "entry has both title and start",
     )
+
+
+def check_speech_rate(transcript: Transcript, duration_ms: int, path: Path) -> None:
+    """Refuse a transcript far too long to be spoken in ``duration_ms`` of audio."""
+    words = sum(count_words(p.text) for p in transcript.paragraphs)
+    allowed = max(MIN_WORD_ALLOWANCE, MAX_WORDS_PER_SECOND * duration_ms // 1000)
+    if words > allowed:
+        raise TranscriptError(
+            f"the transcript has {words} words for {duration_ms / 1000:.0f} s of audio "
+            f"(more than {MAX_WORDS_PER_SECOND} words a second: nobody speaks that fast)",
+            path,
+            None,
+            "check that 'transcript:' and 'audio:' in episode.yaml name this episode's files",
+        )

@@ -674,6 +674,10 @@ def credits_after_label(label: str, text: str) -> bool:
 # --- whole-line classification ---------------------------------------------------------
 
 
+# the longest line that page furniture can be (an image credit: 60 words)
+FURNITURE_MAX_WORDS = 61
+
+
 def classify_line(text: str) -> str | None:
     """Why a whole line is not spoken text, or None when it may be speech.
 
@@ -682,6 +686,8 @@ def classify_line(text: str) -> str | None:
     block ("Links:", "Credits", "Sponsors") answer "links"/"credits"/"sponsor"; callers
     that track blocks use ``block_reason`` for those.
     """
+    if len(text.split(None, FURNITURE_MAX_WORDS)) > FURNITURE_MAX_WORDS:
+        return None  # longer than any line of page furniture: speech (and no line is read twice)
     line = normalize_space(text)
     if not line:
         return None

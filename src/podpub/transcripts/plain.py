@@ -131,6 +131,8 @@ def _is_name_caption(text: str, proper: set[str]) -> bool:
 def _classify(block: _Block, proper: set[str]) -> str | None:
     """Reason a line is not spoken, or None when it may be spoken or a heading."""
     text = block.text
+    if len(text.split(None, lines.FURNITURE_MAX_WORDS)) > lines.FURNITURE_MAX_WORDS:
+        return None  # too long for a caption or a footer
     shared = lines.classify_line(text)  # page furniture any reader may meet
     if shared is not None:
         return shared
