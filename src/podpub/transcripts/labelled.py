@@ -21,6 +21,7 @@ The same line engine (``LineReader``) reads Markdown, with ``markdown=True``.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from podpub.transcripts.lines import (
     block_reason,
     classify_line,
     credits_after_label,
+    has_url,
+    is_annotation,
     is_link_line,
     is_plausible_speaker,
     is_transcript_header,
@@ -44,6 +47,7 @@ from podpub.transcripts.lines import (
     normalize_space,
     parse_time_ms,
     split_lines,
+    split_time_marks,
     word_count,
 )
 
@@ -53,11 +57,25 @@ _RULE = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
 _FENCE = re.compile(r"^(```|~~~)")
+# HTML in Markdown: a line that is an HTML element (players, embeds, layout) is markup
+_HTML_BLOCK = re.compile(
+    r"^</?(iframe|div|script|style|audio|video|source|figure|figcaption|img|section|embed|"
+    r"object|details|summary|center|table|tr|td|th|noscript|template|form|input|button|"
+    r"svg|picture|hr|br|aside|nav|header|footer)\b[^>]*>?",
+    re.I,
+)
+_HTML_CONTAINERS = {"script", "style", "iframe", "noscript", "template", "svg", "object", "form"}
+_LEADING_ANNOTATION = re.compile(r"^(\[[^\]\d][^\]]{0,60}\]|\([^)\d][^)]{0,60}\))\s+(\S.*)$")
+_LINK_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")  # [id]: https://…
+_PANDOC_DIV = re.compile(r"^:{3,}")
+_LINK_ONLY = re.compile(r"\[[^\]]+\](?:\([^)]*\)|\[[^\]]*\])[.!]?")
 _HEADING_TIME = (
     re.compile(rf"^[\[(]?({TIME})[\])]?\s*[-–—:|.]?\s*(.+)$"),
     re.compile(rf"^(.+?)\s*[-–—:|]?\s*[\[(]({TIME})[\])]$"),
     re.compile(rf"^(.+?)\s+[-–—|]\s+({TIME})$"),
 )
+
+SHOW_NOTES_MAX_LINES = 400  # a "Transcript" heading further down is inside the transcript
 
 # Warned-about reasons: lines that looked like speakers or headings but were left out.
 _WARN_REASONS = {
@@ -90,8 +108,9 @@ def strip_inline_markdown(text: str) -> str:
     s = re.sub(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])", r"\1", s)
     s = re.sub(r"~~(?=\S)(.+?)(?<=\S)~~", r"\1", s)
     s = re.sub(r"`+([^`]*)`+", r"\1", s)
-    s = re.sub(r"</?(?:br|em|strong|b|i|u|span|small|sup|sub|mark|p)\b[^>]*>", " ", s)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", s)
+    s = re.sub(r"</?[a-zA-Z][\w-]*\b[^>]*>", " ", s)  # inline HTML: its text only
+    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>'\"])", r"\1", s)
+    return html.unescape(s) if "&" in s else s
 
 
 def split_heading_time(text: str) -> tuple[str, int | None]:
@@ -108,6 +127,67 @@ def split_heading_time(text: str) -> tuple[str, int | None]:
     return text, None
 
 
+# Static-site shortcodes: Hugo "{{< name args >}}" / "{{% %}}", Liquid "{% name %}".
+_SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*[\w.-]+(?:[^{}]*?)[>%]\}\}|\{%-?\s*[\w.-]+[^{}]*?-?%\}")
+_SHORTCODE_OPEN = re.compile(r"^\{\{[<%]\s*[\w.-]+\s+[\"']")  # argument runs on
+_SHORTCODE_CLOSE = re.compile(r"[\"']?\s*[>%]\}\}\s*$")
+_TRANSCRIPT_SHORTCODE = re.compile(r"^\{\{[<%]\s*transcript\b|^\{%-?\s*transcript\b", re.I)
+_HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|[*_]{1,3})|[*_]{1,3}$")
+
+
+_NAME_WITH_ALIAS = re.compile(r"(.+?)\s*\(([A-Z][A-Za-z]{0,3})\)")
+
+
+def _initials_fit(alias: str, name: str) -> bool:
+    """Are the capitals of ``alias`` the initials of ``name``, in order ("AvW", "SP")?"""
+    capitals = [c for c in name if c.isupper()]
+    wanted = [c for c in alias if c.isupper()]
+    k = 0
+    for c in capitals:
+        if k < len(wanted) and c == wanted[k]:
+            k += 1
+    return k == len(wanted) > 0
+
+
+def _without_shortcodes(line: str) -> str:
+    """A line with its shortcodes removed; a transcript shortcode, or one left open, keeps
+    its quoted argument: the text itself ("{{< transcript "Hello …" >}}")."""
+    if _SHORTCODE_OPEN.match(line.strip()) and (
+        _TRANSCRIPT_SHORTCODE.match(line.strip()) or not _SHORTCODE.search(line)
+    ):
+        line = _SHORTCODE_OPEN.sub("", line.strip())
+        return _SHORTCODE_CLOSE.sub("", line)
+    line = _SHORTCODE.sub("", line)
+    return _SHORTCODE_CLOSE.sub("", line) if line.rstrip().endswith(("}}", "%}")) else line
+
+
+def _transcript_start(lines: list[str]) -> int:
+    """Where the transcript proper begins on a page that puts show notes first: just after
+    a "Transcript" heading (or at a transcript shortcode) that labelled turns follow;
+    0 when there is no such heading."""
+    for k, raw in enumerate(lines[:SHOW_NOTES_MAX_LINES]):
+        s = raw.strip()
+        if _TRANSCRIPT_SHORTCODE.match(s):
+            return k if k else 0
+        heading = _HEADING_MARKS.sub("", s).strip()
+        if heading and is_transcript_header(heading) and word_count(heading) <= 4:
+            return k + 1 if _labels_follow(lines, k + 1) else 0
+    return 0
+
+
+def _labels_follow(lines: list[str], start: int) -> bool:
+    """Do speaker labels (or timed lines) come soon after ``start``?"""
+    seen = 0
+    for raw in lines[start:]:
+        label = match_label(raw.strip())
+        if label is not None and (label.speaker is None or is_plausible_speaker(label.speaker)):
+            return True
+        seen += bool(raw.strip())
+        if seen > 20:
+            return False
+    return False
+
+
 @dataclass
 class _Para:
     line: int
@@ -116,6 +196,33 @@ class _Para:
     end_ms: int | None = None
     parts: list[str] = field(default_factory=list)
     labelled: bool = False  # began with a speaker label (not carried over)
+    marks: list[tuple[int, int]] = field(default_factory=list)  # (part index, given time)
+
+    def add(self, text: str) -> None:
+        """Text with its time marks: each mark starts a cue at the text after it."""
+        for start_ms, piece in split_time_marks(text):
+            if start_ms is not None:
+                if not self.parts and not self.marks and self.start_ms is None:
+                    self.start_ms = start_ms  # the paragraph opens with its time
+                else:
+                    self.marks.append((len(self.parts), start_ms))
+            if piece:
+                self.parts.append(piece)
+
+    def cues(self, text: str) -> list[tuple[int, str]]:
+        """(start, text) of each given cue: the paragraph's start, then each mark."""
+        if self.start_ms is None:
+            return []
+        bounds = [(0, self.start_ms)] + [m for m in self.marks if m[0] > 0]
+        out: list[tuple[int, str]] = []
+        for k, (index, start) in enumerate(bounds):
+            stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(self.parts)
+            words = normalize_space(" ".join(self.parts[index:stop]))
+            if out and (not words or start < out[-1][0]):
+                out[-1] = (out[-1][0], normalize_space(out[-1][1] + " " + words))
+            elif words:
+                out.append((start, words))
+        return out if len(out) > 1 else [(self.start_ms, text)]
 
 
 class LineReader:
@@ -130,17 +237,30 @@ class LineReader:
         self.skip: str | None = None  # reason for skipping the rest of this paragraph
         self.in_fence = False
         self.in_comment = False
+        self.in_html: str | None = None  # an HTML element whose content is not spoken
         self.lines: list[str] = []
         self.first = 1
         self.label_counts: Counter[str] = Counter()
         self.h1_count = 0
+        self.heading_counts: Counter[str] = Counter()
+        self.aliases: dict[str, str] = {}
         self.title_from_front_matter: str | None = None
         self._first_content: int | None = None
 
     # -- entry --------------------------------------------------------------------------
 
     def feed(self, lines: list[str], first_line: int = 1) -> None:
-        self.lines = lines
+        start = _transcript_start(lines)
+        if start:  # a page: show notes, then "Transcript" and the transcript itself
+            for k in range(start):
+                if lines[k].strip():
+                    self.b.set_aside(first_line + k, lines[k], "show-notes")
+            self.b.warn(
+                first_line + start,
+                f"the {start} lines before the transcript's heading are show notes; left out",
+            )
+            lines, first_line = lines[start:], first_line + start
+        self.lines = [_without_shortcodes(line) for line in lines]
         self.first = first_line
         self._prescan()
         i = 0
@@ -164,6 +284,7 @@ class LineReader:
             if m:
                 if len(m.group(1)) == 1:
                     self.h1_count += 1
+                self.heading_counts[normalize_space(strip_inline_markdown(m.group(2)))] += 1
                 continue
             label = match_label(s)
             if label and label.speaker and is_plausible_speaker(label.speaker):
@@ -217,7 +338,12 @@ class LineReader:
                 self.b.set_aside(number, raw, self.block)
                 return i + 1
             self.block = None
+        opening = _LEADING_ANNOTATION.match(s)
+        if opening and is_annotation(opening.group(1)):
+            s = opening.group(2)  # "[MUSIC PLAYING] STEPHANIE: Hey": the sound is not said
         label = match_label(s)
+        if self.skip is None and label is None and self._is_bare_name(s, i):
+            label = Label(s, None, None, "", s)
         if self.skip is not None:
             if label is None or label.speaker is None:
                 self.b.set_aside(number, raw, self.skip)
@@ -254,6 +380,19 @@ class LineReader:
             self.b.set_aside(number, s, "comment")
             self.in_comment = "-->" not in s[4:]
             return True
+        if self.in_html is not None:
+            self.b.set_aside(number, s, "markup")
+            if f"</{self.in_html}" in s.lower():
+                self.in_html = None
+            return True
+        m = _HTML_BLOCK.match(s)
+        if m or _LINK_DEFINITION.match(s) or _PANDOC_DIV.match(s) or _LINK_ONLY.fullmatch(s):
+            self._flush(end_of_block=True)
+            self.b.set_aside(number, s, "markup" if m or _PANDOC_DIV.match(s) else "links")
+            tag = m.group(1).lower() if m else ""
+            if tag in _HTML_CONTAINERS and f"</{tag}" not in s.lower():
+                self.in_html = tag
+            return True
         return False
 
     # -- headings -----------------------------------------------------------------------
@@ -266,6 +405,16 @@ class LineReader:
         if not title:
             self.b.set_aside(number, raw, "markup")
             return
+        if (
+            start_ms is None
+            and self.heading_counts[title] >= 2
+            and is_plausible_speaker(title)
+            and not any(label_reason(word) for word in title.split())
+        ):
+            # "#### Jamie" above each of Jamie's turns: a speaker label set as a heading
+            self.speaker = title
+            self.para = _Para(number, title, labelled=True)
+            return
         if self._is_title(title, level, number):
             self.b.title = title
             self.b.set_aside(number, raw, "title")
@@ -274,7 +423,9 @@ class LineReader:
             self.b.set_aside(number, raw, "transcript-header")
             return
         reason = block_reason(title) or label_reason(title.rstrip(":"))
-        if reason is not None and reason != "heading":
+        if start_ms is not None:
+            reason = None  # a heading with its time is a point of the episode: a chapter
+        if reason is not None and reason not in ("heading", "programme"):
             self.block = reason
             self.b.set_aside(number, raw, reason)
             what = _WARN_REASONS.get(reason, reason)
@@ -335,6 +486,17 @@ class LineReader:
             return True
         if not is_plausible_speaker(name):
             return False
+        if label.text and is_link_line(label.text) and has_url(label.text):
+            # "Slides: https://…": a link with its caption, never a turn
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "links")
+            return True
+        name = self._alias(name)
+        if label.text and is_annotation(self._plain(label.text)):
+            # "**Both** (laughing)": a turn that holds only an annotation has no speaker
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "annotation")
+            return True
         if credits_after_label(name, label.text):
             self._flush(end_of_block=False)
             self.b.set_aside(number, raw, "credits")
@@ -352,6 +514,14 @@ class LineReader:
         self.speaker = name
         self._start(number, name, label, labelled=True)
         return True
+
+    def _alias(self, name: str) -> str:
+        """ "Aaron van Wirdum (AvW):" names Aaron van Wirdum and lets "AvW:" stand for him."""
+        m = _NAME_WITH_ALIAS.fullmatch(name)
+        if m and _initials_fit(m.group(2), m.group(1)):
+            self.aliases[m.group(2)] = m.group(1)
+            return m.group(1)
+        return self.aliases.get(name, name)
 
     def _demote(self, label: Label) -> bool:
         """A one-word "Word:" used once amid real speakers is prose ("Remember: …")."""
@@ -388,8 +558,24 @@ class LineReader:
 
     # -- text ---------------------------------------------------------------------------
 
+    def _is_bare_name(self, s: str, i: int) -> bool:
+        """A known speaker's name alone on a line, their words on the next: a label."""
+        name = normalize_space(strip_inline_markdown(s) if self.markdown else s)
+        if not self.b.knows_speaker(name) and self.heading_counts[name] < 2:
+            return False
+        return i + 1 < len(self.lines) and bool(self.lines[i + 1].strip())
+
+    def _links_follow(self, number: int) -> bool:
+        nxt = next((ln.strip() for ln in self.lines[number - self.first + 1 :] if ln.strip()), "")
+        item = _LIST_ITEM.match(nxt)
+        nxt = item.group(1) if item else nxt
+        return bool(nxt) and is_link_line(nxt) and has_url(nxt)
+
+    def _plain(self, text: str) -> str:
+        return strip_inline_markdown(text) if self.markdown else text
+
     def _text(self, s: str, number: int, raw: str, is_item: bool) -> None:
-        plain = strip_inline_markdown(s) if self.markdown else s
+        plain = self._plain(s)
         reason = classify_line(plain)
         if reason == "annotation":
             self.b.set_aside(number, raw, "annotation")
@@ -400,6 +586,10 @@ class LineReader:
             if block_reason(plain) is not None:
                 self.block = reason
             return
+        if plain.rstrip().endswith((":", "：")) and self._links_follow(number):
+            self._flush(end_of_block=False)
+            self.b.set_aside(number, raw, "links")  # "Slides:" above a list of links
+            return
         if is_link_line(s) and (is_item or self.para is None or not self.para.parts):
             self._flush(end_of_block=False)
             self.b.set_aside(number, raw, "links")
@@ -408,7 +598,7 @@ class LineReader:
             self._flush(end_of_block=False)
         if self.para is None:
             self.para = _Para(number, self.speaker)
-        self.para.parts.append(plain)
+        self.para.add(plain)
 
     def _is_first_line_title(self, text: str, label: Label | None, number: int) -> bool:
         """A labelled export often opens with a title line, then the labelled turns."""
@@ -445,7 +635,7 @@ class LineReader:
         para = _Para(number, speaker, label.start_ms, label.end_ms, labelled=labelled)
         if label.text:
             text = strip_inline_markdown(label.text) if self.markdown else label.text
-            para.parts.append(text)
+            para.add(text)
         self.para = para
 
     def _flush(self, end_of_block: bool) -> None:
@@ -466,16 +656,23 @@ class LineReader:
             self.b.set_aside(para.line, text, "credits")
             self.b.warn(para.line, "a list of names is left out of the transcript")
             return
-        cues: tuple[Cue, ...] = ()
-        if para.start_ms is not None:
-            end = para.end_ms
-            if end is not None and end <= para.start_ms:
-                self.b.warn(para.line, "the time range ends before it starts; end ignored")
-                end = None
-            cues = (
-                Cue(para.start_ms, OPEN_END if end is None else end, text, para.speaker, "given"),
-            )
-        self.b.paragraph(text, para.speaker, para.line, cues)
+        self.b.paragraph(text, para.speaker, para.line, self._cues(para, text))
+
+    def _cues(self, para: _Para, text: str) -> tuple[Cue, ...]:
+        """The paragraph's given cues: one from its label's time (and end), or one per
+        time mark in its text, each ending where the next starts."""
+        pieces = para.cues(text)
+        if not pieces:
+            return ()
+        end = para.end_ms
+        if end is not None and end <= pieces[-1][0]:
+            self.b.warn(para.line, "the time range ends before it starts; end ignored")
+            end = None
+        ends = [start for start, _ in pieces[1:]] + [OPEN_END if end is None else end]
+        return tuple(
+            Cue(start, stop, words, para.speaker, "given")
+            for (start, words), stop in zip(pieces, ends, strict=True)
+        )
 
     def _leaves_block(self, s: str) -> bool:
         """Inside a "Links:" block, a known speaker talking again ends the block."""

@@ -50,6 +50,26 @@ def has_url(text: str) -> bool:
     return bool(_URL.search(text) or _EMAIL.search(text))
 
 
+# A time mark written inside the text: "[07:47]", "(00:12:34)", Markdown's "\[07:47\]".
+TIME_MARK = re.compile(rf"\\?[\[(]({TIME})\\?[\])]")
+
+
+def split_time_marks(text: str) -> list[tuple[int | None, str]]:
+    """Text cut at its time marks: ``(time of the mark before, text)`` pieces, the first
+    with ``None`` unless the text opens with a mark; marks that are no valid clock stay."""
+    pieces: list[tuple[int | None, str]] = []
+    start: int | None = None
+    at = 0
+    for m in TIME_MARK.finditer(text):
+        ms = parse_time_ms(m.group(1))
+        if ms is None:
+            continue
+        pieces.append((start, text[at : m.start()]))
+        start, at = ms, m.end()
+    pieces.append((start, text[at:]))
+    return [(t, normalize_space(piece)) for t, piece in pieces if normalize_space(piece) or t]
+
+
 def parse_time_ms(text: str) -> int | None:
     """A clock string (see ``TIME``) in ms, or None when it is not a valid time."""
     try:
@@ -241,7 +261,8 @@ _CREDIT_LINE = re.compile(
     r"sound design(?:ed)?|artwork|cover art|music|theme music|original music|"
     r"logo|illustration|production)(?: and \w+)?\s+by|"
     r"(?:executive )?producers?\s*:|editors?\s*:|music\s*:|theme(?: music)?\s*:|"
-    r"artwork\s*:|cover art\s*:|engineers?\s*:|transcription\s*:)\s*\S.{0,150}$"
+    r"artwork\s*:|cover art\s*:|engineers?\s*:|transcription\s*:|"
+    r"(?:built|made|generated|created|powered) (?:with|using|by))\s*\S.{0,150}$"
 )
 _SPONSOR_LINE = re.compile(
     r"(?i)^(?:(?:this|today's) (?:episode|show|podcast) is (?:sponsored|brought to you|"
@@ -445,10 +466,13 @@ for _reason, _words in {
     "partner partners",
     "note": "note notes editor's editors correction corrections update updated clarification "
     "disclaimer warning caution tw cw ps p.s. n.b. nb tip hint example",
-    "credits": "credit credits producer producers produced editor editors edited music "
+    "credits": "credit credits producer producers produced editor editors edited "
     "theme artwork art engineer engineering mixed mixing mastering recorded transcribed "
     "transcription guests hosts cast crew team featuring thanks",
     "caption": "photo photos image images picture pictures illustration video caption",
+    # parts of a programme, not people: "Break:", "Jingle:", "SFX:" (kept out of speakers)
+    "programme": "break jingle sfx fx sound sounds soundbite stinger bumper interlude "
+    "commercial intro outro music musik clip montage",
     "metadata": "date time duration length runtime episode season published posted tags tag "
     "category categories keywords language location recorded summary description "
     "transcript title subtitle",
@@ -544,6 +568,9 @@ def is_plausible_speaker(label: str) -> bool:
     no for "Links", "Note", "Sponsor", "So here's the thing", "12", "https".
     """
     name = normalize_space(label.strip("*_ "))
+    if "&" in name:  # a group label, "Alice & Bob": each of them a speaker
+        parts = [p for p in name.split("&")]
+        return len(parts) <= 4 and all(p.strip() and is_plausible_speaker(p) for p in parts)
     # "Alice (Host)": judge the name, not the role in parentheses.
     name = re.sub(r"\s*\([^()]{1,30}\)$", "", name)
     if not name or len(name) > 40 or label_reason(name) is not None:
@@ -587,7 +614,8 @@ class Label:
 
 
 _B = r"(?:\*\*|__)?"  # optional bold around a name
-_LABEL_NAME = r"[^\W\d][\w'’. -]{0,39}?"
+_CLOCK_WITH_HOURS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?|\d{1,2}:\d{2}[.,]\d{1,3}"
+_LABEL_NAME = r"[^\W\d][\w'’. &-]{0,59}?"
 _TIME_RANGE = rf"({TIME})(?:\s*(?:-|–|—|to|-->)\s*({TIME}))?"
 _LABEL_PATTERNS = (
     # [00:01:02] Alice: text   /  0:00:03.4 **Alice** text  /  (00:01) **Alice:** text
@@ -613,7 +641,10 @@ _LABEL_PATTERNS = (
     re.compile(rf"^\({_TIME_RANGE}\)\s*:\s*(.*)$"),
     re.compile(rf"^\[{_TIME_RANGE}\]\s*[-–—|:]?\s*(.*)$"),
     re.compile(rf"^{_TIME_RANGE}$"),
+    # 00:01:02 text  /  0:04:36.4 text: a clock with hours or a fraction before the words
+    re.compile(rf"^({_CLOCK_WITH_HOURS})()\s+(\S.*)$"),
 )
+_ESCAPED_TIME = re.compile(rf"\\([\[(])({TIME})\\([\])])")
 
 
 def match_label(line: str) -> Label | None:
@@ -623,7 +654,7 @@ def match_label(line: str) -> Label | None:
     ``is_plausible_speaker`` / ``label_reason``. Returns None for ordinary text and for
     lines whose time is not a valid clock.
     """
-    s = line.strip()
+    s = _ESCAPED_TIME.sub(r"\1\2\3", line.strip())  # Markdown's "\[07:47\]"
     if not s or len(s) > 100_000:
         return None
     for i, pattern in enumerate(_LABEL_PATTERNS):
@@ -638,8 +669,8 @@ def match_label(line: str) -> Label | None:
             name, start, end, text = m.group(1), m.group(2), m.group(3), ""
         elif i in (4, 5):
             name, start, end, text = m.group(1), None, None, m.group(2)
-        elif i in (6, 7):
-            name, start, end, text = None, m.group(1), m.group(2), m.group(3)
+        elif i in (6, 7, 9):
+            name, start, end, text = None, m.group(1), m.group(2) or None, m.group(3)
         else:
             name, start, end, text = None, m.group(1), m.group(2), ""
         start_ms = parse_time_ms(start) if start else None

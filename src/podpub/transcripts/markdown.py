@@ -1,6 +1,6 @@
 """Reader for Markdown transcripts (pure): front matter, headings, speaker labels.
 
-- YAML front matter (``---`` … ``---`` on the first lines) gives ``title`` and
+- YAML front matter (``---`` … ``---`` on the first lines) or TOML (``+++``) gives ``title`` and
   ``language``/``lang``; it is set aside as "front-matter".
 - The first ``#`` heading is the document title when nothing precedes it and it is the
   only ``#`` heading (or the others are ``##`` and deeper), or when it repeats the front
@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -41,22 +42,14 @@ def _front_matter(
     lines: list[str], path: Path, builder: TranscriptBuilder, reader: LineReader
 ) -> int:
     """Read YAML front matter into the builder; return the index of the first body line."""
-    if not lines or lines[0].strip() != "---":
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++"):
         return 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    closing = ("---", "...") if fence == "---" else ("+++",)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in closing), None)
     if end is None:
         return 0  # a lone rule at the top, not front matter
-    source = "\n".join(lines[1:end])
-    try:
-        data: Any = parse_yaml_text(source)
-    except YamlTextError as exc:
-        line = exc.line + 1 if exc.line is not None else 1  # the '---' line comes first
-        raise TranscriptError(
-            f"front matter is not valid YAML: {exc.problem}",
-            path,
-            line,
-            "fix the YAML between the '---' lines, or remove it",
-        ) from None
+    data = _front_matter_data(lines[1:end], fence, path)
     for i in range(end + 1):
         builder.set_aside(i + 1, lines[i], "front-matter")
     if data is None:
@@ -80,6 +73,32 @@ def _front_matter(
                 1, f"front matter {key!r} is not a language tag such as 'en' or 'pt-BR'; ignored"
             )
     return end + 1
+
+
+def _front_matter_data(lines: list[str], fence: str, path: Path) -> Any:
+    """YAML between ``---`` lines (Jekyll, Hugo, Eleventy…) or TOML between ``+++`` (Hugo,
+    Zola); a clear error when it does not parse."""
+    source = "\n".join(lines)
+    if fence == "+++":
+        try:
+            return tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            raise TranscriptError(
+                f"front matter is not valid TOML: {exc}",
+                path,
+                None,
+                "fix the TOML between the '+++' lines, or remove it",
+            ) from None
+    try:
+        return parse_yaml_text(source)
+    except YamlTextError as exc:
+        line = exc.line + 1 if exc.line is not None else 1  # the '---' line comes first
+        raise TranscriptError(
+            f"front matter is not valid YAML: {exc.problem}",
+            path,
+            line,
+            "fix the YAML between the '---' lines, or remove it",
+        ) from None
 
 
 __all__ = ["parse_markdown"]
