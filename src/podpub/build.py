@@ -36,6 +36,7 @@ from podpub.speakers import infer_speakers
 from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
+from podpub.transcripts.not_chapters import drop_headings
 from podpub.transcripts.speaker_map import apply_speaker_map
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,13 @@ def parse_transcript(source: EpisodeSource, show: Show) -> Transcript:
     transcript = read_transcript(source.transcript, source.transcript_format)
     if source.speaker_map:
         transcript = apply_speaker_map(transcript, dict(source.speaker_map))
+    if source.not_chapters:
+        transcript, unmatched = drop_headings(transcript, source.not_chapters)
+        transcript = replace(
+            transcript,
+            warnings=transcript.warnings
+            + tuple(f"not_chapters: no heading {t!r} in the transcript" for t in unmatched),
+        )
     transcript = infer_speakers(transcript, source.persons or show.persons)
     language = source.language or transcript.language or show.language
     if not transcript.paragraphs:
@@ -676,7 +684,9 @@ def episode_record(episode: Episode) -> dict[str, object]:
             "paragraphs": len(t.paragraphs),
             "speakers": list(t.speakers),
             "headings": [s.title for s in t.sections if s.title],
+            "layout": list(t.layout),
         },
+        "unsure": [{"line": g.line, "reading": g.reading, "settle": g.settle} for g in t.guesses],
         "chapters": [
             {
                 "title": c.title,

@@ -139,6 +139,7 @@ _RULE_LIST = (
     Rule("PP003", "warning", "feed/ has been built (feed rules need it)"),
     Rule("PP010", "warning", "chapter starts are given or aligned, not estimated"),
     Rule("PP011", "warning", "aligned chapter starts have a reasonable confidence"),
+    Rule("PP012", "warning", "the transcript reader was sure of its reading (or was told)"),
     # feed, channel
     Rule("PP100", "error", "feed.xml is well-formed RSS 2.0 with one channel"),
     Rule("PP101", "error", "itunes, podcast, atom, content namespaces use the exact URIs"),
@@ -1483,6 +1484,17 @@ def check_show(root: Path, *, align: bool = True, now: datetime | None = None) -
         except PodpubError as exc:
             findings += [_from_error("PP002", e) for e in _errors_of(exc)]
             continue
+        findings += [
+            Finding(
+                "PP012",
+                "warning",
+                str(source.transcript),
+                guess.reading,
+                guess.settle,
+                line=guess.line,
+            )
+            for guess in episode.transcript.guesses
+        ]
         estimated = [
             c.title for c in episode.chapters if c.source == "estimated" and c.start_ms > 0
         ]

@@ -140,6 +140,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     t = record["transcript"]
     assert isinstance(t, dict)
     print(f"{record['title']}  ({record['slug']}, {t['format']}, {t['language']})")
+    layout = episode.transcript.layout
+    print(f"read as: {t['format']}" + (f" ({', '.join(layout)})" if layout else ""))
     print(f"speakers: {', '.join(t['speakers']) or '-'}")
     print(f"paragraphs: {t['paragraphs']}")
     given = sum(1 for p in episode.paragraphs if p.source == "given")
@@ -151,6 +153,10 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     print("set aside (not spoken):")
     for s in episode.transcript.set_aside:
         print(f"  line {s.line} {s.reason}: {s.text[:70]}")
+    if episode.transcript.guesses:
+        print("unsure (settle in episode.yaml):")
+        for g in episode.transcript.guesses:
+            print(f"  line {g.line}: {g.reading}; {g.settle}")
     for warning in episode.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0

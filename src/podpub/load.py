@@ -664,6 +664,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         "chapters",
         "language",
         "speakers",
+        "not_chapters",
     }
     for key in doc.data:
         if key not in known:
@@ -749,6 +750,15 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
             "'speakers' maps transcript labels to names, e.g. {SPEAKER_1: Karina Tehusijarana}",
         )
         speakers = {}
+    not_chapters = doc.data.get("not_chapters") or []
+    if not isinstance(not_chapters, list) or not all(
+        isinstance(t, str | int | float) and not isinstance(t, bool) for t in not_chapters
+    ):
+        doc.error(
+            "not_chapters",
+            "'not_chapters' lists transcript headings that are not chapters, e.g. [Disclaimer]",
+        )
+        not_chapters = []
     if doc.errors:
         raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
     assert published is not None and guid is not None
@@ -773,6 +783,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         language=language.lower() if language else None,
         speaker_map=tuple((xml_safe(str(k)), xml_safe(v)) for k, v in speakers.items()),
         extra_transcripts=tuple(extra),
+        not_chapters=tuple(xml_safe(str(t)) for t in not_chapters),
     )
 
 

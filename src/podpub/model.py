@@ -96,6 +96,7 @@ class EpisodeSource:
     language: str | None = None
     speaker_map: tuple[tuple[str, str], ...] = ()  # transcript label -> person name
     extra_transcripts: tuple[tuple[str, Path], ...] = ()  # (language, path) for other languages
+    not_chapters: tuple[str, ...] = ()  # headings of the transcript that are not chapters
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,15 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class Guess:
+    """A reading the reader was unsure of, and how the podcaster settles it."""
+
+    line: int
+    reading: str  # "'Disclaimer' is taken for a chapter heading"
+    settle: str  # "if it is not one, list it under not_chapters: in episode.yaml"
+
+
+@dataclass(frozen=True)
 class Transcript:
     """A parsed transcript: structure found, non-spoken lines set aside."""
 
@@ -156,6 +166,8 @@ class Transcript:
     format: str = "plain"
     warnings: tuple[str, ...] = ()
     language: str | None = None
+    layout: tuple[str, ...] = ()  # what the reader found: "front matter (TOML)", "time marks"
+    guesses: tuple[Guess, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

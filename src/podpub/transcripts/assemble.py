@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from podpub.model import Cue, Paragraph, Section, SetAside, Transcript
+from podpub.model import Cue, Guess, Paragraph, Section, SetAside, Transcript
 from podpub.transcripts.lines import normalize_space, word_count
 
 OPEN_END = -1  # Cue.end_ms placeholder: "ends where the next cue starts"
@@ -65,6 +65,8 @@ class TranscriptBuilder:
         self._set_aside: list[SetAside] = []
         self._warnings: list[str] = []
         self._speakers: dict[str, None] = {}
+        self._layout: dict[str, None] = {}
+        self._guesses: list[Guess] = []
 
     # -- reporting --------------------------------------------------------------------
 
@@ -91,6 +93,14 @@ class TranscriptBuilder:
 
     def warn(self, line: int, message: str) -> None:
         self._warnings.append(f"line {line}: {message}" if line else message)
+
+    def found(self, feature: str) -> None:
+        """Note a trait of the file's layout ("time marks in the text"), for inspect."""
+        self._layout.setdefault(feature, None)
+
+    def guess(self, line: int, reading: str, settle: str) -> None:
+        """Note a reading the reader is unsure of, with how to settle it."""
+        self._guesses.append(Guess(line, reading, settle))
 
     # -- questions readers ask ------------------------------------------------------------
 
@@ -130,6 +140,8 @@ class TranscriptBuilder:
             format=self.format,
             warnings=tuple(self._warnings),
             language=self.language,
+            layout=tuple(self._layout),
+            guesses=tuple(self._guesses),
         )
 
 

@@ -197,11 +197,13 @@ class _Para:
     parts: list[str] = field(default_factory=list)
     labelled: bool = False  # began with a speaker label (not carried over)
     marks: list[tuple[int, int]] = field(default_factory=list)  # (part index, given time)
+    found_marks: bool = False  # the text held time marks
 
     def add(self, text: str) -> None:
         """Text with its time marks: each mark starts a cue at the text after it."""
         for start_ms, piece in split_time_marks(text):
             if start_ms is not None:
+                self.found_marks = True
                 if not self.parts and not self.marks and self.start_ms is None:
                     self.start_ms = start_ms  # the paragraph opens with its time
                 else:
@@ -259,6 +261,7 @@ class LineReader:
                 first_line + start,
                 f"the {start} lines before the transcript's heading are show notes; left out",
             )
+            self.b.found("show notes before the transcript")
             lines, first_line = lines[start:], first_line + start
         self.lines = [_without_shortcodes(line) for line in lines]
         self.first = first_line
@@ -412,6 +415,7 @@ class LineReader:
             and not any(label_reason(word) for word in title.split())
         ):
             # "#### Jamie" above each of Jamie's turns: a speaker label set as a heading
+            self.b.found("speaker names as headings")
             self.speaker = title
             self.para = _Para(number, title, labelled=True)
             return
@@ -504,6 +508,12 @@ class LineReader:
             return True
         if self._demote(label):
             self.b.warn(number, f"{name!r} is used as a label only once; read as text")
+            self.b.guess(
+                number,
+                f"{name + ':'!r} is read as part of the text, not as a speaker",
+                f"if {name} speaks here, write the label as on their other lines "
+                "(or map it with speakers: in episode.yaml)",
+            )
             return False
         if not label.text and label.start_ms is None and self._names_only_follow(i):
             self._flush(end_of_block=False)
@@ -512,6 +522,7 @@ class LineReader:
             return True
         self._flush(end_of_block=False)
         self.speaker = name
+        self.b.found("speaker labels" if label.text else "speaker labels on their own line")
         self._start(number, name, label, labelled=True)
         return True
 
@@ -550,6 +561,12 @@ class LineReader:
 
     def _warn_left_out(self, number: int, name: str, reason: str) -> None:
         what = _WARN_REASONS.get(reason, reason)
+        self.b.guess(
+            number,
+            f"{name + ':'!r} is taken for {what}, not a speaker; the line is left out",
+            "if it is a person speaking, name them in episode.yaml: speakers: "
+            f"{{{name}: Their Name}}",
+        )
         self.b.warn(
             number,
             f"{name!r} looks like a label but this line is {what}; "
@@ -656,6 +673,8 @@ class LineReader:
             self.b.set_aside(para.line, text, "credits")
             self.b.warn(para.line, "a list of names is left out of the transcript")
             return
+        if para.found_marks:
+            self.b.found("time marks in the text")
         self.b.paragraph(text, para.speaker, para.line, self._cues(para, text))
 
     def _cues(self, para: _Para, text: str) -> tuple[Cue, ...]:

@@ -50,6 +50,7 @@ def _front_matter(
     if end is None:
         return 0  # a lone rule at the top, not front matter
     data = _front_matter_data(lines[1:end], fence, path)
+    builder.found("front matter (TOML)" if fence == "+++" else "front matter (YAML)")
     for i in range(end + 1):
         builder.set_aside(i + 1, lines[i], "front-matter")
     if data is None:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpub.model import Paragraph, Section, SetAside, Transcript
+from podpub.model import Guess, Paragraph, Section, SetAside, Transcript
 from podpub.transcripts import lines
 
 MAX_HEADING_WORDS = 8
@@ -168,6 +168,7 @@ def parse_plain(text: str, path: Path) -> Transcript:
     proper = _proper_tokens(blocks)
     set_aside: list[SetAside] = []
     warnings: list[str] = []
+    guesses: list[Guess] = []
 
     # navigation, "subscribe" lines and the like above the title
     while len(blocks) > 1 and (reason := _classify(blocks[0], proper)) is not None:
@@ -216,6 +217,13 @@ def parse_plain(text: str, path: Path) -> Transcript:
         )
 
     block_until = -1  # index of the last line of a set-aside block (links, credits, bio)
+    # is a spoken (not short) line still to come after each block? one pass from the end
+    spoken_after = [False] * (len(body) + 1)
+    for k in range(len(body) - 1, -1, -1):
+        b = body[k]
+        spoken_after[k] = spoken_after[k + 1] or (
+            _classify(b, proper) is None and not _is_short_line(b.text)
+        )
     for index, block in enumerate(body):
         if index <= block_until:
             set_aside.append(SetAside(block.line, block.text, body_reason))
@@ -227,10 +235,15 @@ def parse_plain(text: str, path: Path) -> Transcript:
                 body_reason = reason
                 block_until = _block_end(body, index)
             continue
-        next_spoken = any(
-            _classify(b, proper) is None and not _is_short_line(b.text) for b in body[index + 1 :]
-        )
-        if _is_short_line(block.text) and block.text[0].isupper() and next_spoken:
+        if _is_short_line(block.text) and block.text[0].isupper() and spoken_after[index + 1]:
+            if len(block.text.split()) == 1:  # "Disclaimer", "Transcript": often page chrome
+                guesses.append(
+                    Guess(
+                        block.line,
+                        f"{block.text!r} is taken for a chapter heading",
+                        "if it is not one, list it under not_chapters: in episode.yaml",
+                    )
+                )
             close()
             heading = block
             paragraphs = []
@@ -245,4 +258,6 @@ def parse_plain(text: str, path: Path) -> Transcript:
         set_aside=tuple(set_aside),
         format="plain",
         warnings=tuple(warnings),
+        layout=("web-page text",),
+        guesses=tuple(guesses),
     )
