@@ -75,13 +75,14 @@ def make_hostile_show(root: Path) -> None:
         "  - {title: Closing}",
     ]
     episode.write_text("\n".join(lines) + "\n", "utf-8")
+    # labelled text, not Markdown: its angle brackets are text (Markdown's would be markup)
     (folder / "transcript.txt").write_text(
         "# Tiny hostile transcript\n\n"
         f"## Opening {PAYLOAD}\n\n"
-        f"**Ada {LINK}:** Welcome to the show. {PAYLOAD} We begin.\n\n"
-        f"**Ben:** Thank you. {LINK} It is good to be here.\n\n"
+        f"Ada: Welcome to the show. {PAYLOAD} We begin.\n\n"
+        f"Ben: Thank you. {LINK} It is good to be here.\n\n"
         f"## Closing {PAYLOAD}\n\n"
-        f"**Ada {LINK}:** That was the show. {PAYLOAD} Goodbye.\n",
+        f"Ada: That was the show. {PAYLOAD} Goodbye.\n",
         "utf-8",
     )
 

@@ -26,10 +26,6 @@ TIME_TOLERANCE_S = 1.0  # given times are read, not estimated: a second covers r
 # Cases whose truth podpub does not reach yet, with what is missing (none, ideally).
 WAITING: dict[str, str] = {
     "site-podcastindex-html-cite": "an HTML reader",
-    "text-radiot-chapters-title-dash-time": "chapter lists with the time after the title",
-    "text-syntax-chapters-md-links": "chapter lists of Markdown links",
-    "text-syntax-chapters-time-own-line": "chapter lists with the time on its own line",
-    "text-interconnects-chapters-escaped-times": "chapter lists of escaped times",
     "tool-youtube-vtt-fast-charging": "YouTube rolling captions",
 }
 

@@ -1,4 +1,6 @@
-"""Plain-text transcript (pure): headings and ``Speaker: text`` paragraphs."""
+"""Plain-text transcript (pure): ``# title``, ``## heading`` and ``Speaker: text``
+paragraphs (the title marked, so that reading the file back does not take it for a
+speaker's line)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from podpub.model import Episode
 
 
 def render(episode: Episode) -> str:
-    out = [episode.title, ""]
+    out = [f"# {episode.title}", ""]
     for section in episode.transcript.sections:
         if section.title:
             out += [f"## {section.title}", ""]

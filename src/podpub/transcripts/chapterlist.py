@@ -1,17 +1,33 @@
 """Chapter lists written in show notes, and Podcasting 2.0 chapters JSON (pure).
 
-Show notes often carry the chapters as text::
+Show notes carry the chapters as text, in many conventions::
 
     00:00 Intro
     (12:34) The first topic
+    - [25:10](https://example.com/ep3#t=1510) A bullet with a link around the time
+    * **[31:00](#t=31:00)** Emphasis and a link around the time
+    \\[45:00\\] A Markdown-escaped time
     - 1:02:03 – 1:10:00 A range: the start counts
-      - [25:10](https://example.com/ep3#t=1510) A nested bullet with a link
     **Building a dam** – 41:05
+    - [A title with a link](https://example.com) - *1:12:00*.
+    | 1:20:00 | A table row |
 
-Every line with a clock (MM:SS or H:MM:SS) at its start or end is a chapter; the rest of
-the line, without bullets, separators and Markdown, is its title. Lines without a time
-are ignored; a list with fewer than two timed lines is no chapter list (one time in
-show notes is usually something else) and gives ``()``.
+    1:30:00
+
+    * A time alone on its line: the next line is its title
+
+A line with a clock (MM:SS or H:MM:SS, Markdown links, brackets, emphasis or escapes
+around it allowed) at its start or end is a chapter entry; the rest of the line,
+without bullets, separators and Markdown, is its title. A line that is only a clock takes
+the next non-blank line as its title. Other lines (talking points, links, prose) are
+not chapters, nor is anything in a front matter block (YAML ``---`` or TOML ``+++``).
+
+The chapter list is a run of entries, and the run with the most entries is the chapter
+list, returned in time order. Blank lines and list items (talking points, links under a
+chapter) do not end a run, nor does a time written out of order; a time that goes back
+after a heading or a prose line does (a stray time before the chapters, a transcript
+with times after them). A run with fewer than two entries is no chapter list (one time
+in show notes is usually something else) and gives ``()``.
 
 ``{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"}, …]}`` (the
 podcast namespace's JSON chapters) gives the same records; chapters with ``"toc":
@@ -20,6 +36,7 @@ false`` are silent (no table-of-contents entry) and are left out.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -31,17 +48,33 @@ from podpub.model import ChapterOverride
 from podpub.transcripts.lines import normalize_space, parse_time_ms, split_lines
 
 MIN_CHAPTERS = 2
+# A chapter title is a title: a longer "title" is a paragraph with a time in it.
+MAX_TITLE_CHARS = 200
+MAX_LINE_CHARS = 1000  # links make a line longer than its title, but not this long
 # Two-digit minute and second fields: "3:2" (a score, a ratio) is not a chapter time.
 TIME = r"\d{1,3}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
 MAX_SECONDS = 10_000_000
 
-_BULLET = re.compile(r"^(?:[-*+•‣◦▪–—]|\d{1,3}[.)]|[a-z][.)])\s+")
-_CLOCK = rf"(?:\*\*|__)?\[?({TIME})\]?(?:\([^)\s]*\))?(?:\*\*|__)?"
-_RANGE_END = rf"(?:\s*(?:-|–|—|to|→)\s*\[?{TIME}\]?(?:\([^)\s]*\))?)?"
-_LEADING = re.compile(rf"^[\[(]?{_CLOCK}[\])]?{_RANGE_END}\s*(?:[-–—:|.)>•·]\s*)?(.*)$")
-_TRAILING = re.compile(rf"^(.*?)\s*(?:[-–—:|@…]+|\.{{2,}})?\s*[\[(]?{_CLOCK}[\])]?{_RANGE_END}$")
+# Bullets, numbering, headings, task boxes and quote marks before an entry.
+_BULLET = re.compile(r"^(?:(?:[-*+•‣◦▪–—]|\d{1,3}[.)]|[a-z][.)]|#{1,6}|\[[ xX]\])\s+|>\s*)")
+# Markdown's backslash escapes: "\[00:01\]", "Sebastian\'s".
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_HTML_BREAK = re.compile(r"(?i)<br\s*/?>|</?(?:p|li|ul|ol|div|h[1-6])\b[^>]*>")
+# A clock with what may wrap it: "**[00:00](#t=00:00)**", "*00:41:06*", "(1:02:03)".
+_DECOR_OPEN = r"[*_`\[(]{0,4}"
+_DECOR_CLOSE = r"[*_`\])]{0,4}(?:\([^)\s]*\))?[*_`\])]{0,4}"
+_CLOCK = rf"{_DECOR_OPEN}(?<![\d:])({TIME})(?![\d:]){_DECOR_CLOSE}"
+_RANGE_END = rf"(?:\s*(?:-|–|—|to|→)\s*{_DECOR_OPEN}{TIME}{_DECOR_CLOSE})?"
+_LEADING = re.compile(rf"^{_CLOCK}{_RANGE_END}\s*(?:[-–—:|.>•·]\s*)?(.*)$")
+_TRAILING = re.compile(
+    rf"^(.*?\S)\s*(?:[-–—:|@…]+|\.{{2,}})?\s*(?<![^\s\-–—:|@….]){_CLOCK}{_RANGE_END}\.?$"
+)
 # "10:30 am" or "at 7:30 pm" is a time of day, not a chapter.
 _TIME_OF_DAY = re.compile(rf"(?i)\b{TIME}\s*(?:a\.?m\.?|p\.?m\.?|uhr|h)\b")
+# A list item or an indented line: talking points under a chapter do not end the list.
+_LIST_ITEM = re.compile(r"^(?:\s+\S|\s*(?:[-*+•‣◦▪–—|]|\d{1,3}[.)]|\[[ xX]\])(?:\s|$))")
+_FRONT_MATTER_KEY = re.compile(r"^\s*[\w-]+\s*[:=]")
 
 
 def parse_chapter_list(text: str, path: Path | None = None) -> tuple[ChapterOverride, ...]:
@@ -52,48 +85,124 @@ def parse_chapter_list(text: str, path: Path | None = None) -> tuple[ChapterOver
     """
     if text.lstrip().startswith("{"):
         return parse_chapters_json(text, path)
-    found: list[ChapterOverride] = []
-    for line in split_lines(text):
-        chapter = _chapter_line(line)
-        if chapter is not None:
-            found.append(chapter)
-    if len(found) < MIN_CHAPTERS:
-        return ()
-    return tuple(sorted(found, key=lambda c: c.start_ms or 0))
+    best = _longest_run(_entries(_body_lines(text)))
+    return tuple(best) if len(best) >= MIN_CHAPTERS else ()
 
 
-def _chapter_line(line: str) -> ChapterOverride | None:
-    s = normalize_space(line)
-    s = re.sub(r"^(?:>\s*)+", "", s)
-    while True:  # nested bullets and numbering: "- 1. 00:00 Intro"
+def _body_lines(text: str) -> list[str]:
+    """The text's lines, a front matter block blanked, HTML line breaks made lines."""
+    lines = split_lines(text)
+    if _HTML_BREAK.search(text):
+        lines = [part for line in lines for part in _HTML_BREAK.split(line)]
+    end = _front_matter_end(lines)
+    return [""] * end + lines[end:]
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """How many lines a leading ``---`` (YAML) or ``+++`` (TOML) block takes, or 0."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++") or len(lines) < 3:
+        return 0
+    if not _FRONT_MATTER_KEY.match(lines[1]):
+        return 0  # a rule, not front matter
+    for index in range(1, len(lines)):
+        if lines[index].strip() == fence:
+            return index + 1
+    return 0
+
+
+def _entries(lines: list[str]) -> list[tuple[ChapterOverride, bool]]:
+    """Every chapter entry in line order, each with whether a heading or a prose line
+    stands between it and the entry before. A clock alone on its line takes the next
+    non-blank line (when it has no time of its own) as its title."""
+    found: list[tuple[ChapterOverride, bool]] = []
+    parted = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        timed = _timed_line(line)
+        index += 1
+        if timed is None:
+            parted = parted or bool(line.strip() and not _LIST_ITEM.match(line))
+            continue
+        start_ms, title = timed
+        if title is None:
+            while index < len(lines) and not lines[index].strip():
+                index += 1
+            if index < len(lines) and _timed_line(lines[index]) is None:
+                title = _clean_title(_strip_prefixes(_plain(lines[index]))) or None
+                index += 1
+        if title is None or len(title) <= MAX_TITLE_CHARS:
+            found.append((ChapterOverride(title=title, start_ms=start_ms), parted))
+            parted = False
+    return found
+
+
+def _longest_run(entries: list[tuple[ChapterOverride, bool]]) -> list[ChapterOverride]:
+    """The run with the most entries (the first of equal ones), in time order.
+
+    A list may be written out of order; but a time that goes back after a heading or
+    a paragraph starts another list (a stray time before the chapters, a transcript
+    with times after them)."""
+    best: list[ChapterOverride] = []
+    run: list[ChapterOverride] = []
+    latest = 0
+    for entry, parted in entries:
+        start_ms = entry.start_ms or 0
+        if run and parted and start_ms <= latest:
+            run = []
+        latest = max(latest, start_ms) if run else start_ms
+        run.append(entry)
+        if len(run) > len(best):
+            best = run
+    return sorted(best, key=lambda c: c.start_ms or 0)
+
+
+def _plain(line: str) -> str:
+    """A line without HTML tags, Markdown escapes and extra space."""
+    return normalize_space(_ESCAPE.sub(r"\1", _TAG.sub(" ", line)))
+
+
+def _strip_prefixes(s: str) -> str:
+    """Bullets, numbering, heading marks and quote marks (nested too) taken off, and a
+    table row's cells joined: "- 1. 00:00 Intro", "| 00:00 | Intro |"."""
+    while True:
         m = _BULLET.match(s)
         if not m:
             break
         s = s[m.end() :]
-    s = s.strip()
-    if not s or _TIME_OF_DAY.search(s):
+    if s.startswith("|") and s.endswith("|"):
+        s = " | ".join(cell.strip() for cell in s.strip("|").split("|") if cell.strip())
+    return s.strip()
+
+
+def _timed_line(line: str) -> tuple[int, str | None] | None:
+    """``(start_ms, title)`` when the line has a clock at its start or end (title None
+    when the line is only a clock), else None."""
+    s = _strip_prefixes(_plain(line))
+    if not s or len(s) > MAX_LINE_CHARS or _TIME_OF_DAY.search(s):
         return None
     m = _LEADING.match(s)
     if m:
         clock, title = m.group(1), m.group(2)
     else:
         m = _TRAILING.match(s)
-        if not m or not m.group(1).strip():
+        if not m or not _clean_title(m.group(1)):
             return None
         title, clock = m.group(1), m.group(2)
     start_ms = parse_time_ms(clock)
     if start_ms is None:
         return None
-    return ChapterOverride(title=_clean_title(title) or None, start_ms=start_ms)
+    return start_ms, _clean_title(title) or None
 
 
 def _clean_title(title: str) -> str:
     s = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", title)
     s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
-    s = re.sub(r"<[^>]+>", "", s)
-    s = re.sub(r"(\*\*|__|\*|_|`|~~)", "", s)
-    s = normalize_space(s)
-    return s.strip(" -–—:|.·•,;>").strip()
+    s = _TAG.sub("", s)
+    s = re.sub(r"\*\*|\*|`|~~|(?<!\w)__?|__?(?!\w)", "", s)
+    s = normalize_space(html.unescape(s))
+    return s.lstrip(" -–—:|.·•,;>").rstrip(" -–—:|·•,;>").strip()
 
 
 def parse_chapters_json(text: str, path: Path | None = None) -> tuple[ChapterOverride, ...]:
