@@ -54,6 +54,7 @@ bench: system-deps $(STAMP)
 	@command -v flite >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q flite || \
 		echo "flite not installed: the alignment benchmark falls back to espeak-ng voices"; }
+	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_align.py
 
