@@ -193,3 +193,38 @@ def test_json_outputs_carry_the_text_verbatim(hostile_feed: Path) -> None:
     assert "<script>alert(1)</script>" in bodies
     chapters = json.loads((hostile_feed / FIRST / "chapters.json").read_text("utf-8"))
     assert any("<script>" in c["title"] for c in chapters["chapters"])
+
+
+@pytest.mark.parametrize(
+    ("field", "url"),
+    [
+        ("persons", "javascript:alert(1)"),
+        ("persons", "data:text/html,<script>alert(1)</script>"),
+        ("funding", "javascript:alert(1)"),
+    ],
+)
+def test_urls_that_run_code_are_refused(
+    tiny_source: Path, tmp_path: Path, field: str, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A person's href or img and a funding URL must be http(s): an attribute readers
+    turn into a link never carries a scheme that runs code."""
+    from podpub.cli import main
+
+    root = copy_show(tiny_source, tmp_path / "show")
+    show = root / "podcast.yaml"
+    lines = [
+        line
+        for line in show.read_text("utf-8").splitlines()
+        if not line.startswith((f"{field}:", "  - "))
+    ]
+    entry = (
+        f"  - {{name: Ada, role: host, href: {json.dumps(url)}}}"
+        if field == "persons"
+        else f"  - {{url: {json.dumps(url)}, text: Support}}"
+    )
+    show.write_text("\n".join([*lines, f"{field}:", entry]) + "\n", "utf-8")
+    capsys.readouterr()
+    assert main(["-q", "build", "--root", str(root), "--no-align"]) == 1
+    err = capsys.readouterr().err
+    assert "podcast.yaml" in err and "must be an http(s) URL" in err
+    assert not (root / "feed").exists()

@@ -263,8 +263,11 @@ def _int(doc: _Doc, key: str) -> int | None:
     return value
 
 
-def _url(doc: _Doc, key: str, *, required: bool = False) -> str | None:
-    value = _str(doc, key, required=required)
+def _url(
+    doc: _Doc, key: str, *, required: bool = False, data: dict[str, Any] | None = None
+) -> str | None:
+    """An http(s) URL: no other scheme (``javascript:``, ``data:``) reaches an output."""
+    value = _str(doc, key, required=required, data=data)
     if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
         doc.error(key, f"'{key}' must be an http(s) URL, not {value!r}")
         return None
@@ -354,8 +357,8 @@ def _persons(doc: _Doc, key: str = "persons") -> tuple[Person, ...]:
         name = _str(doc, f"{item_key}.name", required=True, data=item)
         role = _str(doc, f"{item_key}.role", data=item) or "host"
         group = _str(doc, f"{item_key}.group", data=item) or "cast"
-        href = _str(doc, f"{item_key}.href", data=item)
-        img = _str(doc, f"{item_key}.img", data=item)
+        href = _url(doc, f"{item_key}.href", data=item)
+        img = _url(doc, f"{item_key}.img", data=item)
         if name:
             out.append(
                 Person(name=name, role=role.lower(), group=group.lower(), href=href, img=img)
@@ -483,7 +486,7 @@ def load_show(root: Path) -> Show:
         if not isinstance(item, dict):
             doc.error(f"funding.{index}", "each funding entry needs 'url' and 'text'")
             continue
-        url = _str(doc, f"funding.{index}.url", required=True, data=item)
+        url = _url(doc, f"funding.{index}.url", required=True, data=item)
         text = _str(doc, f"funding.{index}.text", data=item) or "Support the show"
         if url:
             funding.append(Funding(url, text))
