@@ -13,11 +13,18 @@ times may be ``0.000``, ``1:03.100``, ``01:03,100``, the hour field may appear o
 the first hour, a comma or a dot may separate milliseconds. NOTE, STYLE and REGION
 blocks are skipped. A time line that cannot be read is an error with its line number:
 guessing would shift every later cue.
+
+YouTube's rolling auto-captions (inline word times ``<00:00:01.500><c> word</c>``, or
+two-line cues that keep opening with the previous cue's last line) repeat each line in the
+next cue and in 10 ms "hold" cues: the repeated lines are dropped, so each phrase is read
+once, at the time it first appears. A cue whose text follows a blank line (YouTube's
+lone-space line, stripped) takes that text.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from pathlib import Path
 
@@ -100,9 +107,10 @@ class _CueReader:
         self.out: list[LineCue] = []
         self.last_start = -1
         self.warned_order = False
-        # Inline word times ("<00:00:01.500><c> word</c>") mark YouTube's rolling captions.
-        self.rolling = vtt and any(_INLINE_TIME.search(line) for line in lines)
-        self.previous_line: str | None = None
+        # YouTube's rolling captions: inline word times ("<00:00:01.500><c> word</c>"), or
+        # cues that again and again open with the previous cue's last line.
+        self.rolling = vtt and _looks_rolling(lines)
+        self.previous_lines: list[str] = []
 
     def read(self, start: int) -> list[LineCue]:
         i = start
@@ -197,6 +205,9 @@ class _CueReader:
         while end < len(self.lines) and self._in_cue(self.lines[end]):
             end += 1
         body = self.lines[t + 1 : end]
+        body_line = t + 2
+        if self.vtt and not any(_clean(line, True) for line in body):
+            end, body, body_line = self._detached_text(end, body, body_line)
         # A cue number glued to the next cue (no blank line between cues) is not text.
         if (
             end < len(self.lines)
@@ -208,8 +219,27 @@ class _CueReader:
             end -= 1
         if self.rolling:
             body = self._unroll(body)
-        self._segments(body, t + 2, start_ms, end_ms)
+        self._segments(body, body_line, start_ms, end_ms)
         return end
+
+    def _detached_text(self, end: int, body: list[str], line: int) -> tuple[int, list[str], int]:
+        """A cue with no text whose text follows after a blank line (YouTube's blank first
+        line, its space stripped): take that text as the cue's. Return end, body, line."""
+        j = end
+        while j < len(self.lines) and not self.lines[j].strip():
+            j += 1
+        if j >= len(self.lines) or "-->" in self.lines[j] or j == end:
+            return end, body, line
+        s = self.lines[j].strip()
+        nxt = self.lines[j + 1] if j + 1 < len(self.lines) else ""
+        if "-->" in nxt or _VTT_SKIP_BLOCK.match(s) or _TIME_ATTEMPT.match(s):
+            return end, body, line
+        k = j
+        while k < len(self.lines) and self._in_cue(self.lines[k]):
+            k += 1
+        if not self.rolling:
+            self.b.warn(j + 1, "a blank line between a cue's time and its text; read as its text")
+        return k, self.lines[j:k], j + 1
 
     def _in_cue(self, line: str) -> bool:
         # WebVTT ends a cue at an empty line only: YouTube writes lines of one space inside
@@ -219,16 +249,16 @@ class _CueReader:
         return line != "" if self.vtt else bool(line.strip())
 
     def _unroll(self, body: list[str]) -> list[str]:
-        """YouTube's rolling captions repeat the previous cue's last line first; drop it."""
-        texts = [_clean(line, True) for line in body]
+        """Rolling captions repeat the previous cue's last line(s) first: drop them, so
+        that each line is read once, at the time it first appears."""
+        texts = [normalize_space(_clean(line, True)) for line in body]
         shown = [t for t in texts if t]
-        kept = list(body)
-        if shown and self.previous_line is not None and shown[0] == self.previous_line:
-            kept = [line for line, text in zip(body, texts, strict=True) if text]
-            kept = kept[1:]
-        if shown:
-            self.previous_line = shown[-1]
-        return kept
+        repeated = _overlap(self.previous_lines, shown)
+        self.previous_lines = shown  # an empty cue clears the screen
+        if not repeated:
+            return list(body)
+        kept = [line for line, text in zip(body, texts, strict=True) if text]
+        return kept[repeated:]
 
     def _segments(self, body: list[str], line: int, start_ms: int, end_ms: int) -> None:
         """Split a cue's text where a voice or label changes the speaker; emit cues."""
@@ -271,6 +301,38 @@ class _CueReader:
         ):
             return label.speaker, label.text
         return None, s
+
+
+def _overlap(before: list[str], lines: list[str]) -> int:
+    """How many of ``lines``' first lines repeat ``before``'s last lines (0 if none)."""
+    for k in range(min(len(before), len(lines)), 0, -1):
+        if before[-k:] == lines[:k]:
+            return k
+    return 0
+
+
+def _looks_rolling(lines: list[str]) -> bool:
+    """YouTube-style rolling captions: inline word times; or, in a file without voices,
+    two-line cues that open with the previous cue's last line, at least three of them and
+    at least half of the cues with text."""
+    if any(_INLINE_TIME.search(line) for line in lines):
+        return True
+    if any(_VOICE.match(line) for line in lines):
+        return False
+    bodies: list[list[str]] = []
+    current: list[str] | None = None
+    for line in lines:
+        if "-->" in line:
+            current = []
+            bodies.append(current)
+        elif line == "":
+            current = None
+        elif current is not None and normalize_space(_clean(line, True)):
+            current.append(normalize_space(_clean(line, True)))
+    texted = [b for b in bodies if b]
+    pairs = itertools.pairwise(texted)
+    repeats = sum(1 for a, b in pairs if len(b) == 2 and b[0] == a[-1] and b[1] != b[0])
+    return repeats >= 3 and 2 * repeats >= len(texted)
 
 
 def _clean(text: str, vtt: bool) -> str:
