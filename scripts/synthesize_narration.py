@@ -27,7 +27,8 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from podpub.build import parse_transcript
-from podpub.load import AUDIO_EXTENSIONS, load_episode, load_show
+from podpub.load import load_episode, load_show
+from podpub.media import AUDIO_EXTENSIONS
 from podpub.model import EpisodeSource, Show
 
 HOST_VOICE = ["-v", "en-us+f3", "-s", "168", "-p", "60"]

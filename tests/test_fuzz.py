@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from showkit import FIRST, TINY
 
 from podpub.errors import MultipleErrors, PodpubError
-from podpub.load import episode_folders, load_episode, load_show, read_yaml
+from podpub.load import episode_folders, load_episode, load_show
 from podpub.model import EpisodeSource, Show, Transcript
 from podpub.transcripts import read_transcript
+from podpub.yaml_io import read_yaml
 
 FUZZ = settings(
     max_examples=150,

@@ -33,7 +33,7 @@ from mutagen.id3._tags import save_frame
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from podpub.errors import AudioError
-from podpub.load import AUDIO_EXTENSIONS
+from podpub.media import AUDIO_EXTENSIONS
 from podpub.model import AudioFacts, Chapter
 
 MIME_TYPES = AUDIO_EXTENSIONS  # extension -> MIME type, as load.py accepts them

@@ -36,7 +36,8 @@ from lxml import etree
 
 from podpub.audio import read_chapter_tags, read_facts
 from podpub.errors import AudioError, BuildError, MultipleErrors, PodpubError
-from podpub.load import LANGUAGE, UUID_RE, apple_categories, podcast_guid_for
+from podpub.load import LANGUAGE, UUID_RE, apple_categories
+from podpub.media import podcast_guid_for
 from podpub.model import Show
 from podpub.output import Stage
 from podpub.timecode import parse_clock_ms

@@ -20,7 +20,7 @@ from lxml import etree
 
 from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
-from podpub.load import podcast_guid_for
+from podpub.media import podcast_guid_for
 from podpub.model import FeedItem, Person, Show
 from podpub.text_safety import xml_safe_record
 from podpub.timecode import format_npt

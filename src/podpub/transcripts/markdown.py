@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from podpub.errors import TranscriptError
-from podpub.load import YamlTextError, parse_yaml_text
 from podpub.model import Transcript
 from podpub.transcripts.assemble import TranscriptBuilder
 from podpub.transcripts.labelled import LineReader
 from podpub.transcripts.language import language_tag_ok, transcript_language
 from podpub.transcripts.lines import split_lines
+from podpub.yaml_io import YamlTextError, parse_yaml_text
 
 
 def parse_markdown(text: str, path: Path) -> Transcript:

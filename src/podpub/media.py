@@ -1,0 +1,56 @@
+"""Facts about the files podpub reads and writes (pure): each defined once.
+
+Media types by extension, the feed's namespaces and file name, the podcast:guid
+namespace, the size past which a text or an image is a mistake rather than a choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from pathlib import Path
+
+FEED_FILE = "feed.xml"
+
+# XML namespaces of the feed
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+# audio podpub publishes, by extension (what an enclosure's type says)
+AUDIO_EXTENSIONS = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+}
+# transcript files an episode folder may hold (as transcript.<ext>)
+TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html")
+
+# a YAML text this long is a file pasted by mistake (no directory limit: check warns)
+MAX_TEXT_CHARS = 100_000
+
+# podcast:guid is the UUIDv5 of the feed URL in this namespace (podcast namespace, guid.md)
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL without scheme and trailing slashes."""
+    seed = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, seed))
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
