@@ -123,7 +123,7 @@ def align_with_cache(
         from podpub import align
     except ImportError:
         return None
-    from podpub.output import file_digest
+    from podpub.media import file_digest
 
     key = _cache_key(
         file_digest(source.audio).encode(),

@@ -20,15 +20,17 @@ from lxml import etree
 
 from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
-from podpub.media import podcast_guid_for
+from podpub.media import (
+    CAPTION_TYPES,
+    FEED_FILE,
+    ITUNES_NS,
+    PODCAST_NS,
+    PSC_NS,
+    podcast_guid_for,
+)
 from podpub.model import FeedItem, Person, Show
 from podpub.text_safety import xml_safe_record
 from podpub.timecode import format_npt
-
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-PSC_NS = "http://podlove.org/simple-chapters"
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-FEED_FILE = "feed.xml"
 
 
 @dataclass
@@ -266,7 +268,7 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
         if (url := item.url(f.file_name)) is not None
     ]
     transcripts += [
-        (url, mime, language, mime in ("text/vtt", "application/x-subrip"))
+        (url, mime, language, mime in CAPTION_TYPES)
         for url, mime, language in item.extra_transcripts
     ]
     ext.tags = _ItemTags(

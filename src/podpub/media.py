@@ -31,8 +31,20 @@ AUDIO_EXTENSIONS = {
     ".flac": "audio/flac",
     ".wav": "audio/wav",
 }
-# transcript files an episode folder may hold (as transcript.<ext>)
-TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html")
+# transcript files an episode folder may hold (as transcript.<ext>), and their media types
+TRANSCRIPT_TYPES = {
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".md": "text/plain",
+    ".markdown": "text/plain",
+}
+TRANSCRIPT_EXTENSIONS = tuple(TRANSCRIPT_TYPES)
+# the transcript types apps show as captions (podcast:transcript rel="captions")
+CAPTION_TYPES = ("text/vtt", "application/x-subrip")
+CHAPTERS_TYPE = "application/json+chapters"
 
 # a YAML text this long is a file pasted by mistake (no directory limit: check warns)
 MAX_TEXT_CHARS = 100_000
@@ -45,6 +57,11 @@ def podcast_guid_for(feed_url: str) -> str:
     """podcast:guid: UUIDv5 of the feed URL without scheme and trailing slashes."""
     seed = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, seed))
+
+
+def is_png(data: bytes) -> bool:
+    """PNG's signature (else podpub's artwork is JPEG: the only two it accepts)."""
+    return data.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def file_digest(path: Path) -> str:

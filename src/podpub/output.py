@@ -8,7 +8,6 @@ files an earlier build made that this one no longer makes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,17 +16,9 @@ from pathlib import Path
 from types import TracebackType
 
 from podpub.errors import BuildError
+from podpub.media import FEED_FILE, file_digest
 
 MANIFEST = ".podpub-manifest.json"
-FEED_FILE = "feed.xml"
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from podpub import __version__
+from podpub.media import TRANSCRIPT_EXTENSIONS
 from podpub.model import Chapter, FeedItem, Person
 
 STATE_FILE = "state.json"
 ITEMS_DIR = "items"
 FORMAT = 3
-_CONTENT_SUFFIXES = (".yaml", ".yml", ".txt", ".md", ".markdown", ".srt", ".vtt", ".json", ".html")
+_CONTENT_SUFFIXES = (".yaml", ".yml", *TRANSCRIPT_EXTENSIONS)  # hashed by content
 
 FileStamp = tuple[int, int]  # (size, mtime_ns)
 

@@ -16,6 +16,7 @@ from podpub.formats import (
     transcript_text,
     webvtt,
 )
+from podpub.media import CAPTION_TYPES, CHAPTERS_TYPE, TRANSCRIPT_TYPES
 from podpub.model import Episode
 
 
@@ -27,11 +28,16 @@ class Format:
     captions: bool = False  # rel="captions": a timed format
 
 
+def _transcript(extension: str, render: Callable[[Episode], str]) -> Format:
+    mime = TRANSCRIPT_TYPES[extension]
+    return Format(f"transcript{extension}", mime, render, captions=mime in CAPTION_TYPES)
+
+
 TRANSCRIPTS: tuple[Format, ...] = (
-    Format("transcript.vtt", "text/vtt", webvtt.render, captions=True),
-    Format("transcript.srt", "application/x-subrip", subrip.render, captions=True),
-    Format("transcript.json", "application/json", transcript_json.render),
-    Format("transcript.html", "text/html", transcript_html.render),
-    Format("transcript.txt", "text/plain", transcript_text.render),
+    _transcript(".vtt", webvtt.render),
+    _transcript(".srt", subrip.render),
+    _transcript(".json", transcript_json.render),
+    _transcript(".html", transcript_html.render),
+    _transcript(".txt", transcript_text.render),
 )
-CHAPTERS = Format("chapters.json", "application/json+chapters", chapters_json.render)
+CHAPTERS = Format("chapters.json", CHAPTERS_TYPE, chapters_json.render)
