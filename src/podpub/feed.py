@@ -226,15 +226,22 @@ def write_feed(
     if latest is None and len(ordered):
         latest = ordered[0].published  # the newest: same instants tie-break by slug
     head = _rss(_channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC)))
-    close = head.rindex(b"  </channel>")
+    close = _line_start(head, head.rindex(b"</channel>"))
     out.write(head[:close])
     for start in range(0, len(ordered), ITEMS_PER_BATCH):
         fg = _channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC))
         for item in ordered[start : start + ITEMS_PER_BATCH]:
             _add_item(fg, show, item)
         batch = _rss(fg)
-        out.write(batch[batch.index(b"    <item>") : batch.rindex(b"</item>") + 8])
+        end = batch.rindex(b"</item>") + len(b"</item>")
+        end = batch.index(b"\n", end) + 1 if b"\n" in batch[end:] else end
+        out.write(batch[_line_start(batch, batch.index(b"<item>")) : end])
     out.write(head[close:])
+
+
+def _line_start(xml: bytes, at: int) -> int:
+    """Where the line holding ``at`` begins (its indentation included, whatever it is)."""
+    return xml.rfind(b"\n", 0, at) + 1
 
 
 def render_feed(show: Show, items: Sequence[FeedItem], image_url: str) -> bytes:

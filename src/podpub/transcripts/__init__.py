@@ -14,22 +14,11 @@ from pathlib import Path
 from podpub.errors import TranscriptError
 from podpub.model import Transcript
 from podpub.text_safety import xml_safe_record
-from podpub.transcripts.plain import parse_plain
+from podpub.transcripts.detect import READERS, detect_format
 
 Reader = Callable[[str, Path], Transcript]
 
 MAX_TRANSCRIPT_BYTES = 20_000_000
-
-
-def _readers() -> dict[str, Reader]:
-    readers: dict[str, Reader] = {"plain": parse_plain}
-    try:  # the readers for other formats (markdown, labelled text, SRT, VTT, JSON)
-        from podpub.transcripts.detect import READERS
-    except ImportError:
-        return readers
-    readers.update(READERS)
-    readers["plain"] = parse_plain
-    return readers
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -94,15 +83,6 @@ def decode_text_as(data: bytes, path: Path) -> tuple[str, str]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
-def _detect_format(path: Path, text: str) -> str:
-    try:
-        from podpub.transcripts.detect import detect_format
-    except ImportError:
-        return "plain"
-    name: str = detect_format(path, text)
-    return name
-
-
 def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
     """Read and parse one transcript file."""
     try:
@@ -126,15 +106,14 @@ def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
         raise TranscriptError(
             "transcript is empty", path, None, "put the episode's transcript text in the file"
         )
-    readers = _readers()
-    name = fmt or _detect_format(path, text)
-    reader = readers.get(name)
+    name = fmt or detect_format(path, text)
+    reader = READERS.get(name)
     if reader is None:
         raise TranscriptError(
             f"unknown transcript format {name!r}",
             path,
             None,
-            f"use one of: {', '.join(sorted(readers))}",
+            f"use one of: {', '.join(sorted(READERS))}",
         )
     transcript = reader(text, path)
     if encoding == "windows-1252":
