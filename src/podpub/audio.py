@@ -335,9 +335,3 @@ def dump_tags(path: Path) -> str:
         else:
             lines.append(f"{frame.HashKey}: {frame}")
     return "\n".join(sorted(lines)) + "\n"
-
-
-def chapter_frame_order(path: Path) -> list[int]:
-    """Start times of the CHAP frames in the order they are stored in the file."""
-    id3 = ID3(path)
-    return [int(f.start_time) for f in id3.getall("CHAP")]

@@ -181,10 +181,6 @@ class Transcript:
                 seen.setdefault(p.speaker, None)
         return tuple(seen)
 
-    @property
-    def is_timed(self) -> bool:
-        return any(p.cues for p in self.paragraphs)
-
 
 @dataclass(frozen=True)
 class Chapter:
