@@ -34,9 +34,12 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from podpub import episode as pipeline
 from podpub.audio import read_chapter_tags, read_facts
 from podpub.errors import AudioError, BuildError, MultipleErrors, PodpubError
+from podpub.feed import show_guid
 from podpub.load import LANGUAGE, UUID_RE, apple_categories, podcast_guid_for
+from podpub.lock import LockedEpisode, lock_problems, read_lock
 from podpub.model import Show
 from podpub.output import Stage
 from podpub.timecode import parse_clock_ms
@@ -1438,11 +1441,6 @@ def _errors_of(exc: PodpubError) -> list[PodpubError]:
 
 def check_show(root: Path, *, align: bool = True, now: datetime | None = None) -> list[Finding]:
     """``podpub check``: the inputs, the GUID lock, then the built feed/."""
-    # imported here: build imports this module for its gate
-    from podpub import build as pipeline
-    from podpub.feed import show_guid
-    from podpub.lock import LockedEpisode, lock_problems, read_lock
-
     findings: list[Finding] = []
     show: Show | None = None
     try:
