@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from podpub.build import parse_transcript
+from podpub.episode import parse_transcript
 from podpub.load import load_episode, load_show
 from podpub.media import AUDIO_EXTENSIONS
 from podpub.model import EpisodeSource, Show

@@ -24,7 +24,8 @@ from conftest import BUNDLED_SLUG, REPO, copy_bundled_show, sha256_tree
 from lxml import etree
 from mutagen.id3 import ID3
 
-from podpub.build import build, parse_transcript
+from podpub.build import build
+from podpub.episode import parse_transcript
 from podpub.load import load_episode, load_show
 
 FEED_URL = "https://example.org/advocate/feed.xml"
@@ -279,7 +280,7 @@ def test_trailer_keeps_the_times_its_transcript_gives(feed_dir: Path) -> None:
 def test_chapters_aligned_to_the_spoken_word(bundled_show: Path) -> None:
     """Against the narration's truth (where each paragraph really starts), alignment puts
     paragraph starts within 0.5 s and chapter starts within 0.25 s."""
-    from podpub.build import prepare_episode
+    from podpub.episode import prepare_episode
 
     folder = bundled_show / "episodes" / BUNDLED_SLUG
     truth = json.loads((folder / "audio.truth.json").read_text())["onsets_ms"]

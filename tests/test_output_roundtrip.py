@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from showkit import FIRST, tiny_built_fixture, tiny_source_fixture  # noqa: F401
 
-from podpub.build import load_sources, prepare_episode
+from podpub.episode import load_sources, prepare_episode
 from podpub.model import Transcript
 from podpub.transcripts import read_transcript
 

@@ -1,13 +1,13 @@
 """The pipeline, top to bottom: load -> parse -> time -> render -> tag -> feed.
 
 Read this module first. Each stage is a call into its own module; this one only wires
-them together and collects the report.
+them together and collects the report. One episode's load, parse and time stages are in
+``podpub.episode`` (shared with ``podpub check``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -20,38 +20,29 @@ from functools import partial
 from pathlib import Path
 from typing import overload
 
-from podpub import state, timing
-from podpub.audio import TagSet, read_facts, write_tagged_copy
+from podpub import align, state
+from podpub.audio import TagSet, write_tagged_copy
 from podpub.check import refuse_failing_feed
+from podpub.episode import (
+    CACHE_DIR,
+    FEED_DIR,
+    audio_relative,
+    load_changed,
+    prepare_episode,
+    recogniser_state,
+)
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.feed import show_guid, write_feed
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
-from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode, plan_lock, write_lock
-from podpub.model import Episode, EpisodeSource, FeedItem, Show, Transcript
+from podpub.media import TRANSCRIPT_TYPES, is_png
+from podpub.model import Episode, EpisodeSource, FeedItem, Show
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
-from podpub.sentences import split_sentences
-from podpub.sound import speech_region
-from podpub.speakers import infer_speakers
 from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
-from podpub.transcripts.not_chapters import drop_headings
-from podpub.transcripts.speaker_map import apply_speaker_map
 
 log = logging.getLogger(__name__)
-
-FEED_DIR = "feed"
-CACHE_DIR = ".podpub-cache"
-LOW_CONFIDENCE = 0.5
-TRANSCRIPT_MIME_TYPES = {
-    ".vtt": "text/vtt",
-    ".srt": "application/x-subrip",
-    ".json": "application/json",
-    ".html": "text/html",
-    ".txt": "text/plain",
-    ".md": "text/plain",
-}
 
 
 @dataclass
@@ -61,185 +52,6 @@ class Report:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-
-
-def parse_transcript(source: EpisodeSource, show: Show) -> Transcript:
-    """Parse stage: the transcript, with speakers named (mapped or inferred)."""
-    transcript = read_transcript(source.transcript, source.transcript_format)
-    if source.speaker_map:
-        transcript = apply_speaker_map(transcript, dict(source.speaker_map))
-    if source.not_chapters:
-        transcript, unmatched = drop_headings(transcript, source.not_chapters)
-        transcript = replace(
-            transcript,
-            warnings=transcript.warnings
-            + tuple(f"not_chapters: no heading {t!r} in the transcript" for t in unmatched),
-        )
-    transcript = infer_speakers(transcript, source.persons or show.persons)
-    language = source.language or transcript.language or show.language
-    if not transcript.paragraphs:
-        raise PodpubError(
-            "no spoken paragraphs found in the transcript",
-            source.transcript,
-            None,
-            "check that the file holds the episode's transcript",
-        )
-    return replace(transcript, language=language)
-
-
-def _cache_key(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()[:32]
-
-
-def align_with_cache(
-    source: EpisodeSource,
-    transcript: Transcript,
-    root: Path,
-    warnings: list[str],
-    *,
-    repair: bool = False,
-    progress: Callable[[float], None] | None = None,
-) -> list[timing.SentenceTime] | None:
-    """Aligned sentence times, from the cache when audio and text are unchanged."""
-    untimed = replace(
-        transcript,
-        sections=tuple(
-            replace(s, paragraphs=tuple(p for p in s.paragraphs if not p.cues))
-            for s in transcript.sections
-        ),
-    )
-    sentences = timing.spoken_sentences(untimed)
-    focus: list[int] = []  # each paragraph's first sentence: chapters start there
-    count = 0
-    for paragraph in untimed.paragraphs:
-        focus.append(count)
-        count += len(split_sentences(paragraph.text))
-    if not sentences:
-        return None
-    try:
-        from podpub import align
-    except ImportError:
-        return None
-    from podpub.media import file_digest
-
-    key = _cache_key(
-        file_digest(source.audio).encode(),
-        "\n".join(sentences).encode(),
-        (transcript.language or "").encode(),
-        align.ALIGNER_VERSION.encode(),
-        b"repair=full" if repair else b"repair=targeted",
-        json.dumps(focus).encode(),  # where paragraphs start decides what is listened to
-        _recogniser_state(transcript.language or "en").encode(),
-    )
-    cache = root / CACHE_DIR / "align" / f"{key}.json"
-    if cache.is_file():
-        try:
-            rows = json.loads(cache.read_text("utf-8"))
-            return [timing.SentenceTime(int(a), int(b), float(c)) for a, b, c in rows]
-        except (ValueError, TypeError):
-            pass
-    try:
-        result = align.align_sentences(
-            source.audio,
-            sentences,
-            transcript.language or "en",
-            repair="full" if repair else "targeted",
-            focus=focus,
-            progress=progress,
-        )
-    except align.AlignmentUnavailable as exc:
-        warnings.append(
-            f"{source.slug}: alignment not possible ({exc}); chapter times are estimated"
-        )
-        return None
-    if len(result.spans) != len(sentences):  # never silently misplace: estimate instead
-        warnings.append(
-            f"{source.slug}: alignment returned {len(result.spans)} sentences for "
-            f"{len(sentences)}; chapter times are estimated"
-        )
-        return None
-    times = [timing.SentenceTime(s.start_ms, s.end_ms, s.confidence) for s in result.spans]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps([[t.start_ms, t.end_ms, t.confidence] for t in times]))
-    except OSError:
-        pass
-    return times
-
-
-def prepare_episode(
-    show: Show,
-    source: EpisodeSource,
-    *,
-    align: bool = True,
-    root: Path | None = None,
-    repair: bool = False,
-    progress: Callable[[float], None] | None = None,
-) -> Episode:
-    """Parse and time one episode (no output written)."""
-    transcript = parse_transcript(source, show)
-    facts = read_facts(source.audio)
-    timing.check_speech_rate(transcript, facts.duration_ms, source.transcript)
-    warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
-    aligned = None
-    if align and root is not None:
-        aligned = align_with_cache(
-            source, transcript, root, warnings, repair=repair, progress=progress
-        )
-    # where speech begins and ends matters only for sentences that are estimated
-    needs_region = aligned is None and not all(p.cues for p in transcript.paragraphs)
-    region = (
-        speech_region(source.audio, facts.duration_ms)
-        if needs_region
-        else timing.SpeechRegion(0, facts.duration_ms)
-    )
-    timed = timing.time_transcript(
-        transcript,
-        facts.duration_ms,
-        region,
-        source.chapters,
-        aligned,
-        lead_in_ms=show.chapter_lead_in_ms,
-        path_for_errors=str(source.folder / "episode.yaml"),
-    )
-    warnings += [f"{source.slug}: {w}" for w in timed.warnings]
-    estimated = [c.title for c in timed.chapters if c.source == "estimated" and c.start_ms > 0]
-    if estimated:
-        warnings.append(
-            f"{source.slug}: {len(estimated)} chapter start(s) estimated, not aligned "
-            f"({', '.join(estimated)}); give times in episode.yaml or let alignment run"
-        )
-    for chapter in timed.chapters:
-        if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
-            warnings.append(
-                f"{source.slug}: chapter {chapter.title!r} has low alignment "
-                f"confidence ({chapter.confidence:.2f}); check its start, or build with --repair"
-            )
-    title = source.title or transcript.title or source.slug
-    return Episode(
-        source=source,
-        title=title,
-        transcript=transcript,
-        audio=facts,
-        chapters=timed.chapters,
-        paragraphs=timed.paragraphs,
-        cues=timed.cues,
-        warnings=tuple(warnings),
-    )
-
-
-def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
-    """Load podcast.yaml and every episode.yaml, reporting all problems at once."""
-    show, sources, _ = _load_changed(root, {})
-    return show, sources
-
-
-def audio_relative(slug: str, extension: str) -> str:
-    """Where an episode's tagged audio is published, relative to feed/."""
-    return f"{slug}/{slug}{extension}"
 
 
 Progress = Callable[[int, int, str], None]
@@ -395,53 +207,6 @@ def _build_all(
     return [results[s.slug] for s in sources]
 
 
-def _load_changed(
-    root: Path, reusable: dict[str, EpisodeState]
-) -> tuple[Show, list[EpisodeSource], list[Path]]:
-    """podcast.yaml and the episode.yaml of every episode that must be rebuilt; all
-    problems reported at once, duplicate GUIDs included (across reused episodes too)."""
-    errors: list[PodpubError] = []
-    show: Show | None = None
-    try:
-        show = load_show(root)
-    except MultipleErrors as exc:
-        errors.extend(exc.errors)
-    except PodpubError as exc:
-        errors.append(exc)
-    folders = episode_folders(root)
-    sources: list[EpisodeSource] = []
-    for folder in folders:
-        if folder.name in reusable:
-            continue
-        try:
-            sources.append(load_episode(root, folder))
-        except MultipleErrors as exc:
-            errors.extend(exc.errors)
-        except PodpubError as exc:
-            errors.append(exc)
-    seen: dict[str, str] = {}
-    guids = [(s.guid, s.slug, s.folder / "episode.yaml") for s in sources] + [
-        (st.guid, slug, root / "episodes" / slug / "episode.yaml") for slug, st in reusable.items()
-    ]
-    for guid, slug, path in sorted(guids, key=lambda g: g[1]):
-        other = seen.get(guid)
-        if other is not None:
-            errors.append(
-                BuildError(
-                    f"guid {guid} is also used by episode {other!r}",
-                    path,
-                    None,
-                    "every episode needs its own guid; give this one a new one if it is not "
-                    "published yet",
-                )
-            )
-        seen[guid] = slug
-    if errors:
-        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
-    assert show is not None
-    return show, sources, folders
-
-
 def build(
     root: Path,
     *,
@@ -482,7 +247,7 @@ def build(
         and state.outputs_intact(feed_dir, st.outputs)
         and ItemStore(cache_dir).has(slug, st.key)
     }
-    show, sources, folders = _load_changed(root, reusable)
+    show, sources, folders = load_changed(root, reusable)
     # GUIDs never change: stop before any work if the lock would break (podpub.lock)
     locked = [
         LockedEpisode(
@@ -563,31 +328,15 @@ def build(
     return report
 
 
-def _recogniser_state(language: str) -> str:
-    """Whether the repair's speech recogniser can run for this language: a result made
-    without it is redone once it can."""
-    from podpub import align_repair
-
-    try:
-        align_repair.available(language)
-    except align_repair.RepairUnavailable:
-        return "no-asr"
-    return "asr"
-
-
 def _mode(options: AlignOptions) -> str:
     """What, beyond the inputs, decides the outputs: alignment on or off, repair, and
     whether this machine can align at all (an episode estimated because espeak-ng was
     missing is rebuilt once it is installed)."""
     if not options.enabled:
         return "no-align"
-    try:
-        from podpub import align
-    except ImportError:
-        return "align-unavailable"
     engine = "espeak-ng" if shutil.which("espeak-ng") else "no-espeak-ng"
     repair = "full" if options.repair else "targeted"
-    asr = _recogniser_state("en")
+    asr = recogniser_state("en")
     return f"align {align.ALIGNER_VERSION} {engine} repair={repair} {asr}"
 
 
@@ -627,7 +376,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         read_transcript(path)
         relative = f"{slug}/{path.name}"
         stage.write_bytes(relative, path.read_bytes())
-        mime = TRANSCRIPT_MIME_TYPES.get(path.suffix.lower(), "text/plain")
+        mime = TRANSCRIPT_TYPES.get(path.suffix.lower(), "text/plain")
         extra.append((show.base_url + relative, mime, language))
     audio_path = audio_relative(slug, episode.audio.extension)
     tags = TagSet(
@@ -640,7 +389,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         duration_ms=episode.audio.duration_ms,
         chapters=episode.chapters,
         artwork=episode_artwork,
-        artwork_mime="image/png" if episode_artwork.startswith(b"\x89PNG") else "image/jpeg",
+        artwork_mime="image/png" if is_png(episode_artwork) else "image/jpeg",
     )
     write_tagged_copy(source.audio, stage.path(audio_path), tags)
     item = FeedItem(

@@ -15,8 +15,9 @@ from functools import partial
 from pathlib import Path
 
 from podpub import __version__
-from podpub.build import build, episode_record, prepare_episode
+from podpub.build import build, episode_record
 from podpub.check import check_show, exit_code, render_json, render_text
+from podpub.episode import prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.load import EPISODE_FILE, EPISODES_DIR, SLUG, load_episode, load_show, new_episode_yaml
 

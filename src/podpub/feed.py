@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
-from lxml import etree
+from feedgen.util import xml_elem  # lxml's SubElement, as feedgen builds its tree
 
 from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
@@ -70,7 +70,7 @@ PSC_CHAPTER = f"{{{PSC_NS}}}chapter"
 def _sub(
     parent: Any, tag: str, text: str | None = None, attrib: dict[str, str] | None = None
 ) -> Any:
-    element = etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
+    element = xml_elem(tag, parent, attrib=attrib) if attrib else xml_elem(tag, parent)
     if text is not None:
         element.text = text
     return element

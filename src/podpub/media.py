@@ -37,6 +37,7 @@ TRANSCRIPT_TYPES = {
     ".srt": "application/x-subrip",
     ".json": "application/json",
     ".html": "text/html",
+    ".htm": "text/html",
     ".txt": "text/plain",
     ".md": "text/plain",
     ".markdown": "text/plain",
@@ -48,6 +49,9 @@ CHAPTERS_TYPE = "application/json+chapters"
 
 # a YAML text this long is a file pasted by mistake (no directory limit: check warns)
 MAX_TEXT_CHARS = 100_000
+# artwork: Apple's limit (a check warning), and the size past which it is a wrong file
+ARTWORK_APPLE_MAX_BYTES = 10_000_000
+ARTWORK_MAX_BYTES = 100_000_000
 
 # podcast:guid is the UUIDv5 of the feed URL in this namespace (podcast namespace, guid.md)
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

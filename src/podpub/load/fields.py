@@ -8,13 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from podpub.media import MAX_TEXT_CHARS
+from podpub.media import ARTWORK_MAX_BYTES, MAX_TEXT_CHARS
 from podpub.model import Person
 from podpub.text_safety import xml_safe
 from podpub.yaml_io import Doc
-
-# an upper bound only: a cover image bigger than this is a wrong file (check warns at 10 MB)
-MAX_ARTWORK_BYTES = 100_000_000
 
 
 def text(
@@ -130,10 +127,10 @@ def image(doc: Doc, root: Path, base: Path, name: str) -> Path | None:
         doc.error("image", "artwork must be a PNG or JPEG file", "use a .png or .jpg file")
         return None
     size = image.stat().st_size
-    if size > MAX_ARTWORK_BYTES:
+    if size > ARTWORK_MAX_BYTES:
         doc.error(
             "image",
-            f"artwork is {size} bytes, more than the {MAX_ARTWORK_BYTES} any cover image can "
+            f"artwork is {size} bytes, more than the {ARTWORK_MAX_BYTES} any cover image can "
             "reasonably be",
             "export it as a JPEG or PNG of 1400 to 3000 pixels",
         )

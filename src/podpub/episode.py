@@ -1,0 +1,263 @@
+"""One episode's stages, shared by ``podpub build``, ``inspect`` and ``check``: load the
+inputs, parse the transcript, align it to the audio (with a cache) and time it.
+
+Nothing is written here but the alignment cache; rendering, tagging and publishing are
+``podpub.build``'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from podpub import align, align_repair, timing
+from podpub.audio import read_facts
+from podpub.errors import BuildError, MultipleErrors, PodpubError
+from podpub.load import episode_folders, load_episode, load_show
+from podpub.media import file_digest
+from podpub.model import Episode, EpisodeSource, Show, Transcript
+from podpub.sentences import split_sentences
+from podpub.sound import speech_region
+from podpub.speakers import infer_speakers
+from podpub.state import EpisodeState
+from podpub.transcripts import read_transcript
+from podpub.transcripts.not_chapters import drop_headings
+from podpub.transcripts.speaker_map import apply_speaker_map
+
+FEED_DIR = "feed"
+CACHE_DIR = ".podpub-cache"
+LOW_CONFIDENCE = 0.5
+
+
+def parse_transcript(source: EpisodeSource, show: Show) -> Transcript:
+    """Parse stage: the transcript, with speakers named (mapped or inferred)."""
+    transcript = read_transcript(source.transcript, source.transcript_format)
+    if source.speaker_map:
+        transcript = apply_speaker_map(transcript, dict(source.speaker_map))
+    if source.not_chapters:
+        transcript, unmatched = drop_headings(transcript, source.not_chapters)
+        transcript = replace(
+            transcript,
+            warnings=transcript.warnings
+            + tuple(f"not_chapters: no heading {t!r} in the transcript" for t in unmatched),
+        )
+    transcript = infer_speakers(transcript, source.persons or show.persons)
+    language = source.language or transcript.language or show.language
+    if not transcript.paragraphs:
+        raise PodpubError(
+            "no spoken paragraphs found in the transcript",
+            source.transcript,
+            None,
+            "check that the file holds the episode's transcript",
+        )
+    return replace(transcript, language=language)
+
+
+def _cache_key(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:32]
+
+
+def align_with_cache(
+    source: EpisodeSource,
+    transcript: Transcript,
+    root: Path,
+    warnings: list[str],
+    *,
+    repair: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> list[timing.SentenceTime] | None:
+    """Aligned sentence times, from the cache when audio and text are unchanged."""
+    untimed = replace(
+        transcript,
+        sections=tuple(
+            replace(s, paragraphs=tuple(p for p in s.paragraphs if not p.cues))
+            for s in transcript.sections
+        ),
+    )
+    sentences = timing.spoken_sentences(untimed)
+    focus: list[int] = []  # each paragraph's first sentence: chapters start there
+    count = 0
+    for paragraph in untimed.paragraphs:
+        focus.append(count)
+        count += len(split_sentences(paragraph.text))
+    if not sentences:
+        return None
+
+    key = _cache_key(
+        file_digest(source.audio).encode(),
+        "\n".join(sentences).encode(),
+        (transcript.language or "").encode(),
+        align.ALIGNER_VERSION.encode(),
+        b"repair=full" if repair else b"repair=targeted",
+        json.dumps(focus).encode(),  # where paragraphs start decides what is listened to
+        recogniser_state(transcript.language or "en").encode(),
+    )
+    cache = root / CACHE_DIR / "align" / f"{key}.json"
+    if cache.is_file():
+        try:
+            rows = json.loads(cache.read_text("utf-8"))
+            return [timing.SentenceTime(int(a), int(b), float(c)) for a, b, c in rows]
+        except (ValueError, TypeError):
+            pass
+    try:
+        result = align.align_sentences(
+            source.audio,
+            sentences,
+            transcript.language or "en",
+            repair="full" if repair else "targeted",
+            focus=focus,
+            progress=progress,
+        )
+    except align.AlignmentUnavailable as exc:
+        warnings.append(
+            f"{source.slug}: alignment not possible ({exc}); chapter times are estimated"
+        )
+        return None
+    if len(result.spans) != len(sentences):  # never silently misplace: estimate instead
+        warnings.append(
+            f"{source.slug}: alignment returned {len(result.spans)} sentences for "
+            f"{len(sentences)}; chapter times are estimated"
+        )
+        return None
+    times = [timing.SentenceTime(s.start_ms, s.end_ms, s.confidence) for s in result.spans]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps([[t.start_ms, t.end_ms, t.confidence] for t in times]))
+    except OSError:
+        pass
+    return times
+
+
+def prepare_episode(
+    show: Show,
+    source: EpisodeSource,
+    *,
+    align: bool = True,
+    root: Path | None = None,
+    repair: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> Episode:
+    """Parse and time one episode (no output written)."""
+    transcript = parse_transcript(source, show)
+    facts = read_facts(source.audio)
+    timing.check_speech_rate(transcript, facts.duration_ms, source.transcript)
+    warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
+    aligned = None
+    if align and root is not None:
+        aligned = align_with_cache(
+            source, transcript, root, warnings, repair=repair, progress=progress
+        )
+    # where speech begins and ends matters only for sentences that are estimated
+    needs_region = aligned is None and not all(p.cues for p in transcript.paragraphs)
+    region = (
+        speech_region(source.audio, facts.duration_ms)
+        if needs_region
+        else timing.SpeechRegion(0, facts.duration_ms)
+    )
+    timed = timing.time_transcript(
+        transcript,
+        facts.duration_ms,
+        region,
+        source.chapters,
+        aligned,
+        lead_in_ms=show.chapter_lead_in_ms,
+        path_for_errors=str(source.folder / "episode.yaml"),
+    )
+    warnings += [f"{source.slug}: {w}" for w in timed.warnings]
+    estimated = [c.title for c in timed.chapters if c.source == "estimated" and c.start_ms > 0]
+    if estimated:
+        warnings.append(
+            f"{source.slug}: {len(estimated)} chapter start(s) estimated, not aligned "
+            f"({', '.join(estimated)}); give times in episode.yaml or let alignment run"
+        )
+    for chapter in timed.chapters:
+        if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
+            warnings.append(
+                f"{source.slug}: chapter {chapter.title!r} has low alignment "
+                f"confidence ({chapter.confidence:.2f}); check its start, or build with --repair"
+            )
+    title = source.title or transcript.title or source.slug
+    return Episode(
+        source=source,
+        title=title,
+        transcript=transcript,
+        audio=facts,
+        chapters=timed.chapters,
+        paragraphs=timed.paragraphs,
+        cues=timed.cues,
+        warnings=tuple(warnings),
+    )
+
+
+def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
+    """Load podcast.yaml and every episode.yaml, reporting all problems at once."""
+    show, sources, _ = load_changed(root, {})
+    return show, sources
+
+
+def audio_relative(slug: str, extension: str) -> str:
+    """Where an episode's tagged audio is published, relative to feed/."""
+    return f"{slug}/{slug}{extension}"
+
+
+def load_changed(
+    root: Path, reusable: dict[str, EpisodeState]
+) -> tuple[Show, list[EpisodeSource], list[Path]]:
+    """podcast.yaml and the episode.yaml of every episode that must be rebuilt; all
+    problems reported at once, duplicate GUIDs included (across reused episodes too)."""
+    errors: list[PodpubError] = []
+    show: Show | None = None
+    try:
+        show = load_show(root)
+    except MultipleErrors as exc:
+        errors.extend(exc.errors)
+    except PodpubError as exc:
+        errors.append(exc)
+    folders = episode_folders(root)
+    sources: list[EpisodeSource] = []
+    for folder in folders:
+        if folder.name in reusable:
+            continue
+        try:
+            sources.append(load_episode(root, folder))
+        except MultipleErrors as exc:
+            errors.extend(exc.errors)
+        except PodpubError as exc:
+            errors.append(exc)
+    seen: dict[str, str] = {}
+    guids = [(s.guid, s.slug, s.folder / "episode.yaml") for s in sources] + [
+        (st.guid, slug, root / "episodes" / slug / "episode.yaml") for slug, st in reusable.items()
+    ]
+    for guid, slug, path in sorted(guids, key=lambda g: g[1]):
+        other = seen.get(guid)
+        if other is not None:
+            errors.append(
+                BuildError(
+                    f"guid {guid} is also used by episode {other!r}",
+                    path,
+                    None,
+                    "every episode needs its own guid; give this one a new one if it is not "
+                    "published yet",
+                )
+            )
+        seen[guid] = slug
+    if errors:
+        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
+    assert show is not None
+    return show, sources, folders
+
+
+def recogniser_state(language: str) -> str:
+    """Whether the repair's speech recogniser can run for this language: a result made
+    without it is redone once it can."""
+    try:
+        align_repair.available(language)
+    except align_repair.RepairUnavailable:
+        return "no-asr"
+    return "asr"
