@@ -566,7 +566,7 @@ def build(
 def _recogniser_state(language: str) -> str:
     """Whether the repair's speech recogniser can run for this language: a result made
     without it is redone once it can."""
-    from podpub import align_repair
+    from podpub.align import repair as align_repair
 
     try:
         align_repair.available(language)
