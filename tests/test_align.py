@@ -191,7 +191,7 @@ def test_version_is_a_string() -> None:
 
 
 def test_words_as_a_recogniser_spells_them() -> None:
-    from podpub.align_repair import words_of
+    from podpub.align.words import words_of
 
     assert words_of("In 2017, the CNRP’s 3 MPs left.") == [
         "in",
@@ -224,7 +224,8 @@ def test_words_as_a_recogniser_spells_them() -> None:
 
 
 def test_anchors_override_only_where_dtw_disagrees() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "This is the first sentence here.",
@@ -276,10 +277,11 @@ def test_repair_is_skipped_for_other_languages(clip: tuple[Path, list[int]]) -> 
 def test_transcript_language_model_loads_in_pocketsphinx(tmp_path: Path) -> None:
     from pocketsphinx import Decoder
 
-    from podpub.align_repair import _lexicon, transcript_model
+    from podpub.align.repair import transcript_model
+    from podpub.align.words import lexicon
 
     sentences = ["The party was dissolved in 2017.", "Zyxwvut said nothing, and left."]
-    model = transcript_model(sentences, _lexicon())
+    model = transcript_model(sentences, lexicon())
     assert model is not None
     arpa, dictionary = model
     words = {line.split()[0].split("(")[0] for line in dictionary.splitlines()}
@@ -296,7 +298,7 @@ def test_transcript_language_model_loads_in_pocketsphinx(tmp_path: Path) -> None
 
 
 def test_acronyms_said_letter_by_letter_are_spelled_for_both_engines() -> None:
-    from podpub.align_repair import spell_acronyms, words_of
+    from podpub.align.words import spell_acronyms, words_of
 
     assert spell_acronyms("APHR and the CNRP met ASEAN and NATO.") == (
         "A P H R and the C N R P met ASEAN and NATO."
@@ -307,7 +309,8 @@ def test_acronyms_said_letter_by_letter_are_spelled_for_both_engines() -> None:
 
 
 def test_recognition_windows_are_merged_and_cut() -> None:
-    from podpub.align_repair import SEGMENT_S, segments
+    from podpub.align.repair import segments
+    from podpub.align.tuning import SEGMENT_S
 
     assert segments([(10.0, 20.0), (-3.0, 2.0), (15.0, 30.0), (40.0, 41.0)]) == [
         (0.0, 2.0),
@@ -319,7 +322,8 @@ def test_recognition_windows_are_merged_and_cut() -> None:
 
 
 def test_names_the_recogniser_cannot_hear_do_not_break_a_run() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = ["We came back.", "Thank you, Sochua, for that introduction.", "Thank you, Sochua."]
     heard = [
@@ -346,7 +350,8 @@ def test_names_the_recogniser_cannot_hear_do_not_break_a_run() -> None:
 
 
 def test_homophones_the_recogniser_writes_still_anchor() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = ["You're now listening to the show.", "There is more."]
     heard = [Word("your", 5000), Word("now", 5300), Word("listening", 5500), Word("to", 6000)]
@@ -355,17 +360,19 @@ def test_homophones_the_recogniser_writes_still_anchor() -> None:
 
 
 def test_a_start_timed_from_later_words_moves_to_the_longest_pause() -> None:
-    from podpub.align import _after_longest_pause
+    from podpub.align.onsets import after_longest_pause
 
     # frames: speech, a 0.12 s comma pause, speech, a 0.6 s pause, speech
     loud = np.array([True] * 50 + [False] * 6 + [True] * 20 + [False] * 30 + [True] * 40)
-    assert _after_longest_pause(loud, 80, 40) == 106  # not the comma's rise at 56
-    assert _after_longest_pause(loud, 58, 3) == 56  # only the comma's rise is within reach
-    assert _after_longest_pause(loud, 20, 5) == 20  # no rise nearby: unchanged
+    assert after_longest_pause(loud, 80, 40) == 106  # not the comma's rise at 56
+    assert after_longest_pause(loud, 58, 3) == 56  # only the comma's rise is within reach
+    assert after_longest_pause(loud, 20, 5) == 20  # no rise nearby: unchanged
 
 
 def test_a_passage_said_twice_is_not_matched_across_the_episode() -> None:
-    from podpub.align_repair import MAX_MOVE_MS, Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+    from podpub.align.tuning import MAX_MOVE_MS
 
     said = "And that is why we keep coming back to this question."
     sentences = [said, "Something else entirely happens in between.", said]
@@ -379,7 +386,8 @@ def test_a_passage_said_twice_is_not_matched_across_the_episode() -> None:
 
 
 def test_one_word_heard_wrong_does_not_break_a_run() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = ["You are now listening to the show by us.", "That was it."]
     heard = [
@@ -433,7 +441,8 @@ def test_recognition_puts_a_paragraph_start_back_after_an_unscripted_aside(
 
 
 def test_the_longer_nearer_run_wins_when_words_are_heard_twice() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "We start the show today with the news.",
@@ -448,7 +457,8 @@ def test_the_longer_nearer_run_wins_when_words_are_heard_twice() -> None:
 
 
 def test_a_start_estimated_before_the_audio_is_clamped() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = ["Well, hello there, my friends of the radio.", "Next."]
     heard = [Word(w, 300 + 200 * n) for n, w in enumerate("friends of the radio".split())]
@@ -457,20 +467,20 @@ def test_a_start_estimated_before_the_audio_is_clamped() -> None:
 
 
 def test_a_doubtful_paragraph_start_is_listened_for_back_over_the_gap() -> None:
-    from podpub.align import Doubts, _doubtful_windows
+    from podpub.align.doubts import Doubts, doubtful_windows
 
     # music from 10 s to 40 s; sentence 1 is an unspeakable divider ("* * *")
     spans = [SentenceSpan(0, 10_000, 0.9), SentenceSpan(40_000, 40_000, 0.0)]
     spans.append(SentenceSpan(40_000, 45_000, 0.9))
     doubts = Doubts(np.array([False, False, True]), np.array([False, False, False]))
-    assert _doubtful_windows(spans, doubts, [0, 2], 100.0) == [(20.0, 48.0)]
+    assert doubtful_windows(spans, doubts, [0, 2], 100.0) == [(20.0, 48.0)]
     # a confident start is not listened to at all
     calm = Doubts(np.array([False, False, False]), np.array([False, False, False]))
-    assert _doubtful_windows(spans, calm, [0, 2], 100.0) == []
+    assert doubtful_windows(spans, calm, [0, 2], 100.0) == []
 
 
 def test_capitals_for_emphasis_are_not_spelled() -> None:
-    from podpub.align_repair import spell_acronyms
+    from podpub.align.words import spell_acronyms
 
     assert spell_acronyms("It was NOT okay, I said NO, FIRST.") == (
         "It was NOT okay, I said NO, FIRST."
@@ -479,8 +489,8 @@ def test_capitals_for_emphasis_are_not_spelled() -> None:
 
 
 def test_a_second_look_covers_only_what_was_not_heard() -> None:
-    from podpub.align import Doubts, _farther_windows
-    from podpub.align_repair import uncovered
+    from podpub.align.doubts import Doubts, farther_windows
+    from podpub.align.repair import uncovered
 
     assert uncovered([(0.0, 10.0), (20.0, 30.0)], [(2.0, 4.0), (8.0, 22.0)]) == [
         (0.0, 2.0),
@@ -494,13 +504,13 @@ def test_a_second_look_covers_only_what_was_not_heard() -> None:
     heard = [(28.5, 33.0), (58.5, 63.0)]  # the first look: 1.5 s before to 3 s after
     # sentence 1 was doubtful and nothing settled it: from 6 s before its start to 8 s
     # after, less what was heard
-    assert _farther_windows(spans, settled, doubts, [0, 1, 2], heard) == [
+    assert farther_windows(spans, settled, doubts, [0, 1, 2], heard) == [
         (24.0, 28.5),
         (33.0, 38.0),
     ]
     # a doubtful sentence (DTW stretched it) nothing settled: 6 s past its DTW end too
     stretched = Doubts(np.array([False, True, True]), np.array([False, False, True]))
-    assert _farther_windows(spans, [False, False, False], stretched, [0, 1, 2], heard) == [
+    assert farther_windows(spans, [False, False, False], stretched, [0, 1, 2], heard) == [
         (24.0, 28.5),
         (33.0, 38.0),
         (54.0, 58.5),
@@ -510,7 +520,9 @@ def test_a_second_look_covers_only_what_was_not_heard() -> None:
 
 
 def test_an_anchor_that_agrees_with_dtw_is_kept_only_when_asked() -> None:
-    from podpub.align_repair import Word, anchored_starts, words_of
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+    from podpub.align.words import words_of
 
     sentences = ["We met the minister in the morning.", "Then we went home."]
     heard = [Word(w, 10_000 + 300 * k) for k, w in enumerate(words_of(sentences[0]))]
@@ -523,7 +535,8 @@ def test_an_anchor_that_agrees_with_dtw_is_kept_only_when_asked() -> None:
 
 
 def test_each_piece_is_heard_with_the_sentences_placed_near_it() -> None:
-    from podpub.align_repair import LOCAL_TEXT_MS, nearby
+    from podpub.align.repair import nearby
+    from podpub.align.tuning import LOCAL_TEXT_MS
 
     step = LOCAL_TEXT_MS // 2
     placed = [(k * step, k * step + 5_000) for k in range(10)]  # one sentence a minute
@@ -533,8 +546,8 @@ def test_each_piece_is_heard_with_the_sentences_placed_near_it() -> None:
 
 
 def test_a_start_timed_from_later_words_stays_put_over_music() -> None:
-    from podpub.align import _repaired
-    from podpub.align_repair import Word
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
 
     sentences = ["You are now listening to the show tonight.", "And that is all."]
     words = ["now", "listening", "to", "the", "show", "tonight"]
@@ -544,17 +557,17 @@ def test_a_start_timed_from_later_words_stays_put_over_music() -> None:
     energy = np.zeros(600, dtype=np.float32)
     music = np.ones(600, dtype=bool)  # loud: no pause marks the onset...
     music[222:228] = False  # ... only a beat's gap in the music, 0.4 s before it
-    start = _repaired(spans, sentences, heard, music, energy, doubtful)[0].start_ms
+    start = repaired(spans, sentences, heard, music, energy, doubtful)[0].start_ms
     assert 4700 <= start < 5400  # the estimate from the run, not the rise after the gap
     paused = np.ones(600, dtype=bool)
     paused[230:251] = False  # a 0.42 s pause ending at 5.02 s
-    assert _repaired(spans, sentences, heard, paused, energy, doubtful)[0].start_ms == 5020
+    assert repaired(spans, sentences, heard, paused, energy, doubtful)[0].start_ms == 5020
 
 
 def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
-    from podpub.align_features import _read_ahead
+    from podpub.align.features import read_ahead
 
-    assert list(_read_ahead(iter(range(100)), depth=2)) == list(range(100))
+    assert list(read_ahead(iter(range(100)), depth=2)) == list(range(100))
 
     def failing() -> Iterator[int]:
         yield 1
@@ -562,7 +575,7 @@ def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
 
     got = []
     with pytest.raises(ValueError, match="broken pipe"):
-        for item in _read_ahead(failing()):
+        for item in read_ahead(failing()):
             got.append(item)
     assert got == [1]
 
@@ -577,7 +590,7 @@ def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
         finally:
             closed.append(True)
 
-    for item in _read_ahead(endless(), depth=2):
+    for item in read_ahead(endless(), depth=2):
         if item == 5:
             break  # the consumer leaves: the producer stops and closes its source
     assert closed == [True]
@@ -586,7 +599,7 @@ def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
 def test_the_decoded_samples_are_kept_for_the_recogniser(
     clip: tuple[Path, list[int]], tmp_path: Path
 ) -> None:
-    from podpub.align_features import AUDIO_RATE, audio_features
+    from podpub.align.features import AUDIO_RATE, audio_features
 
     path, _ = clip
     out = tmp_path / "samples.raw"
@@ -600,19 +613,20 @@ def test_the_decoded_samples_are_kept_for_the_recogniser(
 
 
 def test_a_soft_start_belongs_to_the_word() -> None:
-    from podpub.align import _weak_start
+    from podpub.align.onsets import weak_start
 
     # 0.5 s of pause at -60 dB, 0.12 s of a soft "th" at -38 dB, then the vowel at -20 dB
     energy = np.array([-60.0] * 25 + [-38.0] * 6 + [-20.0] * 20, dtype=np.float32)
     loud = energy > -30.0
-    assert _weak_start(loud, energy, 31) == 25
+    assert weak_start(loud, energy, 31) == 25
     # a pause that is only noise a little above its own level is not speech
     energy[22:31] = -59.0
-    assert _weak_start(loud, energy, 31) == 31
+    assert weak_start(loud, energy, 31) == 31
 
 
 def test_a_misheard_opening_is_timed_by_the_first_word_after_the_previous_sentence() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "He is the president of the senate.",
@@ -631,7 +645,7 @@ def test_a_misheard_opening_is_timed_by_the_first_word_after_the_previous_senten
 def test_a_dtw_in_two_halves_finds_the_whole_dtws_path() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from podpub.align_dtw import band_from_path, dtw, dtw_in_two, full_band
+    from podpub.align.dtw import band_from_path, dtw, dtw_in_two, full_band
 
     rng = np.random.default_rng(3)
     # the text: 600 frames; the audio: the same, slower in places, with 80 frames of
@@ -665,7 +679,7 @@ def test_a_dtw_in_two_halves_finds_the_whole_dtws_path() -> None:
 
 
 def test_an_onset_on_a_tail_or_a_click_before_a_pause_moves_past_the_pause() -> None:
-    from podpub.align import _speech_onset
+    from podpub.align.onsets import speech_onset
 
     def energy_of(pattern: str) -> tuple[np.ndarray, np.ndarray]:
         energy = np.array([-20.0 if c == "#" else -70.0 for c in pattern], dtype=np.float32)
@@ -674,17 +688,18 @@ def test_an_onset_on_a_tail_or_a_click_before_a_pause_moves_past_the_pause() -> 
     # the previous sentence's last word (0.4 s), a one-frame dip, its last frames, a 0.6 s
     # pause, then the sentence: mapped onto the dip, the onset is the rise after the pause
     loud, energy = energy_of("#" * 20 + "." + "###" + "." * 30 + "#" * 20)
-    assert _speech_onset(loud, energy, 20) == 54
+    assert speech_onset(loud, energy, 20) == 54
     # a 40 ms click 0.7 s before the sentence, in a pause
     loud, energy = energy_of("." * 20 + "##" + "." * 35 + "#" * 20)
-    assert _speech_onset(loud, energy, 19) == 57
+    assert speech_onset(loud, energy, 19) == 57
     # a short first word ("So,") and a pause after it: the word is the start
     loud, energy = energy_of("." * 20 + "#" * 12 + "." * 20 + "#" * 20)
-    assert _speech_onset(loud, energy, 21) == 20
+    assert speech_onset(loud, energy, 21) == 20
 
 
 def test_a_run_through_the_sentence_before_anchors_the_first_word() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = ["We work for human rights.", "Hello, I'm Karina Tehusijarana, media manager."]
     heard = [Word("for", 15_000), Word("human", 15_300), Word("rights", 15_700)]
@@ -699,7 +714,8 @@ def test_a_run_through_the_sentence_before_anchors_the_first_word() -> None:
 
 
 def test_letters_of_an_acronym_count_as_said_by_name() -> None:
-    from podpub.align_repair import SPELLED_LETTER, spoken_letters, words_of
+    from podpub.align.tuning import SPELLED_LETTER
+    from podpub.align.words import spoken_letters, words_of
 
     sentence = "A year ago I joined APHR, a network."
     words = words_of(sentence)
@@ -711,7 +727,8 @@ def test_letters_of_an_acronym_count_as_said_by_name() -> None:
 
 
 def test_letters_heard_in_music_do_not_anchor_a_sentence() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
@@ -725,8 +742,8 @@ def test_letters_heard_in_music_do_not_anchor_a_sentence() -> None:
 
 
 def test_a_misheard_opening_is_not_put_on_the_word_before() -> None:
-    from podpub.align import _repaired
-    from podpub.align_repair import Word
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
 
     sentences = ["It is the country of Cambodia.", "Thank you so much for joining us today."]
     # "cambodia" heard at 2.0 s after a 1.2 s pause; "thank you so" heard as "and" at
@@ -740,14 +757,14 @@ def test_a_misheard_opening_is_not_put_on_the_word_before() -> None:
     frames[160:260] = True  # the second sentence, after a 0.4 s pause
     energy = np.where(frames, -20.0, -70.0).astype(np.float32)
     spans = (SentenceSpan(800, 2_800, 0.9), SentenceSpan(5_000, 7_000, 0.4))
-    out = _repaired(spans, sentences, heard, frames, energy, np.array([False, True]))
+    out = repaired(spans, sentences, heard, frames, energy, np.array([False, True]))
     assert out[1].start_ms == 3_200
 
 
 def test_the_dtw_in_halves_is_the_same_without_a_second_core() -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from podpub.align import _warp, _warp_levels
+    from podpub.align.warp import warp, warp_levels
 
     rng = np.random.default_rng(5)
     text = rng.normal(size=(22_000, 13)).astype(np.float32)  # 440 s: split in halves
@@ -755,17 +772,17 @@ def test_the_dtw_in_halves_is_the_same_without_a_second_core() -> None:
     audio = audio.astype(np.float32)
     gaps = np.zeros(text.shape[0], dtype=bool)
     gaps[::500] = True
-    here = _warp_levels(text, audio, gaps, lambda f: None, None)
+    here = warp_levels(text, audio, gaps, lambda f: None, None)
     with ProcessPoolExecutor(max_workers=1) as pool:
-        apart = _warp_levels(text, audio, gaps, lambda f: None, pool)
+        apart = warp_levels(text, audio, gaps, lambda f: None, pool)
     assert np.array_equal(here.path.cols, apart.path.cols)
-    assert np.array_equal(_warp(text, audio, gaps, lambda f: None).path.cols, here.path.cols)
+    assert np.array_equal(warp(text, audio, gaps, lambda f: None).path.cols, here.path.cols)
 
 
 def test_espeak_runs_at_the_lowest_priority_and_its_failure_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from podpub import align
+    from podpub.align import synth, tuning
 
     # a stand-in espeak-ng that records its own niceness, then fails or writes a WAV
     fake = tmp_path / "espeak-ng"
@@ -783,37 +800,39 @@ def test_espeak_runs_at_the_lowest_priority_and_its_failure_is_reported(
         w.setsampwidth(2)
         w.setframerate(RATE)
         w.writeframes((np.sin(np.arange(RATE) / 5.0) * 8000).astype("<i2").tobytes())
-    monkeypatch.setattr(align.shutil, "which", lambda name: str(fake))
-    x, rate = align._run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
+    monkeypatch.setattr(synth.shutil, "which", lambda name: str(fake))
+    x, rate = synth.run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
     assert rate == RATE and x.size == RATE
-    assert int((tmp_path / "niceness").read_text()) == align.ESPEAK_NICENESS
+    assert int((tmp_path / "niceness").read_text()) == tuning.ESPEAK_NICENESS
     (tmp_path / "fail").touch()
     with pytest.raises(AlignmentUnavailable, match="espeak-ng failed"):
-        align._run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
+        synth.run_espeak(["--stdin"], "hello", tmp_path / "out.wav")
 
 
 @pytest.mark.parametrize("cells", [400_000, 10])  # one operation a block; row by row
 def test_distances_of_a_block_of_rows_are_each_rows_own(
     cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from podpub import align_dtw
-    from podpub.align_dtw import BLOCK_ROWS, _block_distances, distances
+    from podpub.align import dtw
+    from podpub.align.dtw import block_distances, distances
+    from podpub.align.tuning import BLOCK_ROWS
 
-    monkeypatch.setattr(align_dtw, "BLOCK_CELLS", cells)
+    monkeypatch.setattr(dtw, "BLOCK_CELLS", cells)
     rng = np.random.default_rng(5)
     a = rng.normal(size=(100, 13)).astype(np.float32)
     b = rng.normal(size=(500, 13)).astype(np.float32)
     lo = np.sort(rng.integers(0, 400, 100))
     hi = lo + rng.integers(1, 100, 100)
     for i0 in range(0, 100, BLOCK_ROWS):
-        block, c0 = _block_distances(a, b, lo, hi, i0)
+        block, c0 = block_distances(a, b, lo, hi, i0)
         for i in range(i0, min(100, i0 + BLOCK_ROWS)):
             own = distances(a[i], b[lo[i] : hi[i]]).astype(np.float64)
             assert np.array_equal(block[i - i0, lo[i] - c0 : hi[i] - c0], own)
 
 
 def test_an_opening_heard_at_a_speaking_rate_before_a_late_run_times_the_sentence() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
@@ -835,9 +854,11 @@ def test_an_opening_heard_at_a_speaking_rate_before_a_late_run_times_the_sentenc
 
 
 def test_an_aside_a_few_seconds_into_a_sentence_makes_its_start_doubtful() -> None:
-    from podpub.align import Synthetic, Warp, _doubts
-    from podpub.align_dtw import Path as DtwPath
-    from podpub.align_features import Features
+    from podpub.align.doubts import doubts_of
+    from podpub.align.dtw import Path as DtwPath
+    from podpub.align.features import Features
+    from podpub.align.synth import Synthetic
+    from podpub.align.warp import Warp
 
     def warp_with(aside_at: int | None) -> Warp:
         # two sentences of 250 synthetic frames (5 s), matched frame for frame, except for
@@ -863,17 +884,18 @@ def test_an_aside_a_few_seconds_into_a_sentence_makes_its_start_doubtful() -> No
     features = Features(np.zeros((500, 40), np.float32), np.zeros(500, np.float32))
     synthetic = Synthetic(features, np.array([0, 250]), np.array([250, 500]))
     spans = (SentenceSpan(0, 5000, 1.0), SentenceSpan(5000, 10000, 1.0))
-    assert not _doubts(spans, synthetic, warp_with(None)).head.any()
+    assert not doubts_of(spans, synthetic, warp_with(None)).head.any()
     # 1.5 s into the second sentence: its first second matched well, its first 3 s not
-    doubts = _doubts(spans, synthetic, warp_with(250 + 75))
+    doubts = doubts_of(spans, synthetic, warp_with(250 + 75))
     assert doubts.head.tolist() == [False, True]
     # 4 s in: not the start's doubt
-    assert not _doubts(spans, synthetic, warp_with(250 + 200)).head.any()
+    assert not doubts_of(spans, synthetic, warp_with(250 + 200)).head.any()
 
 
 def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> None:
-    from podpub.align import _repaired
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
 
     sentences = [
         "You're now listening to Advocate by APHR, ASEAN Parliamentarians for Human Rights.",
@@ -891,32 +913,34 @@ def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> N
     anchor = anchored_starts(sentences, heard, [5_500, 14_700])[0]
     # a run of three: too short alone to move a sentence past DTW's end of it
     assert anchor is not None and anchor.run == 3 and anchor.support == 5
-    out = _repaired(spans, sentences, heard, frames, energy, np.array([True, True]))
+    out = repaired(spans, sentences, heard, frames, energy, np.array([True, True]))
     assert abs(out[0].start_ms - 14_900) <= 100
     # the second run at a rate no one speaks: no support, no move
     fast = [*heard[:3], Word("asean", 16_000), Word("parliamentarians", 16_200)]
     too_fast = anchored_starts(sentences, fast, [5_500, 14_700])[0]
     assert too_fast is not None and too_fast.support == 3
-    assert _repaired(spans, sentences, fast, frames, energy, np.array([True, True]))[0] == spans[0]
+    assert repaired(spans, sentences, fast, frames, energy, np.array([True, True]))[0] == spans[0]
 
 
 def test_a_paragraph_start_pushed_along_is_looked_for_after_the_sentence_before() -> None:
-    from podpub.align import TARGET_AFTER_S, _pushed_windows
+    from podpub.align.doubts import pushed_windows
+    from podpub.align.tuning import TARGET_AFTER_S
 
     # DTW put the first sentence in the intro music (5.3 s) and the second 9.3 s after it;
     # the repair moved the first to 16.2 s and pushed the second along with it
     spans = [SentenceSpan(5_300, 14_000, 0.5), SentenceSpan(14_600, 20_000, 0.5)]
     repaired = [SentenceSpan(16_180, 20_000, 0.9), SentenceSpan(16_180, 20_000, 0.25)]
-    windows = _pushed_windows(spans, repaired, [True, False], [0, 1])
+    windows = pushed_windows(spans, repaired, [True, False], [0, 1])
     assert windows == {1: (16_180, 16_180 + 9_300 + round(TARGET_AFTER_S * 1000))}
     # settled by its own words, or not pushed, or not a paragraph start: not looked for
-    assert _pushed_windows(spans, repaired, [True, True], [0, 1]) == {}
-    assert _pushed_windows(spans, spans, [True, False], [0, 1]) == {}
-    assert _pushed_windows(spans, repaired, [True, False], [0]) == {}
+    assert pushed_windows(spans, repaired, [True, True], [0, 1]) == {}
+    assert pushed_windows(spans, spans, [True, False], [0, 1]) == {}
+    assert pushed_windows(spans, repaired, [True, False], [0]) == {}
 
 
 def test_a_long_opening_word_heard_at_a_speaking_rate_times_the_sentence() -> None:
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
 
     sentences = [
         "You're now listening to Advocate by APHR, ASEAN Parliamentarians for human rights."
@@ -935,8 +959,9 @@ def test_a_long_opening_word_heard_at_a_speaking_rate_times_the_sentence() -> No
 
 
 def test_one_opening_word_heard_moves_only_a_doubtful_start() -> None:
-    from podpub.align import _repaired
-    from podpub.align_repair import Word, anchored_starts
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
 
     sentences = [
         "Yesterday the parliament building in the capital was closed, "
@@ -949,17 +974,17 @@ def test_one_opening_word_heard_moves_only_a_doubtful_start() -> None:
     frames = np.ones(1_000, dtype=bool)
     energy = np.full(1_000, -20.0, dtype=np.float32)
     spans = (SentenceSpan(11_000, 17_000, 0.95),)
-    assert _repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
-    moved = _repaired(spans, sentences, heard, frames, energy, np.array([True]))
+    assert repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
+    moved = repaired(spans, sentences, heard, frames, energy, np.array([True]))
     assert moved[0].start_ms == 12_000
 
 
 def test_a_pushed_sentence_keeps_its_end_and_stays_less_sure_when_not_found() -> None:
-    from podpub.align import _pushed_span
+    from podpub.align.repaired import pushed_span
 
     dtw = SentenceSpan(14_600, 20_000, 0.5)
     looked = SentenceSpan(16_200, 33_500, 0.5)
-    found = _pushed_span(dtw, looked, SentenceSpan(25_970, 33_500, 0.8))
+    found = pushed_span(dtw, looked, SentenceSpan(25_970, 33_500, 0.8))
     assert found == SentenceSpan(25_970, 25_971, 0.8)
-    missed = _pushed_span(dtw, looked, SentenceSpan(16_200, 33_500, 0.5))
+    missed = pushed_span(dtw, looked, SentenceSpan(16_200, 33_500, 0.5))
     assert missed == SentenceSpan(16_200, 20_000, 0.25)

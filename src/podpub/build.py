@@ -7,38 +7,27 @@ them together and collects the report. One episode's load, parse and time stages
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import re
-import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import overload
 
-from podpub import align, state
+from podpub import incremental
 from podpub.audio import TagSet, write_tagged_copy
 from podpub.check import refuse_failing_feed
-from podpub.episode import (
-    CACHE_DIR,
-    FEED_DIR,
-    audio_relative,
-    load_changed,
-    prepare_episode,
-    recogniser_state,
-)
-from podpub.errors import BuildError, MultipleErrors, PodpubError
+from podpub.episode import audio_relative, load_changed, prepare_episode
+from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid, write_feed
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
+from podpub.incremental import Built
 from podpub.lock import LockedEpisode, plan_lock, write_lock
-from podpub.media import TRANSCRIPT_TYPES, is_png
+from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, TRANSCRIPT_TYPES, is_png
 from podpub.model import Episode, EpisodeSource, FeedItem, Show
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
-from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
+from podpub.state import ItemStore
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
 
@@ -58,19 +47,6 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class _Built:
-    """One episode built into the stage by a worker; its FeedItem waits in the item store."""
-
-    slug: str
-    guid: str
-    published: datetime
-    audio_url: str
-    files: tuple[str, ...]
-    warnings: tuple[str, ...]
-    summary: str
-
-
-@dataclass(frozen=True)
 class AlignOptions:
     """Whether to align transcripts to the audio, and with the slower repair pass."""
 
@@ -86,7 +62,7 @@ def _build_episode(
     root: Path,
     key: str,
     align_progress: Callable[[float], None] | None = None,
-) -> _Built:
+) -> Built:
     """Parse, time, render and tag one episode into the stage (runs in a worker)."""
     episode = prepare_episode(
         show,
@@ -104,7 +80,7 @@ def _build_episode(
         f"{source.slug}: {len(episode.transcript.paragraphs)} paragraphs, "
         f"{len(episode.chapters)} chapters ({sources_used})"
     )
-    return _Built(
+    return Built(
         item.slug,
         item.guid,
         item.published,
@@ -115,55 +91,22 @@ def _build_episode(
     )
 
 
-class _StoredItems(Sequence[FeedItem]):
-    """Feed items newest first, loaded from the item store a slice at a time."""
-
-    def __init__(self, store: ItemStore, order: list[tuple[str, str]]) -> None:
-        self.store = store
-        self.order = order  # (slug, key), newest first
-
-    def __len__(self) -> int:
-        return len(self.order)
-
-    @overload
-    def __getitem__(self, index: int) -> FeedItem: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[FeedItem]: ...
-
-    def __getitem__(self, index: int | slice) -> FeedItem | Sequence[FeedItem]:
-        if isinstance(index, slice):
-            return [self._load(slug, key) for slug, key in self.order[index]]
-        return self._load(*self.order[index])
-
-    def _load(self, slug: str, key: str) -> FeedItem:
-        item = self.store.load(slug, key)
-        if item is None:
-            raise BuildError(
-                f"the build cache lost episode {slug!r}",
-                self.store.folder,
-                None,
-                "delete .podpub-cache and build again",
-            )
-        return item
-
-
 def _build_all(
     show: Show,
     sources: list[EpisodeSource],
     stage_root: Path,
     options: AlignOptions,
-    root: Path,
-    keys: dict[str, str],
+    plan: incremental.Plan,
     progress: Progress | None,
     align_progress: Callable[[str, float], None] | None = None,
-) -> list[_Built]:
+) -> list[Built]:
     """Build episodes, in parallel across cores when there is more than one to do."""
+    root, keys = plan.root, plan.keys
     workers = min(len(sources), os.cpu_count() or 1)
-    results: dict[str, _Built] = {}
+    results: dict[str, Built] = {}
     errors: list[PodpubError] = []
 
-    def done(slug: str, built: _Built | None) -> None:
+    def done(slug: str, built: Built | None) -> None:
         if built is not None:
             results[slug] = built
             log.info("%s", built.summary)
@@ -221,137 +164,58 @@ def build(
     ``progress`` hears of each episode done; ``align_progress`` of alignment within an
     episode (only when a single episode is built, in this process).
     """
-    report = Report()
     options = AlignOptions(align, repair and align)
     feed_dir = root / FEED_DIR
-    cache_dir = root / CACHE_DIR
-    staging = stage_parent(feed_dir, cache_dir)
+    staging = stage_parent(feed_dir, root / CACHE_DIR)
     remove_stale_stages(feed_dir, staging)  # a killed build's leftovers, on every build
-    previous = load_state(cache_dir)
-    # which episodes are unchanged since the last build (cheap: no YAML, no audio read)
-    base_key = ""
-    image_guess = _show_image_path(root)
-    if (root / "podcast.yaml").is_file() and image_guess is not None:
-        base_key = state.show_key(root / "podcast.yaml", image_guess, _mode(options))
-    keys: dict[str, str] = {}
-    if (root / "episodes").is_dir():
-        for folder in sorted((root / "episodes").iterdir()):
-            if folder.is_dir() and not folder.name.startswith("."):
-                keys[folder.name] = state.episode_key(folder, base_key)
-    reusable = {
-        slug: st
-        for slug, st in previous.episodes.items()
-        if base_key
-        and previous.show_key == base_key
-        and keys.get(slug) == st.key
-        and state.outputs_intact(feed_dir, st.outputs)
-        and ItemStore(cache_dir).has(slug, st.key)
-    }
-    show, sources, folders = load_changed(root, reusable)
-    # GUIDs never change: stop before any work if the lock would break (podpub.lock)
-    locked = [
-        LockedEpisode(
-            s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
-        )
-        for s in sources
-    ] + [LockedEpisode(slug, st.guid, st.audio_url) for slug, st in reusable.items()]
-    lock_plan = plan_lock(root, show_guid(show), sorted(locked, key=lambda e: e.slug), allow_remove)
-    report.warnings.extend(lock_plan.warnings)
-    report.episodes = [f.name for f in folders]
-    for slug in sorted(reusable):
-        report.warnings.extend(reusable[slug].warnings)
-    image_name = f"artwork{show.image.suffix.lower()}"
-    feed_key = hashlib.sha256(
-        repr(sorted((slug, keys[slug]) for slug in report.episodes)).encode()
-    ).hexdigest()
-    if (
-        not sources
-        and previous.feed_key == feed_key
-        and set(reusable) == set(report.episodes)
-        and state.outputs_intact(feed_dir, previous.extra_outputs)
-    ):
-        report.unchanged = sorted(previous.extra_outputs) + sorted(
-            name for st in reusable.values() for name in st.outputs
-        )
+    # load: the show, and the episodes changed since the last build
+    plan = incremental.plan(root, incremental.build_mode(options.enabled, options.repair))
+    show, sources, folders = load_changed(root, plan.reusable, plan.show)
+    slugs = [f.name for f in folders]
+    # lock: GUIDs never change; stop before any work if the lock would break
+    lock_plan = plan_lock(root, show_guid(show), _locked(show, sources, plan), allow_remove)
+    report = Report(slugs, [*lock_plan.warnings, *plan.reused_warnings()])
+    if plan.nothing_to_do(len(sources), slugs, feed_dir):
+        report.unchanged = plan.unchanged_outputs()
         write_lock(root, lock_plan.lock)
-        return report  # nothing changed: nothing to do
-
+        return report
+    image_name = f"artwork{show.image.suffix.lower()}"
     with Stage(feed_dir, staging) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
-        built = _build_all(show, sources, stage.root, options, root, keys, progress, align_progress)
-        dates = {slug: st.published for slug, st in reusable.items()}
+        # per episode: parse, time, render, tag (in parallel across cores)
+        built = _build_all(show, sources, stage.root, options, plan, progress, align_progress)
         for b in built:
-            for relative in b.files:
-                stage.adopt(relative)
-            dates[b.slug] = b.published
+            stage.adopt_all(b.files)
             report.warnings.extend(b.warnings)
-        for st in reusable.values():
+        for st in plan.reusable.values():
             stage.keep(list(st.outputs))
-        newest_first = sorted(dates, key=lambda slug: (dates[slug], slug), reverse=True)
-        items = _StoredItems(ItemStore(cache_dir), [(slug, keys[slug]) for slug in newest_first])
-        with stage.path("feed.xml").open("wb") as handle:
-            write_feed(
-                handle,
-                show,
-                items,
-                show.base_url + image_name,
-                dates[newest_first[0]] if newest_first else None,
-            )
-        refuse_failing_feed(stage, show)  # podpub check's error rules; feed/ stays as it was
-        stage.publish()
+        # feed: every item, newest first, read back from the item store in batches
+        items = incremental.feed_items(plan, {b.slug: b.published for b in built})
+        with stage.path(FEED_FILE).open("wb") as handle:
+            write_feed(handle, show, items, show.base_url + image_name, items.latest)
+        refuse_failing_feed(stage, show)  # check: the error rules; feed/ stays as it was
+        stage.publish()  # publish: changed files only, feed.xml last, then stale ones go
         report.written, report.unchanged, report.removed = (
             stage.written,
             stage.unchanged,
             stage.removed,
         )
     write_lock(root, lock_plan.lock)  # only after a successful publish
-    episodes_state = dict(reusable)
-    for b in built:
-        episodes_state[b.slug] = EpisodeState(
-            keys.get(b.slug, ""),
-            b.guid,
-            b.published,
-            b.audio_url,
-            state.stamps(feed_dir, list(b.files)),
-            b.warnings,
-        )
-    ItemStore(cache_dir).prune({slug: st.key for slug, st in episodes_state.items()})
-    save_state(
-        cache_dir,
-        BuildState(
-            show_key=base_key,
-            feed_key=feed_key,
-            episodes=episodes_state,
-            extra_outputs=state.stamps(feed_dir, ["feed.xml", image_name]),
-        ),
-    )
+    incremental.save(plan, built, slugs, image_name)
     return report
 
 
-def _mode(options: AlignOptions) -> str:
-    """What, beyond the inputs, decides the outputs: alignment on or off, repair, and
-    whether this machine can align at all (an episode estimated because espeak-ng was
-    missing is rebuilt once it is installed)."""
-    if not options.enabled:
-        return "no-align"
-    engine = "espeak-ng" if shutil.which("espeak-ng") else "no-espeak-ng"
-    repair = "full" if options.repair else "targeted"
-    asr = recogniser_state("en")
-    return f"align {align.ALIGNER_VERSION} {engine} repair={repair} {asr}"
-
-
-def _show_image_path(root: Path) -> Path | None:
-    """The artwork named in podcast.yaml, read cheaply for the change key (None if absent)."""
-    try:
-        for line in (root / "podcast.yaml").read_text("utf-8", "replace").splitlines():
-            if line.startswith("image:"):
-                # a comment starts at " #"; a "#" inside a file name is part of it
-                value = re.split(r"\s#", line.split(":", 1)[1], maxsplit=1)[0]
-                value = value.strip().strip("\"'")
-                return root / value
-    except OSError:
-        return None
-    return None
+def _locked(
+    show: Show, sources: list[EpisodeSource], plan: incremental.Plan
+) -> list[LockedEpisode]:
+    """The GUID and enclosure URL of every episode this build publishes."""
+    locked = [
+        LockedEpisode(
+            s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
+        )
+        for s in sources
+    ] + [LockedEpisode(slug, st.guid, st.audio_url) for slug, st in plan.reusable.items()]
+    return sorted(locked, key=lambda e: e.slug)
 
 
 def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: bytes) -> FeedItem:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from podpub import align, align_repair, timing
+from podpub import align, timing
 from podpub.audio import read_facts
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.load import episode_folders, load_episode, load_show
-from podpub.media import file_digest
+from podpub.media import CACHE_DIR, file_digest
 from podpub.model import Episode, EpisodeSource, Show, Transcript
 from podpub.sentences import split_sentences
 from podpub.sound import speech_region
@@ -27,8 +27,6 @@ from podpub.transcripts import read_transcript
 from podpub.transcripts.not_chapters import drop_headings
 from podpub.transcripts.speaker_map import apply_speaker_map
 
-FEED_DIR = "feed"
-CACHE_DIR = ".podpub-cache"
 LOW_CONFIDENCE = 0.5
 
 
@@ -203,22 +201,23 @@ def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
 
 def audio_relative(slug: str, extension: str) -> str:
     """Where an episode's tagged audio is published, relative to feed/."""
-    return f"{slug}/{slug}{extension}"
+    return f"{slug}/{slug}{extension.lower()}"
 
 
 def load_changed(
-    root: Path, reusable: dict[str, EpisodeState]
+    root: Path, reusable: dict[str, EpisodeState], show: Show | None = None
 ) -> tuple[Show, list[EpisodeSource], list[Path]]:
-    """podcast.yaml and the episode.yaml of every episode that must be rebuilt; all
-    problems reported at once, duplicate GUIDs included (across reused episodes too)."""
+    """podcast.yaml (unless ``show`` is it, loaded) and the episode.yaml of every episode
+    that must be rebuilt; all problems reported at once, duplicate GUIDs included (across
+    reused episodes too)."""
     errors: list[PodpubError] = []
-    show: Show | None = None
-    try:
-        show = load_show(root)
-    except MultipleErrors as exc:
-        errors.extend(exc.errors)
-    except PodpubError as exc:
-        errors.append(exc)
+    if show is None:
+        try:
+            show = load_show(root)
+        except MultipleErrors as exc:
+            errors.extend(exc.errors)
+        except PodpubError as exc:
+            errors.append(exc)
     folders = episode_folders(root)
     sources: list[EpisodeSource] = []
     for folder in folders:
@@ -257,7 +256,7 @@ def recogniser_state(language: str) -> str:
     """Whether the repair's speech recogniser can run for this language: a result made
     without it is redone once it can."""
     try:
-        align_repair.available(language)
-    except align_repair.RepairUnavailable:
+        align.available(language)
+    except align.RepairUnavailable:
         return "no-asr"
     return "asr"

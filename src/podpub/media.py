@@ -11,6 +11,9 @@ import re
 import uuid
 from pathlib import Path
 
+# where a show's outputs go, beside podcast.yaml and episodes/
+FEED_DIR = "feed"
+CACHE_DIR = ".podpub-cache"
 FEED_FILE = "feed.xml"
 
 # XML namespaces of the feed

@@ -133,6 +133,10 @@ class Stage:
         assert self._tmp is not None
         self.files[relative] = self._tmp / relative
 
+    def adopt_all(self, relatives: tuple[str, ...]) -> None:
+        for relative in relatives:
+            self.adopt(relative)
+
     def keep(self, relatives: list[str]) -> None:
         """Files already in feed/ that belong to this build unchanged."""
         self.kept.update(relatives)

@@ -13,7 +13,7 @@ from podpub.check.rules import RULES, Finding
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid
 from podpub.lock import LockedEpisode, lock_problems, read_lock
-from podpub.media import FEED_FILE
+from podpub.media import FEED_DIR, FEED_FILE
 from podpub.model import EpisodeSource, Show
 
 
@@ -46,7 +46,7 @@ def check_show(root: Path, *, align: bool = True, now: datetime | None = None) -
     for source in sources:
         assert show is not None
         findings += _episode_findings(root, show, source, align)
-    feed_dir = root / pipeline.FEED_DIR
+    feed_dir = root / FEED_DIR
     files = feed_files(feed_dir)
     if FEED_FILE not in files:
         findings.append(
@@ -73,7 +73,7 @@ def _lock_findings(root: Path, show: Show, sources: list[EpisodeSource]) -> list
         LockedEpisode(
             s.slug,
             s.guid,
-            show.base_url + pipeline.audio_relative(s.slug, s.audio.suffix.lower()),
+            show.base_url + pipeline.audio_relative(s.slug, s.audio.suffix),
         )
         for s in sources
     ]

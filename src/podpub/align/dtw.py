@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from podpub.align.tuning import BLOCK_CELLS, BLOCK_ROWS
+
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -39,14 +41,6 @@ class Path:
     rows: I64  # row of each path cell, in order
     cols: I64  # column of each path cell
     cost: F32  # local distance of each path cell
-
-    @property
-    def start_col(self) -> int:
-        return int(self.cols[0])
-
-    @property
-    def end_col(self) -> int:
-        return int(self.cols[-1])
 
 
 def distances(a: F32, b: F32) -> F32:
@@ -169,7 +163,7 @@ def _forward(
     for i in range(n):
         l0, h0 = int(lo[i]), int(hi[i])
         if i % BLOCK_ROWS == 0:
-            block, b0 = _block_distances(a, b, lo, hi, i)
+            block, b0 = block_distances(a, b, lo, hi, i)
         c = block[i % BLOCK_ROWS, l0 - b0 : h0 - b0]
         width = h0 - l0
         if i == 0:
@@ -204,11 +198,7 @@ def _forward(
     return steps, offsets, prev
 
 
-BLOCK_ROWS = 32  # rows whose local distances are computed at once
-BLOCK_CELLS = 400_000  # ... unless their columns together span more cells than this
-
-
-def _block_distances(a: F32, b: F32, lo: I64, hi: I64, i0: int) -> tuple[F64, int]:
+def block_distances(a: F32, b: F32, lo: I64, hi: I64, i0: int) -> tuple[F64, int]:
     """The local distances of rows ``i0`` .. ``i0 + BLOCK_ROWS`` (row ``i`` at index
     ``i - i0``) over the columns their bands span together, and the first such column:
     one vector operation for a block of rows. Where the span is too wide (a wide band),

@@ -19,17 +19,13 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from podpub.align.tuning import DECODE_CHUNK_S, F_MAX, F_MIN, HOP_S, N_CEPS, N_MELS, WIN_S
+
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
-AUDIO_RATE = 16_000
-HOP_S = 0.02  # one feature frame per 20 ms
-WIN_S = 0.025
-N_MELS = 40
-N_CEPS = 13
-F_MIN = 80.0
-F_MAX = 7600.0
-CHUNK_SAMPLES = AUDIO_RATE * 30
+AUDIO_RATE = 16_000  # the decoding rate: the recogniser's models are made for it
+CHUNK_SAMPLES = AUDIO_RATE * DECODE_CHUNK_S
 
 
 class DecodeError(Exception):
@@ -219,7 +215,7 @@ def _decoded_chunks(path: Path) -> Iterator[npt.NDArray[np.int16]]:
 _T = TypeVar("_T")
 
 
-def _read_ahead(chunks: Iterator[_T], depth: int = 4) -> Iterator[_T]:
+def read_ahead(chunks: Iterator[_T], depth: int = 4) -> Iterator[_T]:
     """The items of ``chunks``, produced by a thread up to ``depth`` ahead of the consumer:
     ffmpeg keeps decoding while the features of the last chunk are computed (one waits on
     a pipe, the other holds a core). Errors reach the consumer in order."""
@@ -276,7 +272,7 @@ def audio_features(
     mels: list[F32] = []
     energies: list[F32] = []
     done = 0
-    for chunk in _read_ahead(_decoded_chunks(path)):
+    for chunk in read_ahead(_decoded_chunks(path)):
         if samples_to is not None:
             samples_to.write(chunk.tobytes())
         m, e = ex.feed(chunk.astype(np.float32) / 32768.0)
@@ -289,3 +285,39 @@ def audio_features(
     mels.append(m)
     energies.append(e)
     return Features(np.concatenate(mels), np.concatenate(energies))
+
+
+# ---------------------------------------------------------------------------- normalisation
+
+
+def _speech_power(feats: Features) -> float:
+    """Mean power of the louder frames (the speech level), from the mel energies."""
+    e = feats.energy_db[::4]
+    loud = feats.mel[::4][e >= np.percentile(e, 60)]
+    return float(loud.sum(axis=1).mean()) + 1e-12
+
+
+def noise_floor(audio: Features) -> F32:
+    """Per-band floor of the episode, relative to its speech power: the mean power of its
+    quietest frames (pauses: the noise), but never lower than 60 dB under the speech."""
+    speech = _speech_power(audio)
+    e = audio.energy_db[::2]
+    quiet = audio.mel[::2][e <= np.percentile(e, 15)]
+    noise = quiet.mean(axis=0) / speech
+    out: F32 = np.maximum(noise, 1e-6 / N_MELS).astype(np.float32)
+    return out
+
+
+def normalise(feats: Features, relative_floor: F32) -> F32:
+    """Cepstra c0..c12 with the episode's relative noise floor, then mean and variance
+    normalisation over the louder frames (speech). With the same floor on both streams,
+    c0 tells silence from speech alike in both."""
+    floor = (relative_floor * _speech_power(feats)).astype(np.float32)
+    ceps = cepstra(feats.mel, floor)
+    e = feats.energy_db
+    speech = ceps[e >= np.percentile(e, 40)]
+    if speech.shape[0] < 10:
+        speech = ceps
+    mean = speech.mean(axis=0)
+    std = speech.std(axis=0) + 1e-6
+    return np.ascontiguousarray((ceps - mean) / std, dtype=np.float32)

@@ -1,0 +1,151 @@
+"""The aligner's entry point: synthesis and decoding at once, the warp, DTW's spans, and
+their repair with speech recognition."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from threadpoolctl import threadpool_limits
+
+from podpub.align.features import (
+    DecodeError,
+    Features,
+    audio_features,
+    noise_floor,
+    normalise,
+)
+from podpub.align.records import (
+    ENGINE,
+    Alignment,
+    AlignmentUnavailable,
+    RepairMode,
+)
+from podpub.align.repair import RepairUnavailable, available
+from podpub.align.repaired import repair_spans
+from podpub.align.spans import dtw_spans
+from podpub.align.synth import Synthetic, espeak_voice, speakable, synthesise
+from podpub.align.warp import Warp, warp
+
+
+def align_sentences(
+    audio_path: Path,
+    sentences: Sequence[str],
+    language: str,
+    *,
+    repair: RepairMode = "targeted",
+    focus: Sequence[int] = (),
+    progress: Callable[[float], None] | None = None,
+) -> Alignment:
+    """Place each sentence of the transcript in the audio.
+
+    ``repair``: "targeted" (the default) runs speech recognition on the doubtful stretches
+    only: around the ``focus`` sentences (paragraph starts: chapters and paragraphs start
+    there) and around sentences whose DTW match looks stretched or poor; "full" on the
+    whole episode (slower, and also repairs sentences inside paragraphs); "off" never.
+
+    Raises ``AlignmentUnavailable`` when alignment cannot run here (no espeak-ng or ffmpeg,
+    a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).
+    """
+
+    reported = [0.0]
+
+    def report(f: float) -> None:  # fractions 0..1, never going back
+        if progress is not None:
+            reported[0] = max(reported[0], min(1.0, f))
+            progress(reported[0])
+
+    voice = espeak_voice(language)
+    if not any(speakable(s) for s in sentences):
+        raise AlignmentUnavailable("the transcript has no speakable text")
+    report(0.0)
+    # with repair, recognition takes most of the time: DTW reports 0..0.2, recognition the rest
+    dtw_share = {"off": 1.0, "targeted": 0.6, "full": 0.2}[repair]
+    # numpy's BLAS threads only spin on these small products, and take the cores from
+    # espeak-ng, ffmpeg and the recogniser
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        tempfile.TemporaryDirectory(prefix="podpub-align-") as tmp,
+    ):
+        samples = Path(tmp) / "samples.raw"  # the decoded audio, for the recogniser
+        warped, synthetic, audio, loud = _warped(
+            voice, sentences, Path(audio_path), samples, dtw_share, report
+        )
+        spans = dtw_spans(warped, synthetic, audio, loud, len(sentences))
+        engine = ENGINE
+        if repair != "off":
+            try:
+                available(language)
+            except RepairUnavailable:
+                pass  # the DTW result stands; the engine name says no repair was made
+            else:
+                # a third-party recogniser (or its dictionary) failing never fails a
+                # build: the DTW result stands, unrepaired
+                with contextlib.suppress(Exception):
+                    spans, engine = repair_spans(
+                        spans,
+                        sentences,
+                        synthetic,
+                        warped,
+                        audio,
+                        loud,
+                        samples,
+                        repair,
+                        focus,
+                        lambda f: report(dtw_share + (1 - dtw_share) * f),
+                    )
+    report(1.0)
+    return Alignment(spans, engine)
+
+
+def _warped(
+    voice: str,
+    sentences: Sequence[str],
+    audio_path: Path,
+    samples: Path,
+    share: float,
+    report: Callable[[float], None],
+) -> tuple[Warp, Synthetic, Features, npt.NDArray[np.bool_]]:
+    """Synthesise the sentences and decode the audio (at the same time: one waits on
+    espeak-ng processes, the other on ffmpeg), then warp one onto the other. The decoded
+    samples are written to ``samples``. Also returns which audio frames are loud (speech
+    level, not the pauses between)."""
+    done = [0.0, 0.0]  # synthesis, decoding
+
+    def part(k: int, f: float) -> None:
+        done[k] = f
+        report(share * (0.15 * done[0] + 0.25 * done[1]))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        speech = pool.submit(synthesise, voice, sentences, samples.parent, lambda f: part(0, f))
+        try:
+            with samples.open("wb") as out:
+                audio = audio_features(audio_path, lambda f: part(1, f), out)
+        except DecodeError as exc:
+            speech.cancel()
+            raise AlignmentUnavailable(str(exc)) from None
+        except OSError as exc:  # no room for the decoded audio in the temporary folder
+            speech.cancel()
+            raise AlignmentUnavailable(f"cannot keep the decoded audio: {exc}") from None
+        synthetic = speech.result()
+    if audio.frames < 10:
+        raise AlignmentUnavailable("the audio is too short to align")
+    floor = float(np.percentile(audio.energy_db, 5))
+    level = float(np.percentile(audio.energy_db, 95))
+    if level < -60.0 or level - floor < 10.0:
+        raise AlignmentUnavailable("no speech found in the audio")
+    relative_floor = noise_floor(audio)
+    a = normalise(synthetic.features, relative_floor)
+    b = normalise(audio, relative_floor)
+    gaps = np.ones(a.shape[0], dtype=bool)  # between sentences: where audio may be inserted
+    for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
+        if s >= 0:
+            gaps[s:e] = False
+    warped = warp(a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)))
+    loud = audio.energy_db >= floor + 0.3 * (level - floor)
+    return warped, synthetic, audio, loud

@@ -1,0 +1,525 @@
+"""Sentence starts anchored by recognised words: the recogniser's words are matched to
+the transcript's; a sentence whose start is anchored by a run of at least ``MIN_RUN``
+matched words takes the recognised time (less the words before the run, at the run's own
+speaking rate)."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from podpub.align.repair import Word
+from podpub.align.tuning import (
+    ACROSS_GAP_MS,
+    BOUNDS_AFTER_PREVIOUS_MS,
+    BOUNDS_REACH_MS,
+    CHUNK_MS,
+    FIRST_WORD_TOLERANCE_MS,
+    LEAD_EXTRA_WORDS,
+    LONG_RUN_LEAD_LETTERS,
+    LONG_RUN_WORDS,
+    MAX_LEAD_LETTERS,
+    MAX_MOVE_MS,
+    MAX_RUN_RATE,
+    MIN_RUN,
+    MIN_SPEAKING_RATE,
+    OPENING_LETTERS,
+    OPENING_PAIR_LETTERS,
+    OPENING_REACH_LETTERS,
+    OPENING_WORD_LETTERS,
+    TOLERANCE_MS,
+)
+from podpub.align.words import words_and_sizes
+
+# words a recogniser confuses with one another: one spelling for matching
+_HOMOPHONES = {
+    "you're": "your",
+    "they're": "their",
+    "there": "their",
+    "it's": "its",
+    "who's": "whose",
+    "we're": "were",
+    "too": "to",
+    "two": "to",
+    "4": "for",
+    "four": "for",
+    "hear": "here",
+    "know": "no",
+    "right": "write",
+    "weather": "whether",
+}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start_ms: int  # the sentence's start implied by recognised words
+    run: int  # matched words in a row that anchor it
+    lead_ms: int = 0  # estimated length of the words before the run (0: run starts it)
+    agrees: bool = False  # within the tolerance of DTW's start (kept only when asked)
+    # where the start must lie (ms): between the previous sentence's last heard word and
+    # the run, when both were heard; None: around start_ms, as uncertain as the lead
+    bounds: tuple[int, int] | None = None
+    # words of the sentence heard in order at a speaking rate from the run's first word on,
+    # the run's own included (two runs with a misheard word or name between them agree)
+    support: int = 0
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The transcript's words the recogniser knows, in order (one spelling for
+    homophones), each with its sentence and its letters as spoken."""
+
+    words: list[str]
+    owner: list[int]  # the sentence of each word
+    letters_before: list[int]  # letters of the sentence before the word (as spoken)
+    letters: list[int]  # the word's own
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """The text words that heard words matched, and what the per-sentence steps read."""
+
+    text: _Text
+    anchor_time: dict[int, int]  # text word index -> recognised start (ms)
+    block_of: dict[int, int]  # text word index -> its matching block
+    heard: Sequence[Word]
+    heard_ms: list[int]  # in time order
+    anchored: list[int]  # the matched text words, in order
+    cumulative: np.ndarray  # letters before text word k
+
+    def in_run(self, w: int, k: int, i: int) -> bool:
+        """Whether text word ``w`` continues ``k``'s heard run in sentence ``i``."""
+        owner = self.text.owner
+        return (
+            w < len(owner)
+            and owner[w] == i
+            and w in self.anchor_time
+            and self.block_of[w] == self.block_of[k]
+        )
+
+
+def anchored_starts(
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    dtw_starts: Sequence[int],
+    known: Collection[str] | None = None,
+    *,
+    keep_agreeing: bool = False,
+) -> list[Anchor | None]:
+    """Per sentence: a start implied by recognised words (``heard``, in time order; None:
+    no anchor, or agreement with DTW within the tolerance, unless ``keep_agreeing``: then
+    such an anchor is kept, marked ``agrees``).
+
+    The anchor is the first word of the sentence that starts a run of ``MIN_RUN`` matched
+    words. When it is not the sentence's first word, the start is the anchor's time less
+    the letters before it at the run's speaking rate; a lead of more than
+    ``MAX_LEAD_LETTERS`` (``LONG_RUN_LEAD_LETTERS`` before a long run) is too long to time
+    that way. Words outside ``known`` (the recogniser's vocabulary: names it cannot hear)
+    do not break a run.
+    """
+    text = _text_words(sentences, known)
+    anchor_time, block_of = _matched_words(heard, text, dtw_starts)
+    matched = _Matched(
+        text,
+        anchor_time,
+        block_of,
+        heard,
+        [h.start_ms for h in heard],
+        sorted(anchor_time),
+        np.cumsum([0, *text.letters]),
+    )
+    result: list[Anchor | None] = [None] * len(sentences)
+    first_word: dict[int, int] = {}
+    last_word: dict[int, int] = {}
+    for w, i in enumerate(text.owner):
+        first_word.setdefault(i, w)
+        last_word[i] = w
+    for i in range(len(sentences)):
+        if i not in first_word:
+            continue
+        k = _run_start(matched, i, first_word[i], last_word[i])
+        if k is None:
+            continue
+        run = 1
+        while matched.in_run(k + run, k, i):
+            run += 1
+        timed = _timed_start(matched, first_word[i], k, run)
+        if timed is None:
+            continue
+        start, lead, bounds, tolerance = timed
+        start = max(0, start)
+        agrees = abs(start - dtw_starts[i]) <= tolerance
+        if keep_agreeing or not agrees:
+            lead_ms = 0 if text.letters_before[k] == 0 else round(lead)
+            support = run + _agreeing_after(k, run, last_word[i], anchor_time, text.letters_before)
+            result[i] = Anchor(start, run, lead_ms, agrees, bounds, support)
+    return result
+
+
+def _text_words(sentences: Sequence[str], known: Collection[str] | None) -> _Text:
+    """The sentences' words that ``known`` holds (all when None)."""
+    text_words: list[str] = []
+    owner: list[int] = []
+    letters_before: list[int] = []
+    letters: list[int] = []
+    for i, sentence in enumerate(sentences):
+        before = 0
+        for w, size in words_and_sizes(sentence):
+            if known is None or w in known:
+                text_words.append(_HOMOPHONES.get(w, w))
+                owner.append(i)
+                letters_before.append(before)
+                letters.append(size)
+            before += size
+    return _Text(text_words, owner, letters_before, letters)
+
+
+def _matched_words(
+    heard: Sequence[Word], text: _Text, dtw_starts: Sequence[int]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The text words the heard words match: each one's recognised start (ms), and the
+    matching block it belongs to (words of one block were heard as one run)."""
+    anchor_time: dict[int, int] = {}
+    block_of: dict[int, int] = {}
+    strength: dict[int, tuple[int, int]] = {}  # text word index -> (run length, -distance)
+    n = 0
+    # heard words are matched, a stretch of audio at a time, only to the sentences DTW put
+    # within MAX_MOVE_MS of it: a passage said twice in an episode is not matched across
+    # (sorted for the search: a caller's starts may step back where one was pushed along)
+    owner_start = np.maximum.accumulate(
+        np.array([dtw_starts[i] for i in text.owner], dtype=np.int64)
+    )
+    for a0, a1 in _chunks(heard):
+        t0, t1 = heard[a0].start_ms, heard[a1 - 1].start_ms
+        b0 = int(np.searchsorted(owner_start, t0 - MAX_MOVE_MS, side="left"))
+        b1 = int(np.searchsorted(owner_start, t1 + MAX_MOVE_MS, side="right"))
+        if b1 <= b0:
+            continue
+        # a word matched from two stretches of audio (the same words said twice within a
+        # few minutes) keeps the longer run, then the one nearer where DTW put it
+        for group in _matched_groups(heard, a0, a1, text, b0, b1):
+            n += 1
+            for word, ms in group:
+                key = (len(group), -abs(ms - int(owner_start[word])))
+                if word not in strength or key > strength[word]:
+                    strength[word] = key
+                    anchor_time[word] = ms
+                    block_of[word] = n
+    return anchor_time, block_of
+
+
+def _matched_groups(
+    heard: Sequence[Word], a0: int, a1: int, text: _Text, b0: int, b1: int
+) -> list[list[tuple[int, int]]]:
+    """Runs of (text word, heard time) where heard words ``a0:a1`` match text words
+    ``b0:b1``: matching blocks of two words or more, joined over one word heard wrong."""
+    matcher = difflib.SequenceMatcher(
+        None,
+        [_HOMOPHONES.get(w.text, w.text) for w in heard[a0:a1]],
+        text.words[b0:b1],
+        autojunk=False,
+    )
+    previous: tuple[int, int, int] | None = None  # the last block kept: a, b, size
+    groups: list[list[tuple[int, int]]] = []  # runs of (text word, heard time)
+    for block in matcher.get_matching_blocks():
+        if block.size < 2:
+            continue
+        # one word heard wrong between two blocks ("now listening each advocate"):
+        # in its place, the run goes on through it
+        joined = (
+            previous is not None
+            and block.a - (previous[0] + previous[2]) == 1
+            and block.b - (previous[1] + previous[2]) == 1
+            # not a sentence's first word: its time is what a run is for
+            and text.letters_before[b0 + previous[1] + previous[2]] > 0
+            # heard together, not seconds apart
+            and heard[a0 + block.a].start_ms - heard[a0 + previous[0] + previous[2] - 1].start_ms
+            <= ACROSS_GAP_MS
+        )
+        if joined:
+            assert previous is not None
+            word = b0 + previous[1] + previous[2]
+            groups[-1].append((word, heard[a0 + previous[0] + previous[2]].start_ms))
+        else:
+            groups.append([])
+        groups[-1].extend(
+            (b0 + block.b + k, heard[a0 + block.a + k].start_ms) for k in range(block.size)
+        )
+        previous = (block.a, block.b, block.size)
+    return groups
+
+
+def _run_start(matched: _Matched, i: int, first: int, last: int) -> int | None:
+    """The text word of sentence ``i`` that starts its anchoring run; None if none does."""
+    owner, anchor_time, block_of = matched.text.owner, matched.anchor_time, matched.block_of
+    k = first
+    # a run of MIN_RUN words, or a whole short sentence ("Thank you, Sochua."), or the
+    # first word heard as the end of a run through the sentence before ("... for human
+    # rights. Hello"): the recogniser followed the text into it
+    whole = list(range(k, last + 1))  # the sentence's words (contiguous)
+    across = (
+        k in anchor_time
+        and k >= MIN_RUN - 1
+        and all(w in anchor_time and block_of[w] == block_of[k] for w in range(k - MIN_RUN + 1, k))
+        # heard together, not in two windows that happen to be next in the list
+        and anchor_time[k] - anchor_time[k - 1] <= ACROSS_GAP_MS
+    )
+    if not across and not (
+        len(whole) >= 2 and k in anchor_time and all(matched.in_run(w, k, i) for w in whole)
+    ):
+        while k < len(owner) and owner[k] == i:
+            if (
+                k in anchor_time
+                and all(matched.in_run(k + r, k, i) for r in range(MIN_RUN))
+                # letters ("a p h") are what a recogniser makes of music and noise:
+                # a run needs words
+                and sum(len(matched.text.words[k + r]) > 1 for r in range(MIN_RUN)) >= 2
+            ):
+                break
+            k += 1
+    if k >= len(owner) or owner[k] != i:
+        return None
+    return k
+
+
+def _timed_start(
+    matched: _Matched, first: int, k: int, run: int
+) -> tuple[int, float, tuple[int, int] | None, float] | None:
+    """The start of the sentence (first text word ``first``) that a run of ``run`` words
+    from text word ``k`` anchors: (start, lead, bounds, tolerance); None when the run is
+    too far in and no opening was heard to time it."""
+    letters_before = matched.text.letters_before
+    if letters_before[k] == 0:
+        return matched.anchor_time[k], 0.0, None, float(FIRST_WORD_TOLERANCE_MS)
+    if letters_before[k] > (LONG_RUN_LEAD_LETTERS if run >= LONG_RUN_WORDS else MAX_LEAD_LETTERS):
+        # too long to time from the run's rate: only the sentence's opening, heard
+        # before the run at a speaking rate, times it
+        opened = _opening(
+            first,
+            k,
+            matched.text.words,
+            letters_before,
+            matched.anchor_time,
+            matched.heard,
+            matched.heard_ms,
+        )
+        if opened is None:
+            return None
+        start, lead = opened
+        tolerance = FIRST_WORD_TOLERANCE_MS + 0.3 * lead
+        # never 0, even from the first word: one word heard on its own is not a run
+        # that starts the sentence, and moves only a doubtful DTW start
+        lead = max(1.0, lead)
+        return start, lead, None, tolerance
+    return _timed_from_run(matched, first, k, run)
+
+
+def _timed_from_run(
+    matched: _Matched, first: int, k: int, run: int
+) -> tuple[int, float, tuple[int, int] | None, float]:
+    """A start timed from the run's speaking rate (else the rate around it), or better
+    from a word of the lead heard on its own, or from the first word heard after the
+    previous sentence: (start, lead, bounds, tolerance)."""
+    anchor_time, letters_before = matched.anchor_time, matched.text.letters_before
+    rate = _run_rate(anchor_time, letters_before, k, run)
+    if rate is None:
+        rate = _ms_per_letter(matched.anchored, anchor_time, matched.cumulative, k)
+    lead = letters_before[k] * rate
+    start = int(anchor_time[k] - lead)
+    bounds: tuple[int, int] | None = None
+    by_word = _timed_by_lead_word(matched, first, k, start, lead, rate)
+    if by_word is not None:
+        start, lead = by_word
+    else:
+        start, bounds = _after_previous(
+            start, lead, first, k, anchor_time, matched.heard, matched.heard_ms
+        )
+    return start, lead, bounds, TOLERANCE_MS + 0.3 * lead
+
+
+def _timed_by_lead_word(
+    matched: _Matched, first: int, k: int, start: int, lead: float, rate: float
+) -> tuple[int, float] | None:
+    """A word of the lead (text words ``first`` .. ``k``) heard on its own before the run:
+    the start and lead it times; None when none was heard near the estimate ``start``."""
+    text_words, letters_before = matched.text.words, matched.text.letters_before
+    heard_ms = matched.heard_ms
+    lo = start - lead - 500
+    lo_i = bisect.bisect_left(heard_ms, lo)
+    near = matched.heard[lo_i : bisect.bisect_left(heard_ms, matched.anchor_time[k])]
+    lead_match = difflib.SequenceMatcher(
+        None,
+        [_HOMOPHONES.get(h.text, h.text) for h in near],
+        text_words[first:k],
+        autojunk=False,
+    )
+    for block in lead_match.get_matching_blocks():
+        hits = [
+            m
+            for m in range(block.size)
+            if block.size >= 2 or len(text_words[first + block.b + m]) >= 3
+        ]
+        if hits:
+            m = hits[0]
+            word = first + block.b + m
+            by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
+            # the same word, not another: near the estimate, or the sentence's
+            # first two words heard together before the run
+            opening = letters_before[word] <= OPENING_LETTERS and block.size >= 2
+            slack = lead + 500 if opening else 0.35 * lead + 300
+            if abs(by_word - start) <= slack:
+                return by_word, letters_before[word] * rate
+            return None
+    return None
+
+
+def _agreeing_after(
+    k: int, run: int, last: int, anchor_time: dict[int, int], letters_before: Sequence[int]
+) -> int:
+    """How many of the sentence's words after the run (from text word ``k``, ``run``
+    words long) up to its ``last`` word were heard after it, in order, each at a speaking
+    rate (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms a letter) from the run's first word."""
+    count = 0
+    latest = anchor_time[k]
+    for w in range(k + run, last + 1):
+        ms = anchor_time.get(w)
+        if ms is None or ms <= latest:
+            continue
+        letters = letters_before[w] - letters_before[k]
+        if letters * MIN_SPEAKING_RATE <= ms - anchor_time[k] <= letters * MAX_RUN_RATE:
+            count += 1
+            latest = ms
+    return count
+
+
+def _opening(
+    first: int,
+    k: int,
+    text_words: Sequence[str],
+    letters_before: Sequence[int],
+    anchor_time: dict[int, int],
+    heard: Sequence[Word],
+    heard_ms: Sequence[int],
+) -> tuple[int, float] | None:
+    """The start of a sentence whose run (from text word ``k``) comes too many letters in
+    to be timed from the run's rate, and the length of its words before the one that
+    times it (ms): from the first of its opening words (at most ``OPENING_REACH_LETTERS`` in)
+    heard before the run, when the letters from there to the run take a speaking rate's
+    time (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms a letter): two words heard one after
+    the other, or a long one on its own. None when none was heard. Words heard in their
+    order where the run's own timing says the sentence starts: the two agree."""
+    run_ms = anchor_time[k]
+    for w in range(first, k):
+        if letters_before[w] > OPENING_REACH_LETTERS:
+            break
+        pair = w + 1 < k and len(text_words[w]) + len(text_words[w + 1]) >= OPENING_PAIR_LETTERS
+        if not pair and len(text_words[w]) < OPENING_WORD_LETTERS:
+            continue  # "and the", "to": heard anywhere
+        span = letters_before[k] - letters_before[w]
+        earliest, latest = run_ms - span * MAX_RUN_RATE, run_ms - span * MIN_SPEAKING_RATE
+        found = None
+        for j in range(bisect.bisect_left(heard_ms, earliest), len(heard)):
+            h = heard[j]
+            if h.start_ms > latest:
+                break
+            if _HOMOPHONES.get(h.text, h.text) != text_words[w]:
+                continue
+            after = heard[j + 1] if j + 1 < len(heard) else None
+            if len(text_words[w]) >= OPENING_WORD_LETTERS or (
+                after is not None
+                and _HOMOPHONES.get(after.text, after.text) == text_words[w + 1]
+                and after.start_ms - h.start_ms <= 1000
+            ):
+                found = h.start_ms  # the latest: the nearest the run
+        if found is not None:
+            lead = letters_before[w] * (run_ms - found) / max(1, span)
+            return int(found - lead), lead
+    return None
+
+
+def _after_previous(
+    start: int,
+    lead: float,
+    first: int,
+    k: int,
+    anchor_time: dict[int, int],
+    heard: Sequence[Word],
+    heard_ms: Sequence[int],
+) -> tuple[int, tuple[int, int] | None]:
+    """A sentence start timed from its run (word ``k``) with none of the words before it
+    recognised: where the previous sentence's last word was heard, the first word heard
+    after it (a misheard opening: "Thank you, Sochua" heard as "and to civil"), when no
+    more words were heard between it and the run than the sentence has before the run
+    (plus two) and it lies within the estimate's uncertainty; else ``start``. With the
+    bounds the start lies in: after that previous word, up to the run less half the lead,
+    within ``BOUNDS_REACH_MS`` of the first word heard after it."""
+    prev = first - 1  # the last word (the recogniser knows) before the sentence
+    if prev < 0 or prev not in anchor_time:
+        return start, None
+    lo = bisect.bisect_right(heard_ms, anchor_time[prev])
+    hi = bisect.bisect_left(heard_ms, anchor_time[k])
+    between = hi - lo
+    if between < 1 or between > k - first + LEAD_EXTRA_WORDS:
+        return start, None
+    candidate = heard[lo].start_ms
+    if abs(candidate - start) > lead + 500:
+        return start, None
+    # after the previous word itself (its own onset is no sentence start), near the word
+    # heard first after it
+    earliest = max(anchor_time[prev] + BOUNDS_AFTER_PREVIOUS_MS, candidate - BOUNDS_REACH_MS)
+    latest = min(max(candidate, int(anchor_time[k] - lead / 2)), candidate + BOUNDS_REACH_MS)
+    return candidate, (min(earliest, candidate), latest)
+
+
+def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
+    """Index ranges of the heard words, about ``CHUNK_MS`` of audio each, cut where the
+    recogniser heard nothing for a while when possible."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(heard) + 1):
+        if (
+            k == len(heard)
+            or (
+                heard[k].start_ms - heard[start].start_ms > CHUNK_MS
+                and heard[k].start_ms - heard[k - 1].start_ms > 1000
+            )
+            or heard[k].start_ms - heard[start].start_ms > 2 * CHUNK_MS
+        ):
+            out.append((start, k))
+            start = k
+    return out
+
+
+def _run_rate(times: dict[int, int], letters_before: list[int], k: int, run: int) -> float | None:
+    """Speaking rate (ms per letter) of the run of ``run`` anchored words of one sentence
+    that starts at text word ``k``: no pause between sentences is in it."""
+    last = k + run - 1
+    letters = letters_before[last] - letters_before[k]
+    span = times[last] - times[k]
+    if run < MIN_RUN or letters <= 0 or span <= 0:
+        return None
+    rate = span / letters
+    # slower than this, the run has pauses in it ("done, I think, a really"): a lead
+    # said at that rate would start far too early
+    return min(rate, MAX_RUN_RATE) if rate >= 40.0 else None
+
+
+def _ms_per_letter(
+    anchored: list[int], times: dict[int, int], cumulative: np.ndarray, k: int
+) -> float:
+    """Speaking rate around text word ``k`` from the anchored words within 40 of it."""
+    pos = int(np.searchsorted(anchored, k))
+    lo, hi = max(0, pos - 40), min(len(anchored) - 1, pos + 40)
+    if hi > lo:
+        a, b = anchored[lo], anchored[hi]
+        letters = int(cumulative[b] - cumulative[a])
+        span = times[b] - times[a]
+        if letters > 0 and span > 0:
+            rate = span / letters
+            if 30.0 <= rate <= 200.0:  # a plausible rate (pauses included)
+                return rate
+    return 70.0

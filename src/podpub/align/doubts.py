@@ -1,0 +1,172 @@
+"""Where DTW's sentence starts are doubtful, and which stretches of the audio the
+recogniser listens to for them (``repair="targeted"``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from podpub.align.records import SentenceSpan
+from podpub.align.repair import uncovered
+from podpub.align.synth import Synthetic
+from podpub.align.tuning import (
+    CONFIDENCE_DOUBT,
+    HEAD_COST_DOUBT,
+    HEAD_S,
+    HEAD_STRETCH_DOUBT,
+    HOP_S,
+    LONG_HEAD_S,
+    LONG_HEAD_STRETCH_DOUBT,
+    STRETCH_DOUBT,
+    TARGET_AFTER_S,
+    TARGET_BEFORE_S,
+    TARGET_FAR_S,
+    TARGET_GAP_S,
+)
+from podpub.align.warp import Warp, row_costs
+
+F64 = npt.NDArray[np.float64]
+
+
+def _head_doubts(synthetic: Synthetic, warp: Warp) -> tuple[F64, F64, F64]:
+    """Per sentence, how its first second matched: audio frames per synthetic frame
+    (relative to the episode's speaking rate) and mean distance (relative to a typical
+    match); and the audio frames per synthetic frame of its first ``LONG_HEAD_S``.
+    Unscripted audio before a sentence shows as a stretched or poorly matched head; an
+    aside DTW matched partly to the first words shows as a stretch a few seconds in."""
+    path = warp.path
+    count = synthetic.onsets.size
+    stretch = np.ones(count)
+    cost = np.ones(count)
+    long_stretch = np.ones(count)
+    row_cost, row_n = row_costs(path)
+
+    def stretch_of(s: int, k: int) -> float:  # rows s .. s + k - 1
+        frames = int(path.last[s + k - 1]) + 1 - int(path.first[s])
+        return frames / k / warp.speaking_ratio
+
+    head = round(HEAD_S / HOP_S)
+    long_head = round(LONG_HEAD_S / HOP_S)
+    for i in range(count):
+        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        if s < 0:
+            continue
+        k = max(1, min(e - s, head))
+        stretch[i] = stretch_of(s, k)
+        cost[i] = row_cost[s : s + k].sum() / max(1, row_n[s : s + k].sum()) / warp.typical
+        long_stretch[i] = stretch_of(s, max(1, min(e - s, long_head)))
+    return stretch, cost, long_stretch
+
+
+@dataclass(frozen=True)
+class Doubts:
+    """Per sentence: whether DTW's start (its first second, or its first 3 s) or its whole
+    span looks doubtful. Unscripted audio before a sentence shows as a stretched or poorly
+    matched head; inside it, as a stretched sentence or a poor match."""
+
+    head: npt.NDArray[np.bool_]
+    span: npt.NDArray[np.bool_]
+
+
+def doubts_of(spans: Sequence[SentenceSpan], synthetic: Synthetic, warp: Warp) -> Doubts:
+    """Per sentence, whether its head or its whole span DTW matched doubtfully."""
+    head_stretch, head_cost, long_stretch = _head_doubts(synthetic, warp)
+    head = (
+        (head_stretch > HEAD_STRETCH_DOUBT)
+        | (head_cost > HEAD_COST_DOUBT)
+        | (long_stretch > LONG_HEAD_STRETCH_DOUBT)
+    )
+    span = np.zeros(len(spans), dtype=bool)
+    for i, sp in enumerate(spans):
+        s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
+        if s < 0:
+            head[i] = False
+            continue
+        stretch = (sp.end_ms - sp.start_ms) / 1000.0 / max(HOP_S, (e - s) * HOP_S)
+        span[i] = stretch > STRETCH_DOUBT * warp.speaking_ratio or sp.confidence < CONFIDENCE_DOUBT
+    return Doubts(head, span)
+
+
+def doubtful_windows(
+    spans: Sequence[SentenceSpan],
+    doubts: Doubts,
+    focus: Sequence[int],
+    duration_s: float,
+    after_s: float = TARGET_AFTER_S,
+) -> list[tuple[float, float]]:
+    """Stretches of the audio (seconds) worth recognising: around the start of each focus
+    sentence whose head DTW matched doubtfully (up to ``after_s`` after it), and over each
+    doubtful sentence."""
+    out: list[tuple[float, float]] = []
+    for i in sorted(set(focus)):
+        if 0 <= i < len(spans) and doubts.head[i]:
+            t = spans[i].start_ms / 1000.0
+            # back over the gap DTW left before it (music, a long pause): the sentence
+            # may have started in it
+            before_i = spoken_before(spans, i)
+            gap_start = spans[before_i].end_ms / 1000.0 if before_i >= 0 else 0.0
+            before = min(t - TARGET_BEFORE_S, max(gap_start, t - TARGET_GAP_S))
+            out.append((before, t + after_s))
+    for i, span in enumerate(spans):
+        if doubts.span[i]:
+            end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
+            out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + 0.5))
+    return [(max(0.0, a), min(duration_s, b)) for a, b in out if b > a]
+
+
+def farther_windows(
+    spans: Sequence[SentenceSpan],
+    settled: Sequence[bool],
+    doubts: Doubts,
+    focus: Sequence[int],
+    heard_windows: Sequence[tuple[float, float]],
+) -> list[tuple[float, float]]:
+    """For each doubtful focus sentence that the first recognition did not settle (its
+    words neither confirmed DTW's start nor moved it), the audio from ``TARGET_FAR_S``
+    before its DTW start to ``TARGET_AFTER_S`` after it, where not yet heard: DTW may have
+    put it late (after an ad) or early (before an aside); and for each doubtful sentence
+    not settled, ``TARGET_FAR_S`` after its DTW end."""
+    out = []
+    for i in sorted(set(focus)):
+        if 0 <= i < len(spans) and doubts.head[i] and not settled[i]:
+            t = spans[i].start_ms / 1000.0
+            out.append((max(0.0, t - TARGET_FAR_S), t + TARGET_AFTER_S))
+    for i, span in enumerate(spans):
+        if doubts.span[i] and not settled[i]:
+            # DTW may have given most of it to unscripted audio and squeezed the sentence
+            # itself into its last moments: its words go on after DTW's end
+            end = span.end_ms / 1000.0
+            out.append((end, end + TARGET_FAR_S))
+    return uncovered(out, heard_windows)
+
+
+def spoken_before(spans: Sequence[SentenceSpan], i: int) -> int:
+    """The sentence before sentence ``i``, skipping unspeakable ones (no span of their
+    own: they end where the next starts); -1 when there is none."""
+    before = i - 1
+    while before >= 0 and spans[before].end_ms >= spans[i].start_ms:
+        before -= 1
+    return before
+
+
+def pushed_windows(
+    spans: Sequence[SentenceSpan],
+    repaired: Sequence[SentenceSpan],
+    settled: Sequence[bool],
+    focus: Sequence[int],
+) -> dict[int, tuple[int, int]]:
+    """Focus sentences that nothing settled but the repair pushed later (the sentence
+    before moved past their DTW start): where to look for them (ms), from where they were
+    pushed to, as far again as DTW put them after the sentence before, and
+    ``TARGET_AFTER_S`` more."""
+    out = {}
+    for i in sorted(set(focus)):
+        if 0 < i < len(spans) and not settled[i] and repaired[i].start_ms > spans[i].start_ms:
+            before = max(0, spoken_before(spans, i))
+            lo = repaired[i].start_ms
+            after = max(0, spans[i].start_ms - spans[before].start_ms)
+            out[i] = (lo, lo + after + round(TARGET_AFTER_S * 1000))
+    return out

@@ -1,0 +1,121 @@
+"""Sentence onsets from frame energies: a mapped or estimated onset moved to where the
+speech begins (out of a pause, off the tail of the word before, back over a soft start).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from podpub.align.tuning import (
+    BLIP_S,
+    HOP_S,
+    ONSET_FORWARD_S,
+    ONSET_SEARCH_S,
+    TAIL_AFTER_S,
+    TAIL_BEFORE_S,
+    TAIL_PAUSE_S,
+    WEAK_START_DB,
+    WEAK_START_RANGE_DB,
+    WEAK_START_S,
+)
+
+F32 = npt.NDArray[np.float32]
+
+
+def speech_onset(loud: npt.NDArray[np.bool_], energy: F32, frame: int) -> int:
+    """Move a mapped onset to the speech onset: out of a pause to the first loud frame
+    after it, or to a rise after a pause of at least 0.1 s nearby; then back over a weak
+    start (a breathy or fricative sound, quieter than the threshold but above the pause)."""
+    n = loud.size
+    if not 0 <= frame < n:
+        return frame
+    quiet_run = round(0.1 / HOP_S)
+    if not loud[frame]:
+        stop = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
+        ahead = np.nonzero(loud[frame:stop])[0]
+        if not ahead.size:
+            return frame
+        rise = frame + int(ahead[0])
+        back = frame
+        while back > 0 and not loud[back - 1] and rise - back < quiet_run:
+            back -= 1
+        if rise - back >= quiet_run or back == 0:
+            return weak_start(loud, energy, _after_tail(loud, rise))
+        frame = rise  # a dip inside a sound, not a pause: as if mapped onto the sound
+    radius = round(ONSET_SEARCH_S / HOP_S)
+    lo, hi = max(quiet_run, frame - radius), min(n, frame + radius + 1)
+    best = frame
+    best_distance = radius + 1
+    for k in range(lo, hi):
+        if loud[k] and not loud[k - quiet_run : k].any() and abs(k - frame) < best_distance:
+            best, best_distance = k, abs(k - frame)
+    if best == frame:
+        best = _after_tail(loud, frame)
+    return weak_start(loud, energy, best)
+
+
+def _after_tail(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """An onset mapped onto the last moments of a sound that began well before it (the
+    previous sentence's last word), or onto a click or breath, that a long pause follows:
+    the rise after the pause; else ``frame``."""
+    n = loud.size
+    blip_frames = round(BLIP_S / HOP_S)
+    began = frame
+    while began > 0 and loud[began - 1] and frame - began < blip_frames:
+        began -= 1
+    before = loud[max(0, frame - round(TAIL_BEFORE_S / HOP_S)) : frame]
+    tail = before.size == round(TAIL_BEFORE_S / HOP_S) and before.mean() >= 0.8
+    stop = min(n, frame + round(TAIL_AFTER_S / HOP_S) + 1)
+    ends = np.nonzero(~loud[frame:stop])[0]
+    # a click or a breath: a sound shorter than any word
+    blip = (
+        ends.size > 0
+        and (began == 0 or not loud[began - 1])
+        and frame + int(ends[0]) - began < blip_frames
+    )
+    if not (tail or blip):
+        return frame  # the sound began just before: it may be this sentence's first word
+    if not ends.size:
+        return frame
+    quiet_from = frame + int(ends[0])
+    limit = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
+    rises = np.nonzero(loud[quiet_from:limit])[0]
+    if not rises.size or rises[0] < round(TAIL_PAUSE_S / HOP_S):
+        return frame
+    return quiet_from + int(rises[0])
+
+
+def weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
+    """The first frame of a rise: walk back (at most ``WEAK_START_S``) while the energy
+    stays clearly above the pause before it (the soft "th" of "the", "then", "that")."""
+    if rise < 1 or not loud[rise] or loud[rise - 1]:
+        return rise
+    reach = round(WEAK_START_S / HOP_S)
+    pause = energy[max(0, rise - reach - 12) : rise - reach]  # before the farthest reach
+    if pause.size < 5:
+        return rise
+    low = max(float(np.median(pause)) + WEAK_START_DB, float(energy[rise]) - WEAK_START_RANGE_DB)
+    k = rise
+    while k > max(0, rise - reach) and not loud[k - 1] and energy[k - 1] > low:
+        k -= 1
+    return k
+
+
+def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
+    """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
+    (at least 0.1 s; the closest of equals); ``frame`` itself when there is none."""
+    n = loud.size
+    lo, hi = max(1, frame - radius), min(n, frame + radius + 1)
+    if lo >= hi:
+        return frame
+    longest = round(1.0 / HOP_S)
+    rises = [k for k in range(lo, hi) if loud[k] and not loud[k - 1]]
+    best, best_key = frame, (round(0.1 / HOP_S) - 1, 1)
+    for k in rises:
+        before = loud[max(0, k - longest) : k][::-1]
+        quiet = int(np.argmax(before)) if before.any() else before.size
+        key = (quiet, -abs(k - frame))
+        if key > best_key:
+            best, best_key = k, key
+    return best

@@ -1,0 +1,29 @@
+"""What the aligner returns, and the error that says it cannot run here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ENGINE = "espeak-ng+mfcc+dtw"
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    start_ms: int  # onset of the first word of the sentence
+    end_ms: int
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True)
+class Alignment:
+    spans: tuple[SentenceSpan, ...]  # one per input sentence, same order, non-decreasing starts
+    engine: str  # e.g. "espeak-ng+mfcc+dtw" (+ "+pocketsphinx" when repaired)
+
+
+RepairMode = Literal["off", "targeted", "full"]
+
+
+class AlignmentUnavailable(Exception):
+    """Alignment cannot run here (no TTS engine, unsupported language, no speech...). The
+    caller falls back to estimates with a warning; message says why."""

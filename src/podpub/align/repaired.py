@@ -1,0 +1,263 @@
+"""DTW's sentence starts repaired with recognised words: the stretches worth hearing are
+recognised (``repair``), the heard words anchor sentence starts (``anchors``), and the
+starts they anchor elsewhere override DTW's. This fixes the sentences after unscripted
+speech (ads, asides), which DTW cannot tell apart from the transcript's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from podpub.align.anchors import Anchor, anchored_starts
+from podpub.align.doubts import (
+    doubtful_windows,
+    doubts_of,
+    farther_windows,
+    pushed_windows,
+)
+from podpub.align.features import Features
+from podpub.align.onsets import after_longest_pause, speech_onset
+from podpub.align.records import ENGINE, RepairMode, SentenceSpan
+from podpub.align.repair import Word, recognise, uncovered
+from podpub.align.synth import Synthetic
+from podpub.align.tuning import (
+    ANCHOR_BEYOND_END_MS,
+    FIRST_WORD_TOLERANCE_MS,
+    HOP_S,
+    LEAD_SNAP_MAX_S,
+    LONG_RUN,
+    MAX_MOVE_MS,
+    REPAIRED_CONFIDENCE,
+    TARGET_CONFIRM_S,
+)
+from podpub.align.warp import Warp
+from podpub.align.words import vocabulary
+
+F32 = npt.NDArray[np.float32]
+
+
+def repair_spans(
+    spans: tuple[SentenceSpan, ...],
+    sentences: Sequence[str],
+    synthetic: Synthetic,
+    warp: Warp,
+    audio: Features,
+    loud: npt.NDArray[np.bool_],
+    samples: Path,
+    repair: RepairMode,
+    focus: Sequence[int],
+    progress: Callable[[float], None],
+) -> tuple[tuple[SentenceSpan, ...], str]:
+    """DTW's spans with the starts recognised words anchor elsewhere, and the engine name;
+    DTW's spans as they are when the recogniser fails."""
+    duration_s = audio.frames * HOP_S
+    doubts = doubts_of(spans, synthetic, warp)
+    # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
+    # right there, and its words confirm it), then further around the ones not settled
+    windows = (
+        [(0.0, duration_s)]
+        if repair == "full"
+        else doubtful_windows(spans, doubts, focus, duration_s, TARGET_CONFIRM_S)
+    )
+    placed = [(sp.start_ms, sp.end_ms) for sp in spans]
+    try:
+        heard = recognise(samples, windows, sentences, progress, placed=placed)
+    except Exception:  # a failing recogniser (a third-party library) never fails a build
+        return spans, ENGINE  # the DTW result stands, unrepaired
+    doubtful = doubts.head | doubts.span
+    anchors = anchors_of(spans, sentences, heard)
+    out = repaired(spans, sentences, heard, loud, audio.energy_db, doubtful, anchors)
+    if repair == "targeted":
+        hearing = _Hearing(samples, sentences, placed, heard, windows)
+        settled = _settled(spans, anchors, out)
+        if hearing.more(farther_windows(spans, settled, doubts, focus, windows)):
+            anchors = anchors_of(spans, sentences, hearing.heard)
+            out = repaired(
+                spans, sentences, hearing.heard, loud, audio.energy_db, doubtful, anchors
+            )
+            settled = _settled(spans, anchors, out)
+        out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
+    return out, ENGINE + "+pocketsphinx"
+
+
+class _Hearing:
+    """The words heard so far, and the windows (seconds) they were heard in."""
+
+    def __init__(
+        self,
+        samples: Path,
+        sentences: Sequence[str],
+        placed: Sequence[tuple[int, int]],
+        heard: list[Word],
+        windows: Sequence[tuple[float, float]],
+    ) -> None:
+        self.samples = samples
+        self.sentences = sentences
+        self.placed = placed
+        self.heard = heard
+        self.windows = list(windows)
+
+    def more(self, more_windows: list[tuple[float, float]]) -> bool:
+        """Hear ``more_windows`` too; whether any word was heard there."""
+        if not more_windows:
+            return False
+        self.windows.extend(more_windows)
+        try:
+            more = recognise(
+                self.samples, more_windows, self.sentences, lambda f: None, placed=self.placed
+            )
+        except Exception:  # as for the first look: what was heard so far stands
+            return False
+        self.heard = sorted([*self.heard, *more], key=lambda w: w.start_ms)
+        return bool(more)
+
+
+def _settled(
+    spans: Sequence[SentenceSpan],
+    anchors: Sequence[Anchor | None],
+    repaired: Sequence[SentenceSpan],
+) -> list[bool]:
+    """Per sentence: confirmed, or moved by its own words (not pushed along by an earlier
+    one)."""
+    return [
+        a is not None and (a.agrees or r.start_ms != sp.start_ms)
+        for a, r, sp in zip(anchors, repaired, spans, strict=True)
+    ]
+
+
+def _look_for_pushed(
+    spans: tuple[SentenceSpan, ...],
+    out: tuple[SentenceSpan, ...],
+    settled: Sequence[bool],
+    focus: Sequence[int],
+    hearing: _Hearing,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+    doubtful: npt.NDArray[np.bool_],
+) -> tuple[SentenceSpan, ...]:
+    """A paragraph start pushed along by the sentence before it (moved later by its own
+    words) is looked for after that one's new start, as far as DTW had between them."""
+    pushed = pushed_windows(spans, out, settled, focus)
+    extra = uncovered([(a / 1000.0, b / 1000.0) for a, b in pushed.values()], hearing.windows)
+    if not hearing.more(extra):
+        return out
+    # where DTW's span is known wrong, its words are looked for (and a start is judged
+    # against) where it was pushed to, up to the window's end
+    looked = tuple(
+        SentenceSpan(*pushed[i], sp.confidence) if i in pushed else sp for i, sp in enumerate(spans)
+    )
+    doubtful[list(pushed)] = True
+    again = repaired(looked, hearing.sentences, hearing.heard, loud, energy, doubtful)
+    return tuple(
+        pushed_span(spans[i], looked[i], r) if i in pushed else r for i, r in enumerate(again)
+    )
+
+
+def pushed_span(dtw: SentenceSpan, looked: SentenceSpan, out: SentenceSpan) -> SentenceSpan:
+    """A pushed sentence's span after the look for it: its own words moved it (DTW's
+    end, or just past its new start) or it stays pushed, less sure (as any pushed start)."""
+    if out.start_ms != looked.start_ms:
+        return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms + 1), out.confidence)
+    return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * 0.5)
+
+
+def anchors_of(
+    spans: Sequence[SentenceSpan],
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+) -> list[Anchor | None]:
+    """The recognised words' anchor for each sentence, agreeing with DTW's start or not."""
+    return anchored_starts(
+        sentences,
+        heard,
+        [s.start_ms for s in spans],
+        vocabulary(),
+        keep_agreeing=True,
+    )
+
+
+def repaired(
+    spans: tuple[SentenceSpan, ...],
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+    doubtful: npt.NDArray[np.bool_] | None = None,
+    anchors: Sequence[Anchor | None] | None = None,
+) -> tuple[SentenceSpan, ...]:
+    """Sentence starts overridden where recognised words anchor them elsewhere. A start
+    estimated from words later in the sentence (the first ones were not recognised)
+    overrides only a ``doubtful`` DTW start: fillers and pauses make such estimates
+    rough. ``anchors``: ``anchors_of`` these heard words, when the caller has them."""
+    frame_ms = HOP_S * 1000.0
+    if anchors is None:
+        anchors = anchors_of(spans, sentences, heard)
+    out = list(spans)
+    for i, anchor in enumerate(anchors):
+        if anchor is None:
+            continue
+        is_doubtful = doubtful is None or bool(doubtful[i])
+        if not _overrides(anchor, spans, i, is_doubtful):
+            continue
+        new_start = round(_anchored_frame(anchor, loud, energy) * frame_ms)
+        out[i] = SentenceSpan(
+            new_start,
+            max(spans[i].end_ms, new_start + 1),
+            max(spans[i].confidence, REPAIRED_CONFIDENCE),
+        )
+    # keep starts non-decreasing: a repaired start moves the later, unrepaired ones with it
+    latest = 0
+    for i, span in enumerate(out):
+        if span.start_ms < latest:
+            out[i] = SentenceSpan(latest, max(span.end_ms, latest), span.confidence * 0.5)
+        latest = out[i].start_ms
+    return tuple(out)
+
+
+def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtful: bool) -> bool:
+    """Whether ``anchor`` overrides DTW's start of sentence ``i``."""
+    start = anchor.start_ms
+    if anchor.lead_ms and not is_doubtful:
+        return False
+    # a start timed from later words is rough, and agrees with DTW's within a wider
+    # tolerance than a heard first word; not with a doubtful DTW start that lies
+    # earlier (DTW starts a sentence early on the music or aside before it)
+    if anchor.agrees and not (
+        is_doubtful and anchor.lead_ms and start - spans[i].start_ms > FIRST_WORD_TOLERANCE_MS
+    ):
+        return False
+    # DTW may start a sentence too early (on unscripted audio before it) or a little
+    # late, and its end and the previous sentence's start mostly bound where it can be:
+    # a short run outside is likely a repeated phrase matched elsewhere; only a long
+    # run may move a sentence DTW put entirely inside unscripted audio
+    earliest = spans[i - 1].start_ms if i else 0
+    bounded = earliest < start < spans[i].end_ms + ANCHOR_BEYOND_END_MS
+    if not bounded and anchor.support < LONG_RUN:
+        return False
+    return abs(start - spans[i].start_ms) <= MAX_MOVE_MS
+
+
+def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) -> int:
+    """The frame an overriding anchor puts the sentence's start on."""
+    frame_ms = HOP_S * 1000.0
+    frame = round(anchor.start_ms / frame_ms)
+    if anchor.lead_ms:
+        # timed from words later in the sentence: within its uncertainty (or between
+        # the heard words around it), the sentence starts after the longest pause; with
+        # no pause there (speech over music) the estimate stands rather than jump to a
+        # rise in the music
+        if anchor.bounds is not None:
+            lo, hi = (round(t / frame_ms) for t in anchor.bounds)
+            centre, radius = (lo + hi) // 2, max(0, (hi - lo) // 2)
+        else:
+            centre = frame
+            radius = round(min(LEAD_SNAP_MAX_S, 0.2 + 0.3 * anchor.lead_ms / 1000.0) / HOP_S)
+        snapped = after_longest_pause(loud, centre, radius)
+        if snapped != centre:
+            frame = speech_onset(loud, energy, snapped)
+    else:
+        frame = speech_onset(loud, energy, frame)
+    return frame

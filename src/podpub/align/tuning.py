@@ -1,0 +1,122 @@
+"""Every tuning constant of the aligner, each with what it guards against.
+
+Changing a value here changes alignment results: bump ``ALIGNER_VERSION`` with it.
+Times are in seconds (``_S``) or milliseconds (``_MS``); frames are 20 ms (``HOP_S``).
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------- features
+
+DECODE_CHUNK_S = 30  # audio decoded per read: memory stays bounded on a 3-hour episode
+HOP_S = 0.02  # one frame per 20 ms: finer than a syllable, few enough frames for DTW
+WIN_S = 0.025  # analysis window: short enough that one frame holds one speech sound
+N_MELS = 40  # mel bands: enough spectral detail to tell voices apart from the same words
+N_CEPS = 13  # cepstra c0..c12: the envelope of the spectrum, not the speaker's pitch
+F_MIN = 80.0  # lowest band edge: hum and rumble below it carry no speech
+F_MAX = 7600.0  # highest band edge: just under 8 kHz, the Nyquist limit of 16 kHz audio
+
+# ---------------------------------------------------------------------------- synthesis
+
+TTS_WPM = 165  # espeak-ng's rate: a typical speaking rate, so DTW stretches little
+TTS_BREAK_MS = 2000  # SSML break between the sentences of a batch: never mistaken for a pause
+TTS_GAP_MIN_S = 1.2  # a silence this long in espeak-ng's output separates two sentences
+TTS_BATCH = 40  # sentences per espeak-ng process: few processes, yet batches in parallel
+ESPEAK_NICENESS = 10  # espeak-ng yields to ffmpeg's decoding, but is not starved
+PAD_EDGE_S = 0.4  # silence before the first and after the last synthetic sentence
+PAD_SENTENCE_S = 0.24  # silence between synthetic sentences: where audio gaps are absorbed
+
+# ---------------------------------------------------------------------------- DTW
+
+COARSE = 15  # fine frames per coarse frame (0.3 s): the full coarse DTW stays small
+COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (a byte each): memory bound
+FINE_RADIUS = 25  # fine frames either side of the coarse path: its error at 0.3 s frames
+CALIBRATION_BAND = 0.25  # the anchored calibration pass: this share of the audio either side
+OPEN_BAND = 0.1  # the open pass: this share either side of the anchored path (intro, outro)
+CALIBRATION_ROWS = 3000  # rows (60 s) that calibrate a finer level at least: a stable median
+SPLIT_MIN_S = 400.0  # a DTW of this much text runs in two halves at once (a second core)
+SPLIT_OVERLAP_S = 30.0  # overlap of the halves: paths from different starts meet within it
+SKIP_FACTOR = 1.5  # cost of a skipped frame (intro, outro) relative to a typical match
+GAP_FACTOR = 1.5  # cost of audio absorbed between sentences (music, asides) relative to typical
+BLOCK_ROWS = 32  # rows whose local distances are computed in one vector operation
+BLOCK_CELLS = 400_000  # ... unless their columns span more cells: bounded temporaries
+
+# ---------------------------------------------------------------------------- onsets
+
+ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
+ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
+LEAD_SNAP_MAX_S = 1.0  # how far a start timed from later words may move to a pause
+WEAK_START_DB = 3.0  # a weak start ("th", "h") is this much above the pause before it
+WEAK_START_RANGE_DB = 20.0  # ... and at most this much below the rise after it (not noise)
+WEAK_START_S = 0.2  # ... and at most this long (not the end of the previous sound)
+TAIL_BEFORE_S = 0.3  # an onset this far into a sound is on the tail of the one before...
+TAIL_AFTER_S = 0.2  # ... when the sound ends within this much after it ...
+TAIL_PAUSE_S = 0.3  # ... and a pause at least this long follows
+BLIP_S = 0.1  # a sound shorter than this before such a pause is a click or a breath
+
+# ---------------------------------------------------------------------------- confidence
+
+CONFIDENCE_WINDOW = 12  # sentences either side a match is judged against: voices differ
+MATCH_TOLERANCE = 2.0  # a sentence may cost this many times its neighbours' median
+REPAIRED_CONFIDENCE = 0.8  # confidence of a start that recognised words placed
+
+# ---------------------------------------------------------------------------- doubts
+
+TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
+TARGET_FAR_S = 6.0  # a second look, this far before, where the first found nothing
+TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this far
+TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
+TARGET_CONFIRM_S = 3.0  # a first look goes only this far after it: mostly DTW is right
+STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
+CONFIDENCE_DOUBT = 0.6  # ... as is one matched with less confidence than this
+HEAD_S = 1.0  # a sentence's head: its first second of synthetic speech
+HEAD_STRETCH_DOUBT = 1.4  # a head this much slower than the episode's rate is doubtful
+HEAD_COST_DOUBT = 1.2  # ... or matched this much worse than a typical frame
+LONG_HEAD_S = 3.0  # ... or its first 3 s of synthetic speech ...
+LONG_HEAD_STRETCH_DOUBT = 1.6  # ... this much slower (an aside a few seconds in)
+
+# ---------------------------------------------------------------------------- recognition
+
+SEGMENT_S = 240.0  # seconds of audio per recogniser job: jobs spread over the cores
+MIN_SEGMENT_S = 0.3  # shorter leftovers hold no word worth recognising
+UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length: bounded search
+LM_DISCOUNT = 0.5  # absolute discount of the bigram counts: unseen word pairs stay possible
+# PocketSphinx search: the transcript's own model and narrower beams than the defaults,
+# every second frame (about 0.02x real time, enough words in runs of three to place
+# sentences); tighter last-phone beams lose words
+ASR_MAX_HMM_PER_FRAME = 10000  # active HMMs per frame: a bounded search on noisy audio
+ASR_BEAM = 1e-40  # main beam
+ASR_PHONE_BEAM = 1e-40  # phone transition beam
+ASR_WORD_BEAM = 1e-30  # word exit beam
+ASR_LAST_PHONE_BEAM = 1e-30  # last-phone transition beam
+ASR_LAST_PHONE_ONLY_BEAM = 1e-25  # last-phone-only beam
+ASR_LANGUAGE_WEIGHT = 10.0  # high: the transcript is known, and the search follows it
+ASR_FRAME_STEP = 2  # frames the recogniser steps per evaluation: half the cost
+
+# ---------------------------------------------------------------------------- anchors
+
+SPELLED_LETTER = 2  # a letter said by name ("p": "pee") takes as long as two or three
+MIN_RUN = 3  # matched words in a row that make an anchor: one or two match by chance
+FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
+TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
+MAX_MOVE_MS = 180_000  # DTW is never this far off (an ad break of three minutes)
+LOCAL_TEXT_MS = 120_000  # a piece of audio is heard with the sentences placed this near it
+CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio at a time
+MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
+LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its rate is surer)
+LONG_RUN_WORDS = 5  # a run this long times a longer lead
+ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
+MAX_RUN_RATE = 100.0  # ms per letter: speech is faster (about 70); slower runs hold pauses
+MIN_SPEAKING_RATE = 40.0  # ms per letter: no one speaks faster
+BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the word before
+BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
+LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
+OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
+OPENING_REACH_LETTERS = 10  # a sentence's opening words, this close to its start, time it ...
+OPENING_PAIR_LETTERS = 7  # ... two heard together with this many letters (not "and the")
+OPENING_WORD_LETTERS = 6  # ... or one this long on its own
+
+# ---------------------------------------------------------------------------- repair
+
+ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
+LONG_RUN = 5  # ... unless this many recognised words in a row (or in order) anchor it
