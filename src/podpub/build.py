@@ -86,7 +86,7 @@ def _build_episode(
         item.published,
         item.audio_url,
         tuple(writer.written),
-        episode.warnings,
+        (*episode.warnings, *(f"{source.slug}: {n}" for n in episode.notices)),
         summary,
     )
 
@@ -321,5 +321,5 @@ def episode_record(episode: Episode) -> dict[str, object]:
             }
             for p in episode.paragraphs
         ],
-        "warnings": list(episode.warnings),
+        "warnings": [*episode.warnings, *(str(n) for n in episode.notices)],
     }

@@ -158,7 +158,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         print("unsure (settle in episode.yaml):")
         for g in episode.transcript.guesses:
             print(f"  line {g.line}: {g.reading}; {g.settle}")
-    for warning in episode.warnings:
+    for warning in [*episode.warnings, *(str(n) for n in episode.notices)]:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from podpub.audio import read_facts
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.media import CACHE_DIR, file_digest
-from podpub.model import Episode, EpisodeSource, Show, Transcript
+from podpub.model import Chapter, Episode, EpisodeSource, Notice, Show, Transcript
 from podpub.sentences import split_sentences
 from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
@@ -168,18 +168,6 @@ def prepare_episode(
         path_for_errors=str(source.folder / "episode.yaml"),
     )
     warnings += [f"{source.slug}: {w}" for w in timed.warnings]
-    estimated = [c.title for c in timed.chapters if c.source == "estimated" and c.start_ms > 0]
-    if estimated:
-        warnings.append(
-            f"{source.slug}: {len(estimated)} chapter start(s) estimated, not aligned "
-            f"({', '.join(estimated)}); give times in episode.yaml or let alignment run"
-        )
-    for chapter in timed.chapters:
-        if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
-            warnings.append(
-                f"{source.slug}: chapter {chapter.title!r} has low alignment "
-                f"confidence ({chapter.confidence:.2f}); check its start, or build with --repair"
-            )
     title = source.title or transcript.title or source.slug
     return Episode(
         source=source,
@@ -190,7 +178,41 @@ def prepare_episode(
         paragraphs=timed.paragraphs,
         cues=timed.cues,
         warnings=tuple(warnings),
+        notices=timing_notices(source, timed.chapters),
     )
+
+
+def timing_notices(source: EpisodeSource, chapters: Sequence[Chapter]) -> tuple[Notice, ...]:
+    """Chapter starts to look at: estimated from word counts (PP010), or aligned with low
+    confidence (PP011)."""
+    yaml_path = str(source.folder / "episode.yaml")
+    notices: list[Notice] = []
+    estimated = [c.title for c in chapters if c.source == "estimated" and c.start_ms > 0]
+    if estimated:
+        notices.append(
+            Notice(
+                "PP010",
+                f"chapter starts of {source.slug} are estimated from word counts "
+                f"(off by 5-20 s): {', '.join(estimated)}",
+                "give 'chapters:' with start times in episode.yaml, or build with "
+                "alignment (without --no-align)",
+                yaml_path,
+            )
+        )
+    for chapter in chapters:
+        if chapter.confidence is not None and chapter.confidence < LOW_CONFIDENCE:
+            notices.append(
+                Notice(
+                    "PP011",
+                    f"chapter {chapter.title!r} of {source.slug} was aligned with low "
+                    f"confidence ({chapter.confidence:.2f})",
+                    "build with --repair (speech recognition over the whole episode "
+                    "repairs alignment after ads and asides), or give its start in "
+                    "episode.yaml 'chapters:'",
+                    yaml_path,
+                )
+            )
+    return tuple(notices)
 
 
 def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:

@@ -209,6 +209,21 @@ class AudioFacts:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A warning with its rule ID (podpub check's), where, and the fix: the build prints
+    it, podpub check lists it; written once, where the episode is timed."""
+
+    rule: str
+    message: str
+    hint: str
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.hint}"
+
+
+@dataclass(frozen=True)
 class Episode:
     """Everything the renderers need for one episode: source, parsed text, timing."""
 
@@ -220,6 +235,7 @@ class Episode:
     paragraphs: tuple[TimedParagraph, ...]
     cues: tuple[Cue, ...]
     warnings: tuple[str, ...] = field(default=())
+    notices: tuple[Notice, ...] = field(default=())  # PP010, PP011: timing to look at
 
     @property
     def slug(self) -> str:

@@ -94,7 +94,6 @@ def _lock_findings(root: Path, show: Show, sources: list[EpisodeSource]) -> list
 
 def _episode_findings(root: Path, show: Show, source: EpisodeSource, align: bool) -> list[Finding]:
     """PP002, PP010-PP012: one episode parsed and timed as the build would."""
-    yaml_path = str(source.folder / "episode.yaml")
     try:
         episode = pipeline.prepare_episode(show, source, align=align, root=root)
     except PodpubError as exc:
@@ -110,31 +109,8 @@ def _episode_findings(root: Path, show: Show, source: EpisodeSource, align: bool
         )
         for guess in episode.transcript.guesses
     ]
-    estimated = [c.title for c in episode.chapters if c.source == "estimated" and c.start_ms > 0]
-    if estimated:
-        findings.append(
-            Finding(
-                "PP010",
-                "warning",
-                yaml_path,
-                f"chapter starts of {source.slug} are estimated from word counts "
-                f"(off by 5-20 s): {', '.join(estimated)}",
-                "give 'chapters:' with start times in episode.yaml, or build with "
-                "alignment (without --no-align)",
-            )
-        )
-    for chapter in episode.chapters:
-        if chapter.confidence is not None and chapter.confidence < pipeline.LOW_CONFIDENCE:
-            findings.append(
-                Finding(
-                    "PP011",
-                    "warning",
-                    yaml_path,
-                    f"chapter {chapter.title!r} was aligned with low confidence "
-                    f"({chapter.confidence:.2f})",
-                    "build with --repair (speech recognition over the whole episode "
-                    "repairs alignment after ads and asides), or give its start in "
-                    "episode.yaml 'chapters:'",
-                )
-            )
+    findings += [
+        Finding(n.rule, RULES[n.rule].severity, n.path, n.message, n.hint, line=n.line)
+        for n in episode.notices
+    ]
     return findings
