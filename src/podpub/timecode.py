@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+# A clock as people write it in transcripts and show notes: M:SS, MM:SS or H:MM:SS, with
+# an optional fraction (dot or comma); for finding clocks inside text (``parse_clock_ms``
+# reads what it finds).
+CLOCK = r"\d{1,3}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+
 
 def parse_clock_ms(text: str) -> int:
     """Parse ``[[h:]m:]s[.mmm]`` (dot or comma) into milliseconds.

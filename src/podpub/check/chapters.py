@@ -16,11 +16,11 @@ from podpub.check.items import safe_head, sniff_media
 from podpub.check.rules import MAX_CHAPTER_TITLE_CHARS
 from podpub.errors import AudioError
 from podpub.media import CONTENT_NS, PODCAST_NS, PSC_NS
-from podpub.timecode import parse_clock_ms
+from podpub.timecode import CLOCK, parse_clock_ms
 
 CHAPTERS_TYPE = "application/json+chapters"
 # a show-notes chapter line: "00:31 Title" or "1:02:03 Title" (Apple support 5482)
-_NOTES_CHAPTER = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\s*[-–—:|]?\s+(\S.*?)\s*$")
+_NOTES_CHAPTER = re.compile(rf"^\s*({CLOCK})\s*[-–—:|]?\s+(\S.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -208,9 +208,8 @@ def notes_chapters(ctx: FeedContext, item: Any) -> list[_Chap] | None:
     for line in text.splitlines():
         match = _NOTES_CHAPTER.match(line)
         if match:
-            hours, minutes, secs, title = match.groups()
-            total = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
-            out.append(_Chap(total * 1000, None, title))
+            clock, title = match.groups()
+            out.append(_Chap(parse_clock_ms(clock), None, title))
     return out or None
 
 

@@ -45,6 +45,7 @@ from typing import Any
 
 from podpub.errors import TranscriptError
 from podpub.model import ChapterOverride
+from podpub.timecode import CLOCK
 from podpub.transcripts.lines import normalize_space, parse_time_ms, split_lines
 
 MIN_CHAPTERS = 2
@@ -52,7 +53,7 @@ MIN_CHAPTERS = 2
 MAX_TITLE_CHARS = 200
 MAX_LINE_CHARS = 1000  # links make a line longer than its title, but not this long
 # Two-digit minute and second fields: "3:2" (a score, a ratio) is not a chapter time.
-TIME = r"\d{1,3}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+TIME = CLOCK
 MAX_SECONDS = 10_000_000
 
 # Bullets, numbering, headings, task boxes and quote marks before an entry.

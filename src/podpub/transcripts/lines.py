@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from podpub.timecode import parse_clock_ms
+from podpub.timecode import CLOCK, parse_clock_ms
 
-# A clock as written in transcripts and show notes: MM:SS or H:MM:SS, optional fraction.
-TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+TIME = CLOCK
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SPACE = re.compile(r"\s+")
