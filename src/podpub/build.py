@@ -18,7 +18,7 @@ from pathlib import Path
 from podpub import incremental
 from podpub.audio import TagSet, write_tagged_copy
 from podpub.check import refuse_failing_feed
-from podpub.episode import audio_relative, load_changed, prepare_episode
+from podpub.episode import audio_relative, load_changed, locked_episodes, prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid, write_feed
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
@@ -209,12 +209,9 @@ def _locked(
     show: Show, sources: list[EpisodeSource], plan: incremental.Plan
 ) -> list[LockedEpisode]:
     """The GUID and enclosure URL of every episode this build publishes."""
-    locked = [
-        LockedEpisode(
-            s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix.lower())
-        )
-        for s in sources
-    ] + [LockedEpisode(slug, st.guid, st.audio_url) for slug, st in plan.reusable.items()]
+    locked = locked_episodes(show, sources) + [
+        LockedEpisode(slug, st.guid, st.audio_url) for slug, st in plan.reusable.items()
+    ]
     return sorted(locked, key=lambda e: e.slug)
 
 

@@ -17,6 +17,7 @@ from podpub import align, timing
 from podpub.audio import read_facts
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.load import episode_folders, load_episode, load_show
+from podpub.lock import LockedEpisode
 from podpub.media import CACHE_DIR, file_digest
 from podpub.model import Chapter, Episode, EpisodeSource, Notice, Show, Transcript
 from podpub.sentences import split_sentences
@@ -224,6 +225,14 @@ def load_sources(root: Path) -> tuple[Show, list[EpisodeSource]]:
 def audio_relative(slug: str, extension: str) -> str:
     """Where an episode's tagged audio is published, relative to feed/."""
     return f"{slug}/{slug}{extension.lower()}"
+
+
+def locked_episodes(show: Show, sources: list[EpisodeSource]) -> list[LockedEpisode]:
+    """The lock's entry of each episode: its GUID and the enclosure URL it is published at."""
+    return [
+        LockedEpisode(s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix))
+        for s in sources
+    ]
 
 
 def load_changed(

@@ -12,7 +12,7 @@ from podpub.check.gate import check_feed, feed_files
 from podpub.check.rules import RULES, Finding
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid
-from podpub.lock import LockedEpisode, lock_problems, read_lock
+from podpub.lock import lock_problems, read_lock
 from podpub.media import FEED_DIR, FEED_FILE
 from podpub.model import EpisodeSource, Show
 
@@ -69,14 +69,7 @@ def _lock_findings(root: Path, show: Show, sources: list[EpisodeSource]) -> list
         previous = read_lock(root)
     except PodpubError as exc:
         return [_from_error("PP501", exc)]
-    planned = [
-        LockedEpisode(
-            s.slug,
-            s.guid,
-            show.base_url + pipeline.audio_relative(s.slug, s.audio.suffix),
-        )
-        for s in sources
-    ]
+    planned = pipeline.locked_episodes(show, sources)
     errors, warnings = lock_problems(previous, show_guid(show), planned, (), root)
     findings = [_from_error("PP500", e) for e in errors]
     findings += [
