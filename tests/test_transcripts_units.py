@@ -13,16 +13,12 @@ from podpub.transcripts import read_transcript
 from podpub.transcripts.captions import parse_srt, parse_vtt
 from podpub.transcripts.chapterlist import parse_chapter_list
 from podpub.transcripts.detect import READERS, detect_format
-from podpub.transcripts.labelled import parse_labelled, split_heading_time
+from podpub.transcripts.labelled import parse_labelled
+from podpub.transcripts.labels import is_plausible_speaker, looks_like_name_list, match_label
 from podpub.transcripts.language import transcript_language
-from podpub.transcripts.lines import (
-    block_reason,
-    classify_line,
-    is_plausible_speaker,
-    looks_like_name_list,
-    match_label,
-)
+from podpub.transcripts.lines import block_reason, classify_line
 from podpub.transcripts.markdown import parse_markdown
+from podpub.transcripts.markup import split_heading_time
 from podpub.transcripts.podcast_json import parse_podcast_json
 from podpub.transcripts.speaker_map import apply_speaker_map
 

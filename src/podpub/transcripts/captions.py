@@ -31,15 +31,9 @@ from pathlib import Path
 from podpub.errors import TranscriptError
 from podpub.model import Cue, Transcript
 from podpub.transcripts.assemble import LineCue, TranscriptBuilder, join_cues
+from podpub.transcripts.labels import is_plausible_speaker, match_label
 from podpub.transcripts.language import language_tag_ok, transcript_language
-from podpub.transcripts.lines import (
-    is_annotation,
-    is_plausible_speaker,
-    match_label,
-    normalize_space,
-    parse_time_ms,
-    split_lines,
-)
+from podpub.transcripts.lines import is_annotation, normalize_space, parse_time_ms, split_lines
 
 _TIME_LINE = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)(?:\s+(.*))?$")
 # Something that tries to be a time line but lacks a proper "-->".

@@ -26,7 +26,8 @@ from podpub.model import Transcript
 from podpub.transcripts.captions import parse_srt, parse_vtt
 from podpub.transcripts.html import parse_html
 from podpub.transcripts.labelled import parse_labelled
-from podpub.transcripts.lines import is_plausible_speaker, match_label, split_lines
+from podpub.transcripts.labels import is_plausible_speaker, match_label
+from podpub.transcripts.lines import split_lines
 from podpub.transcripts.markdown import parse_markdown
 from podpub.transcripts.plain import parse_plain
 from podpub.transcripts.podcast_json import parse_podcast_json

@@ -31,16 +31,10 @@ from pathlib import Path
 from podpub.errors import TranscriptError
 from podpub.model import Cue, Transcript
 from podpub.transcripts.assemble import OPEN_END, TranscriptBuilder, ends_sentence
-from podpub.transcripts.labelled import split_heading_time
+from podpub.transcripts.labels import is_plausible_speaker, match_label
 from podpub.transcripts.language import language_tag_ok, transcript_language
-from podpub.transcripts.lines import (
-    TIME,
-    classify_line,
-    is_plausible_speaker,
-    match_label,
-    normalize_space,
-    parse_time_ms,
-)
+from podpub.transcripts.lines import TIME, classify_line, normalize_space, parse_time_ms
+from podpub.transcripts.markup import split_heading_time
 
 # Left out with everything inside them; the chrome ones are set aside under a reason.
 _HIDDEN = frozenset(

@@ -1,6 +1,6 @@
 """Reader for speaker-labelled text exports (pure): ``Name: text`` and its many cousins.
 
-Recognised label lines (see ``lines.match_label``):
+Recognised label lines (see ``labels.match_label``):
 
 - ``Name: text``, ``NAME:``, ``**Name:** text``, ``SPEAKER_1: text``;
 - ``Name (MM:SS): text``, ``(MM:SS): text``, ``[HH:MM:SS] Name: text``, ``[00:12] text``;
@@ -21,7 +21,6 @@ The same line engine (``LineReader``) reads Markdown, with ``markdown=True``.
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,53 +28,45 @@ from pathlib import Path
 
 from podpub.model import Cue, Transcript
 from podpub.transcripts.assemble import OPEN_END, TranscriptBuilder
-from podpub.transcripts.language import transcript_language
-from podpub.transcripts.lines import (
-    TIME,
+from podpub.transcripts.labels import (
     Label,
-    block_reason,
-    classify_line,
     credits_after_label,
-    has_url,
-    is_annotation,
-    is_link_line,
     is_plausible_speaker,
-    is_transcript_header,
     label_reason,
     looks_like_name_list,
     match_label,
+)
+from podpub.transcripts.language import transcript_language
+from podpub.transcripts.lines import (
+    block_reason,
+    classify_line,
+    has_url,
+    is_annotation,
+    is_link_line,
+    is_transcript_header,
     normalize_space,
-    parse_time_ms,
     split_lines,
     split_time_marks,
     word_count,
 )
-
-_ATX = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_SETEXT = re.compile(r"^(=+|-+)\s*$")
-_RULE = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
-_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
-_IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
-_FENCE = re.compile(r"^(```|~~~)")
-# HTML in Markdown: a line that is an HTML element (players, embeds, layout) is markup
-_HTML_BLOCK = re.compile(
-    r"^</?(iframe|div|script|style|audio|video|source|figure|figcaption|img|section|embed|"
-    r"object|details|summary|center|table|tr|td|th|noscript|template|form|input|button|"
-    r"svg|picture|hr|br|aside|nav|header|footer)\b[^>]*>?",
-    re.I,
+from podpub.transcripts.markup import (
+    ATX,
+    FENCE,
+    HTML_BLOCK,
+    HTML_CONTAINERS,
+    IMAGE_LINE,
+    LEADING_ANNOTATION,
+    LINK_DEFINITION,
+    LINK_ONLY,
+    LIST_ITEM,
+    PANDOC_DIV,
+    RULE,
+    SETEXT,
+    split_heading_time,
+    strip_inline_markdown,
+    transcript_start,
+    without_shortcodes,
 )
-_HTML_CONTAINERS = {"script", "style", "iframe", "noscript", "template", "svg", "object", "form"}
-_LEADING_ANNOTATION = re.compile(r"^(\[[^\]\d][^\]]{0,60}\]|\([^)\d][^)]{0,60}\))\s+(\S.*)$")
-_LINK_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")  # [id]: https://…
-_PANDOC_DIV = re.compile(r"^:{3,}")
-_LINK_ONLY = re.compile(r"\[[^\]]+\](?:\([^)]*\)|\[[^\]]*\])[.!]?")
-_HEADING_TIME = (
-    re.compile(rf"^[\[(]?({TIME})[\])]?\s*[-–—:|.]?\s*(.+)$"),
-    re.compile(rf"^(.+?)\s*[-–—:|]?\s*[\[(]({TIME})[\])]$"),
-    re.compile(rf"^(.+?)\s+[-–—|]\s+({TIME})$"),
-)
-
-SHOW_NOTES_MAX_LINES = 400  # a "Transcript" heading further down is inside the transcript
 
 # Warned-about reasons: lines that looked like speakers or headings but were left out.
 _WARN_REASONS = {
@@ -97,44 +88,6 @@ def parse_labelled(text: str, path: Path) -> Transcript:
     return builder.build()
 
 
-def strip_inline_markdown(text: str) -> str:
-    """Markdown inline syntax to plain text: links, emphasis, code, escapes, simple tags."""
-    s = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", text)
-    s = re.sub(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)", r"\1", s)
-    s = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", s)
-    s = re.sub(r"<((?:https?|mailto):[^>\s]+)>", r"\1", s)
-    s = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", s)
-    s = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"\1", s)
-    s = re.sub(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])", r"\1", s)
-    s = re.sub(r"~~(?=\S)(.+?)(?<=\S)~~", r"\1", s)
-    s = re.sub(r"`+([^`]*)`+", r"\1", s)
-    s = re.sub(r"</?[a-zA-Z][\w-]*\b[^>]*>", " ", s)  # inline HTML: its text only
-    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>'\"])", r"\1", s)
-    return html.unescape(s) if "&" in s else s
-
-
-def split_heading_time(text: str) -> tuple[str, int | None]:
-    """ "[00:12:30] Topic", "Topic (12:30)", "12:30 – Topic" → ("Topic", 750000)."""
-    for i, pattern in enumerate(_HEADING_TIME):
-        m = pattern.match(text)
-        if not m:
-            continue
-        clock, title = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
-        ms = parse_time_ms(clock)
-        title = title.strip(" -–—:|.")
-        if ms is not None and title:
-            return title, ms
-    return text, None
-
-
-# Static-site shortcodes: Hugo "{{< name args >}}" / "{{% %}}", Liquid "{% name %}".
-_SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*[\w.-]+(?:[^{}]*?)[>%]\}\}|\{%-?\s*[\w.-]+[^{}]*?-?%\}")
-_SHORTCODE_OPEN = re.compile(r"^\{\{[<%]\s*[\w.-]+\s+[\"']")  # argument runs on
-_SHORTCODE_CLOSE = re.compile(r"[\"']?\s*[>%]\}\}\s*$")
-_TRANSCRIPT_SHORTCODE = re.compile(r"^\{\{[<%]\s*transcript\b|^\{%-?\s*transcript\b", re.I)
-_HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|[*_]{1,3})|[*_]{1,3}$")
-
-
 _NAME_WITH_ALIAS = re.compile(r"(.+?)\s*\(([A-Z][A-Za-z]{0,3})\)")
 
 
@@ -147,45 +100,6 @@ def _initials_fit(alias: str, name: str) -> bool:
         if k < len(wanted) and c == wanted[k]:
             k += 1
     return k == len(wanted) > 0
-
-
-def _without_shortcodes(line: str) -> str:
-    """A line with its shortcodes removed; a transcript shortcode, or one left open, keeps
-    its quoted argument: the text itself ("{{< transcript "Hello …" >}}")."""
-    if _SHORTCODE_OPEN.match(line.strip()) and (
-        _TRANSCRIPT_SHORTCODE.match(line.strip()) or not _SHORTCODE.search(line)
-    ):
-        line = _SHORTCODE_OPEN.sub("", line.strip())
-        return _SHORTCODE_CLOSE.sub("", line)
-    line = _SHORTCODE.sub("", line)
-    return _SHORTCODE_CLOSE.sub("", line) if line.rstrip().endswith(("}}", "%}")) else line
-
-
-def _transcript_start(lines: list[str]) -> int:
-    """Where the transcript proper begins on a page that puts show notes first: just after
-    a "Transcript" heading (or at a transcript shortcode) that labelled turns follow;
-    0 when there is no such heading."""
-    for k, raw in enumerate(lines[:SHOW_NOTES_MAX_LINES]):
-        s = raw.strip()
-        if _TRANSCRIPT_SHORTCODE.match(s):
-            return k if k else 0
-        heading = _HEADING_MARKS.sub("", s).strip()
-        if heading and is_transcript_header(heading) and word_count(heading) <= 4:
-            return k + 1 if _labels_follow(lines, k + 1) else 0
-    return 0
-
-
-def _labels_follow(lines: list[str], start: int) -> bool:
-    """Do speaker labels (or timed lines) come soon after ``start``?"""
-    seen = 0
-    for raw in lines[start:]:
-        label = match_label(raw.strip())
-        if label is not None and (label.speaker is None or is_plausible_speaker(label.speaker)):
-            return True
-        seen += bool(raw.strip())
-        if seen > 20:
-            return False
-    return False
 
 
 @dataclass
@@ -252,7 +166,7 @@ class LineReader:
     # -- entry --------------------------------------------------------------------------
 
     def feed(self, lines: list[str], first_line: int = 1) -> None:
-        start = _transcript_start(lines)
+        start = transcript_start(lines)
         if start:  # a page: show notes, then "Transcript" and the transcript itself
             for k in range(start):
                 if lines[k].strip():
@@ -263,7 +177,7 @@ class LineReader:
             )
             self.b.found("show notes before the transcript")
             lines, first_line = lines[start:], first_line + start
-        self.lines = [_without_shortcodes(line) for line in lines]
+        self.lines = [without_shortcodes(line) for line in lines]
         self.first = first_line
         self._prescan()
         i = 0
@@ -275,15 +189,15 @@ class LineReader:
         fence = False
         for k, raw in enumerate(self.lines):
             s = raw.strip()
-            if self.markdown and _FENCE.match(s):
+            if self.markdown and FENCE.match(s):
                 fence = not fence
             if fence:
                 continue
             if self.markdown and s and k + 1 < len(self.lines):
-                under = _SETEXT.match(self.lines[k + 1].strip())
+                under = SETEXT.match(self.lines[k + 1].strip())
                 if under and under.group(1)[0] == "=":
                     self.h1_count += 1
-            m = _ATX.match(s)
+            m = ATX.match(s)
             if m:
                 if len(m.group(1)) == 1:
                     self.h1_count += 1
@@ -309,17 +223,17 @@ class LineReader:
             self.skip = None
             return i + 1
         if self.markdown and self.para is None and i + 1 < len(self.lines):
-            under = _SETEXT.match(self.lines[i + 1].strip())
-            if under and not _LIST_ITEM.match(s) and match_label(s) is None:
+            under = SETEXT.match(self.lines[i + 1].strip())
+            if under and not LIST_ITEM.match(s) and match_label(s) is None:
                 self._heading(
                     strip_inline_markdown(s), 1 if under.group(1)[0] == "=" else 2, number, raw
                 )
                 self.b.set_aside(number + 1, self.lines[i + 1], "markup")
                 return i + 2
-        if self.markdown and _RULE.match(s):
+        if self.markdown and RULE.match(s):
             self._flush(end_of_block=True)
             return i + 1
-        m = _ATX.match(s)
+        m = ATX.match(s)
         if m:
             self._heading(m.group(2), len(m.group(1)), number, raw)
             return i + 1
@@ -329,10 +243,10 @@ class LineReader:
             if not s:
                 self._flush(end_of_block=True)
                 return i + 1
-            if _IMAGE_LINE.match(s):
+            if IMAGE_LINE.match(s):
                 self.b.set_aside(number, raw, "caption")
                 return i + 1
-            item = _LIST_ITEM.match(s)
+            item = LIST_ITEM.match(s)
             if item:
                 is_item = True
                 s = item.group(1).strip()
@@ -341,7 +255,7 @@ class LineReader:
                 self.b.set_aside(number, raw, self.block)
                 return i + 1
             self.block = None
-        opening = _LEADING_ANNOTATION.match(s)
+        opening = LEADING_ANNOTATION.match(s)
         if opening and is_annotation(opening.group(1)):
             s = opening.group(2)  # "[MUSIC PLAYING] STEPHANIE: Hey": the sound is not said
         label = match_label(s)
@@ -365,10 +279,10 @@ class LineReader:
         """Fenced code and HTML comments: set aside whole. True when the line was used."""
         if self.in_fence:
             self.b.set_aside(number, s, "code")
-            if _FENCE.match(s):
+            if FENCE.match(s):
                 self.in_fence = False
             return True
-        if _FENCE.match(s):
+        if FENCE.match(s):
             self._flush(end_of_block=True)
             self.in_fence = True
             self.b.set_aside(number, s, "code")
@@ -388,12 +302,12 @@ class LineReader:
             if f"</{self.in_html}" in s.lower():
                 self.in_html = None
             return True
-        m = _HTML_BLOCK.match(s)
-        if m or _LINK_DEFINITION.match(s) or _PANDOC_DIV.match(s) or _LINK_ONLY.fullmatch(s):
+        m = HTML_BLOCK.match(s)
+        if m or LINK_DEFINITION.match(s) or PANDOC_DIV.match(s) or LINK_ONLY.fullmatch(s):
             self._flush(end_of_block=True)
-            self.b.set_aside(number, s, "markup" if m or _PANDOC_DIV.match(s) else "links")
+            self.b.set_aside(number, s, "markup" if m or PANDOC_DIV.match(s) else "links")
             tag = m.group(1).lower() if m else ""
-            if tag in _HTML_CONTAINERS and f"</{tag}" not in s.lower():
+            if tag in HTML_CONTAINERS and f"</{tag}" not in s.lower():
                 self.in_html = tag
             return True
         return False
@@ -454,16 +368,16 @@ class LineReader:
     def _heading_follows(self, number: int) -> bool:
         """Is the next content after line ``number`` another heading (nothing under it)?"""
         i = number - self.first + 1
-        if i < len(self.lines) and _SETEXT.match(self.lines[i].strip()):
+        if i < len(self.lines) and SETEXT.match(self.lines[i].strip()):
             i += 1  # the underline of this very heading
         for k in range(i, len(self.lines)):
             s = self.lines[k].strip()
-            if not s or _IMAGE_LINE.match(s) or s.startswith("<!--"):
+            if not s or IMAGE_LINE.match(s) or s.startswith("<!--"):
                 continue
-            if _ATX.match(s):
+            if ATX.match(s):
                 return True
             nxt = self.lines[k + 1].strip() if k + 1 < len(self.lines) else ""
-            return bool(_SETEXT.match(nxt)) and match_label(s) is None
+            return bool(SETEXT.match(nxt)) and match_label(s) is None
         return False
 
     # -- labels -------------------------------------------------------------------------
@@ -551,10 +465,10 @@ class LineReader:
             if not s:
                 continue
             if self.markdown:
-                item = _LIST_ITEM.match(s)
+                item = LIST_ITEM.match(s)
                 s = item.group(1) if item else s
             nxt = match_label(s)
-            if _ATX.match(s):
+            if ATX.match(s):
                 return True
             return bool(nxt and nxt.speaker and not nxt.text and nxt.start_ms is None)
         return True
@@ -584,7 +498,7 @@ class LineReader:
 
     def _links_follow(self, number: int) -> bool:
         nxt = next((ln.strip() for ln in self.lines[number - self.first + 1 :] if ln.strip()), "")
-        item = _LIST_ITEM.match(nxt)
+        item = LIST_ITEM.match(nxt)
         nxt = item.group(1) if item else nxt
         return bool(nxt) and is_link_line(nxt) and has_url(nxt)
 
@@ -705,4 +619,4 @@ class LineReader:
         )
 
 
-__all__ = ["LineReader", "parse_labelled", "split_heading_time", "strip_inline_markdown"]
+__all__ = ["LineReader", "parse_labelled"]
