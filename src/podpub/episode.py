@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from podpub import align, timing
+from podpub.align.region import speech_region
 from podpub.audio import read_facts
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.load import episode_folders, load_episode, load_show
@@ -21,7 +22,6 @@ from podpub.lock import LockedEpisode
 from podpub.media import CACHE_DIR, file_digest
 from podpub.model import Chapter, Episode, EpisodeSource, Notice, Show, Transcript
 from podpub.sentences import split_sentences
-from podpub.sound import speech_region
 from podpub.speakers import infer_speakers
 from podpub.state import EpisodeState
 from podpub.transcripts import read_transcript

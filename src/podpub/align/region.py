@@ -1,4 +1,4 @@
-"""Audio signal (I/O): decode with ffmpeg, find where speech begins and ends.
+"""Where speech begins and ends (I/O: ffmpeg), for times estimated without alignment.
 
 The audio is streamed from ffmpeg as 8 kHz mono and reduced to one level per 50 ms frame
 on the fly, so memory stays small whatever the episode's length. The threshold adapts to
