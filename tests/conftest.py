@@ -25,7 +25,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def make_mp3(path: Path, seconds: float, *, lead_silence: float = 1.0, freq: int = 330) -> Path:
+def make_mp3(
+    path: Path, seconds: float, *, lead_silence: float = 1.0, freq: int = 330, bitrate: str = "32k"
+) -> Path:
     """A small deterministic MP3: silence, then a tone (stands in for speech)."""
     filters = (
         f"anullsrc=r=22050:cl=mono:d={lead_silence}[a];"
@@ -42,7 +44,7 @@ def make_mp3(path: Path, seconds: float, *, lead_silence: float = 1.0, freq: int
             "-ac",
             "1",
             "-b:a",
-            "32k",
+            bitrate,
             "-map_metadata",
             "-1",
             "-fflags",
