@@ -30,6 +30,14 @@ from podpub.align.repair import RepairUnavailable, available
 from podpub.align.repaired import repair_spans
 from podpub.align.spans import dtw_spans
 from podpub.align.synth import Synthetic, espeak_voice, speakable, synthesise
+from podpub.align.tuning import (
+    FLOOR_PERCENTILE,
+    LEVEL_PERCENTILE,
+    LOUD_SHARE,
+    MIN_AUDIO_FRAMES,
+    MIN_SPEECH_DB,
+    MIN_SPEECH_RANGE_DB,
+)
 from podpub.align.warp import Warp, warp
 
 
@@ -133,11 +141,11 @@ def _warped(
             speech.cancel()
             raise AlignmentUnavailable(f"cannot keep the decoded audio: {exc}") from None
         synthetic = speech.result()
-    if audio.frames < 10:
+    if audio.frames < MIN_AUDIO_FRAMES:
         raise AlignmentUnavailable("the audio is too short to align")
-    floor = float(np.percentile(audio.energy_db, 5))
-    level = float(np.percentile(audio.energy_db, 95))
-    if level < -60.0 or level - floor < 10.0:
+    floor = float(np.percentile(audio.energy_db, FLOOR_PERCENTILE))
+    level = float(np.percentile(audio.energy_db, LEVEL_PERCENTILE))
+    if level < MIN_SPEECH_DB or level - floor < MIN_SPEECH_RANGE_DB:
         raise AlignmentUnavailable("no speech found in the audio")
     relative_floor = noise_floor(audio)
     a = normalise(synthetic.features, relative_floor)
@@ -147,5 +155,5 @@ def _warped(
         if s >= 0:
             gaps[s:e] = False
     warped = warp(a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)))
-    loud = audio.energy_db >= floor + 0.3 * (level - floor)
+    loud = audio.energy_db >= floor + LOUD_SHARE * (level - floor)
     return warped, synthetic, audio, loud

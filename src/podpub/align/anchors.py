@@ -16,22 +16,37 @@ from podpub.align.repair import Word
 from podpub.align.tuning import (
     ACROSS_GAP_MS,
     BOUNDS_AFTER_PREVIOUS_MS,
+    BOUNDS_LEAD_SHARE,
     BOUNDS_REACH_MS,
+    CHUNK_MAX_FACTOR,
     CHUNK_MS,
+    CHUNK_PAUSE_MS,
     FIRST_WORD_TOLERANCE_MS,
     LEAD_EXTRA_WORDS,
+    LEAD_SLACK_MS,
+    LEAD_UNCERTAINTY,
+    LEAD_WORD_LETTERS,
+    LEAD_WORD_SHARE,
+    LEAD_WORD_SLACK_MS,
     LONG_RUN_LEAD_LETTERS,
     LONG_RUN_WORDS,
     MAX_LEAD_LETTERS,
     MAX_MOVE_MS,
     MAX_RUN_RATE,
+    MIN_BLOCK_WORDS,
     MIN_RUN,
     MIN_SPEAKING_RATE,
     OPENING_LETTERS,
     OPENING_PAIR_LETTERS,
     OPENING_REACH_LETTERS,
     OPENING_WORD_LETTERS,
+    PAIR_GAP_MS,
+    PLAUSIBLE_RATE_MAX,
+    PLAUSIBLE_RATE_MIN,
+    RATE_WINDOW_WORDS,
+    RUN_REAL_WORDS,
     TOLERANCE_MS,
+    TYPICAL_RATE,
 )
 from podpub.align.words import words_and_sizes
 
@@ -226,7 +241,7 @@ def _matched_groups(
     previous: tuple[int, int, int] | None = None  # the last block kept: a, b, size
     groups: list[list[tuple[int, int]]] = []  # runs of (text word, heard time)
     for block in matcher.get_matching_blocks():
-        if block.size < 2:
+        if block.size < MIN_BLOCK_WORDS:
             continue
         # one word heard wrong between two blocks ("now listening each advocate"):
         # in its place, the run goes on through it
@@ -269,7 +284,9 @@ def _run_start(matched: _Matched, i: int, first: int, last: int) -> int | None:
         and anchor_time[k] - anchor_time[k - 1] <= ACROSS_GAP_MS
     )
     if not across and not (
-        len(whole) >= 2 and k in anchor_time and all(matched.in_run(w, k, i) for w in whole)
+        len(whole) >= MIN_BLOCK_WORDS
+        and k in anchor_time
+        and all(matched.in_run(w, k, i) for w in whole)
     ):
         while k < len(owner) and owner[k] == i:
             if (
@@ -277,7 +294,8 @@ def _run_start(matched: _Matched, i: int, first: int, last: int) -> int | None:
                 and all(matched.in_run(k + r, k, i) for r in range(MIN_RUN))
                 # letters ("a p h") are what a recogniser makes of music and noise:
                 # a run needs words
-                and sum(len(matched.text.words[k + r]) > 1 for r in range(MIN_RUN)) >= 2
+                and sum(len(matched.text.words[k + r]) > 1 for r in range(MIN_RUN))
+                >= RUN_REAL_WORDS
             ):
                 break
             k += 1
@@ -310,7 +328,7 @@ def _timed_start(
         if opened is None:
             return None
         start, lead = opened
-        tolerance = FIRST_WORD_TOLERANCE_MS + 0.3 * lead
+        tolerance = FIRST_WORD_TOLERANCE_MS + LEAD_UNCERTAINTY * lead
         # never 0, even from the first word: one word heard on its own is not a run
         # that starts the sentence, and moves only a doubtful DTW start
         lead = max(1.0, lead)
@@ -338,7 +356,7 @@ def _timed_from_run(
         start, bounds = _after_previous(
             start, lead, first, k, anchor_time, matched.heard, matched.heard_ms
         )
-    return start, lead, bounds, TOLERANCE_MS + 0.3 * lead
+    return start, lead, bounds, TOLERANCE_MS + LEAD_UNCERTAINTY * lead
 
 
 def _timed_by_lead_word(
@@ -348,7 +366,7 @@ def _timed_by_lead_word(
     the start and lead it times; None when none was heard near the estimate ``start``."""
     text_words, letters_before = matched.text.words, matched.text.letters_before
     heard_ms = matched.heard_ms
-    lo = start - lead - 500
+    lo = start - lead - LEAD_SLACK_MS
     lo_i = bisect.bisect_left(heard_ms, lo)
     near = matched.heard[lo_i : bisect.bisect_left(heard_ms, matched.anchor_time[k])]
     lead_match = difflib.SequenceMatcher(
@@ -361,7 +379,8 @@ def _timed_by_lead_word(
         hits = [
             m
             for m in range(block.size)
-            if block.size >= 2 or len(text_words[first + block.b + m]) >= 3
+            if block.size >= MIN_BLOCK_WORDS
+            or len(text_words[first + block.b + m]) >= LEAD_WORD_LETTERS
         ]
         if hits:
             m = hits[0]
@@ -369,8 +388,8 @@ def _timed_by_lead_word(
             by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
             # the same word, not another: near the estimate, or the sentence's
             # first two words heard together before the run
-            opening = letters_before[word] <= OPENING_LETTERS and block.size >= 2
-            slack = lead + 500 if opening else 0.35 * lead + 300
+            opening = letters_before[word] <= OPENING_LETTERS and block.size >= MIN_BLOCK_WORDS
+            slack = lead + LEAD_SLACK_MS if opening else LEAD_WORD_SHARE * lead + LEAD_WORD_SLACK_MS
             if abs(by_word - start) <= slack:
                 return by_word, letters_before[word] * rate
             return None
@@ -432,7 +451,7 @@ def _opening(
             if len(text_words[w]) >= OPENING_WORD_LETTERS or (
                 after is not None
                 and _HOMOPHONES.get(after.text, after.text) == text_words[w + 1]
-                and after.start_ms - h.start_ms <= 1000
+                and after.start_ms - h.start_ms <= PAIR_GAP_MS
             ):
                 found = h.start_ms  # the latest: the nearest the run
         if found is not None:
@@ -466,12 +485,14 @@ def _after_previous(
     if between < 1 or between > k - first + LEAD_EXTRA_WORDS:
         return start, None
     candidate = heard[lo].start_ms
-    if abs(candidate - start) > lead + 500:
+    if abs(candidate - start) > lead + LEAD_SLACK_MS:
         return start, None
     # after the previous word itself (its own onset is no sentence start), near the word
     # heard first after it
     earliest = max(anchor_time[prev] + BOUNDS_AFTER_PREVIOUS_MS, candidate - BOUNDS_REACH_MS)
-    latest = min(max(candidate, int(anchor_time[k] - lead / 2)), candidate + BOUNDS_REACH_MS)
+    latest = min(
+        max(candidate, int(anchor_time[k] - lead * BOUNDS_LEAD_SHARE)), candidate + BOUNDS_REACH_MS
+    )
     return candidate, (min(earliest, candidate), latest)
 
 
@@ -485,9 +506,9 @@ def _chunks(heard: Sequence[Word]) -> list[tuple[int, int]]:
             k == len(heard)
             or (
                 heard[k].start_ms - heard[start].start_ms > CHUNK_MS
-                and heard[k].start_ms - heard[k - 1].start_ms > 1000
+                and heard[k].start_ms - heard[k - 1].start_ms > CHUNK_PAUSE_MS
             )
-            or heard[k].start_ms - heard[start].start_ms > 2 * CHUNK_MS
+            or heard[k].start_ms - heard[start].start_ms > CHUNK_MAX_FACTOR * CHUNK_MS
         ):
             out.append((start, k))
             start = k
@@ -505,21 +526,22 @@ def _run_rate(times: dict[int, int], letters_before: list[int], k: int, run: int
     rate = span / letters
     # slower than this, the run has pauses in it ("done, I think, a really"): a lead
     # said at that rate would start far too early
-    return min(rate, MAX_RUN_RATE) if rate >= 40.0 else None
+    return min(rate, MAX_RUN_RATE) if rate >= MIN_SPEAKING_RATE else None
 
 
 def _ms_per_letter(
     anchored: list[int], times: dict[int, int], cumulative: np.ndarray, k: int
 ) -> float:
-    """Speaking rate around text word ``k`` from the anchored words within 40 of it."""
+    """Speaking rate around text word ``k`` from the anchored words within
+    ``RATE_WINDOW_WORDS`` of it."""
     pos = int(np.searchsorted(anchored, k))
-    lo, hi = max(0, pos - 40), min(len(anchored) - 1, pos + 40)
+    lo, hi = max(0, pos - RATE_WINDOW_WORDS), min(len(anchored) - 1, pos + RATE_WINDOW_WORDS)
     if hi > lo:
         a, b = anchored[lo], anchored[hi]
         letters = int(cumulative[b] - cumulative[a])
         span = times[b] - times[a]
         if letters > 0 and span > 0:
             rate = span / letters
-            if 30.0 <= rate <= 200.0:  # a plausible rate (pauses included)
+            if PLAUSIBLE_RATE_MIN <= rate <= PLAUSIBLE_RATE_MAX:  # pauses included
                 return rate
-    return 70.0
+    return TYPICAL_RATE

@@ -23,6 +23,7 @@ from podpub.align.tuning import (
     STRETCH_DOUBT,
     TARGET_AFTER_S,
     TARGET_BEFORE_S,
+    TARGET_END_S,
     TARGET_FAR_S,
     TARGET_GAP_S,
 )
@@ -113,7 +114,7 @@ def doubtful_windows(
     for i, span in enumerate(spans):
         if doubts.span[i]:
             end = max(span.end_ms / 1000.0, span.start_ms / 1000.0 + TARGET_AFTER_S)
-            out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + 0.5))
+            out.append((span.start_ms / 1000.0 - TARGET_BEFORE_S, end + TARGET_END_S))
     return [(max(0.0, a), min(duration_s, b)) for a, b in out if b > a]
 
 

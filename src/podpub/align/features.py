@@ -19,7 +19,24 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from podpub.align.tuning import DECODE_CHUNK_S, F_MAX, F_MIN, HOP_S, N_CEPS, N_MELS, WIN_S
+from podpub.align.tuning import (
+    DECODE_CHUNK_S,
+    F_MAX,
+    F_MIN,
+    HOP_S,
+    LEVEL_STRIDE,
+    MIN_NOISE_FLOOR,
+    MIN_NORMALISE_FRAMES,
+    N_CEPS,
+    N_MELS,
+    NOISE_PERCENTILE,
+    NOISE_STRIDE,
+    NORMALISE_PERCENTILE,
+    NYQUIST_MARGIN_HZ,
+    PRE_EMPHASIS,
+    SPEECH_PERCENTILE,
+    WIN_S,
+)
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -82,7 +99,9 @@ class MelExtractor:
         self.nfft = 1 << (self.win - 1).bit_length()
         self.window = np.hamming(self.win).astype(np.float32)
         freqs = np.fft.rfftfreq(self.nfft, 1.0 / rate)
-        edges = _mel_inv(np.linspace(_mel(F_MIN), _mel(min(F_MAX, rate / 2 - 100)), N_MELS + 2))
+        edges = _mel_inv(
+            np.linspace(_mel(F_MIN), _mel(min(F_MAX, rate / 2 - NYQUIST_MARGIN_HZ)), N_MELS + 2)
+        )
         bank = np.zeros((N_MELS, freqs.size), dtype=np.float64)
         for m in range(N_MELS):
             left, centre, right = edges[m], edges[m + 1], edges[m + 2]
@@ -99,8 +118,8 @@ class MelExtractor:
         frame."""
         if samples.size:
             emphasised = np.empty_like(samples)
-            emphasised[0] = samples[0] - 0.97 * self._last
-            emphasised[1:] = samples[1:] - 0.97 * samples[:-1]
+            emphasised[0] = samples[0] - PRE_EMPHASIS * self._last
+            emphasised[1:] = samples[1:] - PRE_EMPHASIS * samples[:-1]
             self._last = float(samples[-1])
             self._buffer = np.concatenate([self._buffer, emphasised])
         size = self._buffer.size
@@ -292,8 +311,8 @@ def audio_features(
 
 def _speech_power(feats: Features) -> float:
     """Mean power of the louder frames (the speech level), from the mel energies."""
-    e = feats.energy_db[::4]
-    loud = feats.mel[::4][e >= np.percentile(e, 60)]
+    e = feats.energy_db[::LEVEL_STRIDE]
+    loud = feats.mel[::LEVEL_STRIDE][e >= np.percentile(e, SPEECH_PERCENTILE)]
     return float(loud.sum(axis=1).mean()) + 1e-12
 
 
@@ -301,10 +320,10 @@ def noise_floor(audio: Features) -> F32:
     """Per-band floor of the episode, relative to its speech power: the mean power of its
     quietest frames (pauses: the noise), but never lower than 60 dB under the speech."""
     speech = _speech_power(audio)
-    e = audio.energy_db[::2]
-    quiet = audio.mel[::2][e <= np.percentile(e, 15)]
+    e = audio.energy_db[::NOISE_STRIDE]
+    quiet = audio.mel[::NOISE_STRIDE][e <= np.percentile(e, NOISE_PERCENTILE)]
     noise = quiet.mean(axis=0) / speech
-    out: F32 = np.maximum(noise, 1e-6 / N_MELS).astype(np.float32)
+    out: F32 = np.maximum(noise, MIN_NOISE_FLOOR / N_MELS).astype(np.float32)
     return out
 
 
@@ -315,8 +334,8 @@ def normalise(feats: Features, relative_floor: F32) -> F32:
     floor = (relative_floor * _speech_power(feats)).astype(np.float32)
     ceps = cepstra(feats.mel, floor)
     e = feats.energy_db
-    speech = ceps[e >= np.percentile(e, 40)]
-    if speech.shape[0] < 10:
+    speech = ceps[e >= np.percentile(e, NORMALISE_PERCENTILE)]
+    if speech.shape[0] < MIN_NORMALISE_FRAMES:
         speech = ceps
     mean = speech.mean(axis=0)
     std = speech.std(axis=0) + 1e-6

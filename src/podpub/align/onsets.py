@@ -10,10 +10,15 @@ import numpy.typing as npt
 from podpub.align.tuning import (
     BLIP_S,
     HOP_S,
+    LONGEST_PAUSE_S,
+    MIN_PAUSE_LEVEL_FRAMES,
     ONSET_FORWARD_S,
     ONSET_SEARCH_S,
+    PAUSE_LEVEL_FRAMES,
+    QUIET_RUN_S,
     TAIL_AFTER_S,
     TAIL_BEFORE_S,
+    TAIL_LOUD_SHARE,
     TAIL_PAUSE_S,
     WEAK_START_DB,
     WEAK_START_RANGE_DB,
@@ -25,12 +30,13 @@ F32 = npt.NDArray[np.float32]
 
 def speech_onset(loud: npt.NDArray[np.bool_], energy: F32, frame: int) -> int:
     """Move a mapped onset to the speech onset: out of a pause to the first loud frame
-    after it, or to a rise after a pause of at least 0.1 s nearby; then back over a weak
-    start (a breathy or fricative sound, quieter than the threshold but above the pause)."""
+    after it, or to a rise after a pause of at least ``QUIET_RUN_S`` nearby; then back over
+    a weak start (a breathy or fricative sound, quieter than the threshold but above the
+    pause)."""
     n = loud.size
     if not 0 <= frame < n:
         return frame
-    quiet_run = round(0.1 / HOP_S)
+    quiet_run = round(QUIET_RUN_S / HOP_S)
     if not loud[frame]:
         stop = min(n, frame + round(ONSET_FORWARD_S / HOP_S))
         ahead = np.nonzero(loud[frame:stop])[0]
@@ -65,7 +71,7 @@ def _after_tail(loud: npt.NDArray[np.bool_], frame: int) -> int:
     while began > 0 and loud[began - 1] and frame - began < blip_frames:
         began -= 1
     before = loud[max(0, frame - round(TAIL_BEFORE_S / HOP_S)) : frame]
-    tail = before.size == round(TAIL_BEFORE_S / HOP_S) and before.mean() >= 0.8
+    tail = before.size == round(TAIL_BEFORE_S / HOP_S) and before.mean() >= TAIL_LOUD_SHARE
     stop = min(n, frame + round(TAIL_AFTER_S / HOP_S) + 1)
     ends = np.nonzero(~loud[frame:stop])[0]
     # a click or a breath: a sound shorter than any word
@@ -92,8 +98,9 @@ def weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
     if rise < 1 or not loud[rise] or loud[rise - 1]:
         return rise
     reach = round(WEAK_START_S / HOP_S)
-    pause = energy[max(0, rise - reach - 12) : rise - reach]  # before the farthest reach
-    if pause.size < 5:
+    # the pause's level: before the farthest reach
+    pause = energy[max(0, rise - reach - PAUSE_LEVEL_FRAMES) : rise - reach]
+    if pause.size < MIN_PAUSE_LEVEL_FRAMES:
         return rise
     low = max(float(np.median(pause)) + WEAK_START_DB, float(energy[rise]) - WEAK_START_RANGE_DB)
     k = rise
@@ -104,14 +111,14 @@ def weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
 
 def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
     """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
-    (at least 0.1 s; the closest of equals); ``frame`` itself when there is none."""
+    (at least ``QUIET_RUN_S``; the closest of equals); ``frame`` itself when there is none."""
     n = loud.size
     lo, hi = max(1, frame - radius), min(n, frame + radius + 1)
     if lo >= hi:
         return frame
-    longest = round(1.0 / HOP_S)
+    longest = round(LONGEST_PAUSE_S / HOP_S)
     rises = [k for k in range(lo, hi) if loud[k] and not loud[k - 1]]
-    best, best_key = frame, (round(0.1 / HOP_S) - 1, 1)
+    best, best_key = frame, (round(QUIET_RUN_S / HOP_S) - 1, 1)
     for k in rises:
         before = loud[max(0, k - longest) : k][::-1]
         quiet = int(np.argmax(before)) if before.any() else before.size

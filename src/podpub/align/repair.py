@@ -34,9 +34,13 @@ from podpub.align.tuning import (
     ASR_MAX_HMM_PER_FRAME,
     ASR_PHONE_BEAM,
     ASR_WORD_BEAM,
+    CUT_SEARCH_S,
     LM_DISCOUNT,
+    LM_UNIGRAM_FLOOR,
     LOCAL_TEXT_MS,
+    LOUDNESS_BLOCKS_PER_S,
     MIN_SEGMENT_S,
+    MIN_SPLIT_S,
     SEGMENT_S,
     UTTERANCE_S,
 )
@@ -84,7 +88,10 @@ def transcript_model(
     total = sum(unigrams.values())
     vocab = sorted(unigrams)
     # every word may follow every other: a floor under the unigram probabilities
-    p_uni = {w: 0.9 * unigrams[w] / total + 0.1 / len(vocab) for w in vocab}
+    p_uni = {
+        w: (1.0 - LM_UNIGRAM_FLOOR) * unigrams[w] / total + LM_UNIGRAM_FLOOR / len(vocab)
+        for w in vocab
+    }
     followers: dict[str, list[str]] = {}
     for a, b in sorted(bigrams):
         followers.setdefault(a, []).append(b)
@@ -137,11 +144,11 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
     x = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
     words: list[tuple[str, int]] = []
     pos = 0
-    block = RATE // 100
+    block = RATE // LOUDNESS_BLOCKS_PER_S
     while pos < x.size:
         end = min(x.size, pos + int(UTTERANCE_S * RATE))
-        if end < x.size:  # cut at the quietest 10 ms of the last 4 s
-            end = _quietest(x, max(pos + block, end - 4 * RATE), end)
+        if end < x.size:  # cut at the quietest 10 ms of the last CUT_SEARCH_S
+            end = _quietest(x, max(pos + block, end - CUT_SEARCH_S * RATE), end)
         for word, at in _utterance(decoder, x[pos:end]):
             words.append((word, int((first + pos + at) * 1000.0 / RATE)))
         pos = end
@@ -150,7 +157,7 @@ def _decode_segment(job: tuple[str, float, float, str, str]) -> list[tuple[str, 
 
 def _quietest(x: np.ndarray, lo: int, hi: int) -> int:
     """The start (sample) of the quietest 10 ms block of ``x[lo:hi]``."""
-    block = RATE // 100
+    block = RATE // LOUDNESS_BLOCKS_PER_S
     n = (hi - lo) // block
     env = np.abs(x[lo : lo + n * block].astype(np.int32)).reshape(n, block).sum(axis=1)
     return lo + int(np.argmin(env)) * block
@@ -165,7 +172,7 @@ def _utterance(decoder: Any, x: np.ndarray) -> list[tuple[str, int]]:
     decoder.end_utt()
     segs = decoder.seg()
     if segs is None or decoder.hyp() is None:
-        if x.size < 4 * RATE:
+        if x.size < MIN_SPLIT_S * RATE:
             return []
         cut = _quietest(x, x.size // 3, 2 * x.size // 3)
         return _utterance(decoder, x[:cut]) + [

@@ -28,8 +28,11 @@ from podpub.align.tuning import (
     FIRST_WORD_TOLERANCE_MS,
     HOP_S,
     LEAD_SNAP_MAX_S,
+    LEAD_SNAP_MIN_S,
+    LEAD_UNCERTAINTY,
     LONG_RUN,
     MAX_MOVE_MS,
+    PUSHED_CONFIDENCE,
     REPAIRED_CONFIDENCE,
     TARGET_CONFIRM_S,
 )
@@ -161,7 +164,9 @@ def pushed_span(dtw: SentenceSpan, looked: SentenceSpan, out: SentenceSpan) -> S
     end, or just past its new start) or it stays pushed, less sure (as any pushed start)."""
     if out.start_ms != looked.start_ms:
         return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms + 1), out.confidence)
-    return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * 0.5)
+    return SentenceSpan(
+        out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * PUSHED_CONFIDENCE
+    )
 
 
 def anchors_of(
@@ -212,7 +217,9 @@ def repaired(
     latest = 0
     for i, span in enumerate(out):
         if span.start_ms < latest:
-            out[i] = SentenceSpan(latest, max(span.end_ms, latest), span.confidence * 0.5)
+            out[i] = SentenceSpan(
+                latest, max(span.end_ms, latest), span.confidence * PUSHED_CONFIDENCE
+            )
         latest = out[i].start_ms
     return tuple(out)
 
@@ -254,7 +261,10 @@ def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) ->
             centre, radius = (lo + hi) // 2, max(0, (hi - lo) // 2)
         else:
             centre = frame
-            radius = round(min(LEAD_SNAP_MAX_S, 0.2 + 0.3 * anchor.lead_ms / 1000.0) / HOP_S)
+            radius = round(
+                min(LEAD_SNAP_MAX_S, LEAD_SNAP_MIN_S + LEAD_UNCERTAINTY * anchor.lead_ms / 1000.0)
+                / HOP_S
+            )
         snapped = after_longest_pause(loud, centre, radius)
         if snapped != centre:
             frame = speech_onset(loud, energy, snapped)

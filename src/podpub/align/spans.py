@@ -11,7 +11,15 @@ from podpub.align.features import Features
 from podpub.align.onsets import speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.synth import Synthetic
-from podpub.align.tuning import CONFIDENCE_WINDOW, HOP_S, MATCH_TOLERANCE
+from podpub.align.tuning import (
+    CONFIDENCE_FALLOFF,
+    CONFIDENCE_WINDOW,
+    HOP_S,
+    LOCAL_COST_CAP,
+    MATCH_TOLERANCE,
+    SANE_STRETCH_MAX,
+    SANE_STRETCH_MIN,
+)
 from podpub.align.warp import Warp, row_costs
 
 
@@ -36,7 +44,11 @@ def dtw_spans(
         stops[i] = max(j1, j0r + 1)
         mean_costs[i] = float(row_cost[s:e].sum() / max(1, row_count[s:e].sum()))
         slope = (j1 - j0) / max(1, e - s) / warp.speaking_ratio
-        sanity[i] = 1.0 if 0.5 <= slope <= 2.0 else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
+        sanity[i] = (
+            1.0
+            if SANE_STRETCH_MIN <= slope <= SANE_STRETCH_MAX
+            else float(np.exp(-abs(np.log(max(slope, 1e-3)))))
+        )
     # A sentence's match is judged against the sentences around it, not the whole episode:
     # one speaker's voice can sit farther from the synthetic voice than another's all
     # through an episode, which says nothing about where the sentences were placed.
@@ -44,9 +56,11 @@ def dtw_spans(
         window = speakable[max(0, i - CONFIDENCE_WINDOW) : i + CONFIDENCE_WINDOW + 1]
         window = window[(window >= i - CONFIDENCE_WINDOW) & (window <= i + CONFIDENCE_WINDOW)]
         local = float(np.median(mean_costs[window])) if window.size else typical
-        reference = max(min(local, 2.0 * typical), typical, 1e-6)
+        reference = max(min(local, LOCAL_COST_CAP * typical), typical, 1e-6)
         # voices differ: only a match far worse than its neighbours' lowers confidence
-        match = float(np.exp(-max(0.0, mean_costs[i] / reference - MATCH_TOLERANCE) * 2.0))
+        match = float(
+            np.exp(-max(0.0, mean_costs[i] / reference - MATCH_TOLERANCE) * CONFIDENCE_FALLOFF)
+        )
         confidence[i] = max(0.0, min(1.0, match * sanity[i]))
     # unspeakable sentences take the next sentence's start (or the previous end)
     next_start = int(audio.frames)

@@ -26,11 +26,13 @@ from podpub.align.records import AlignmentUnavailable
 from podpub.align.tuning import (
     ESPEAK_NICENESS,
     HOP_S,
+    LOUDNESS_BLOCKS_PER_S,
     PAD_EDGE_S,
     PAD_SENTENCE_S,
     TTS_BATCH,
     TTS_BREAK_MS,
     TTS_GAP_MIN_S,
+    TTS_SILENCE,
     TTS_WPM,
 )
 from podpub.align.words import spell_acronyms
@@ -139,10 +141,10 @@ def run_espeak(args: list[str], text: str, out: Path) -> tuple[F32, int]:
 
 
 def _silent_blocks(x: F32, rate: int) -> tuple[npt.NDArray[np.bool_], int]:
-    block = max(1, rate // 100)
+    block = max(1, rate // LOUDNESS_BLOCKS_PER_S)
     n = x.size // block
     env = np.abs(x[: n * block]).reshape(n, block).max(axis=1) if n else np.zeros(0)
-    return np.asarray(env < 2e-3), block
+    return np.asarray(env < TTS_SILENCE), block
 
 
 def _trim(x: F32, rate: int) -> F32:
@@ -156,7 +158,7 @@ def _trim(x: F32, rate: int) -> F32:
 def _split_batch(x: F32, rate: int, count: int) -> list[F32] | None:
     """Cut one espeak-ng output into ``count`` sentences at the long SSML breaks."""
     silent, block = _silent_blocks(x, rate)
-    min_run = int(TTS_GAP_MIN_S * 100)
+    min_run = int(TTS_GAP_MIN_S * LOUDNESS_BLOCKS_PER_S)
     cuts: list[tuple[int, int]] = []
     run_start = -1
     loud = np.nonzero(~silent)[0]

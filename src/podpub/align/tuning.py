@@ -15,6 +15,24 @@ N_MELS = 40  # mel bands: enough spectral detail to tell voices apart from the s
 N_CEPS = 13  # cepstra c0..c12: the envelope of the spectrum, not the speaker's pitch
 F_MIN = 80.0  # lowest band edge: hum and rumble below it carry no speech
 F_MAX = 7600.0  # highest band edge: just under 8 kHz, the Nyquist limit of 16 kHz audio
+NYQUIST_MARGIN_HZ = 100  # ... and this far under a lower rate's Nyquist limit: no aliased band
+PRE_EMPHASIS = 0.97  # lifts the high frequencies: the weak energy of consonants counts too
+
+# ---------------------------------------------------------------------------- levels
+
+LEVEL_STRIDE = 4  # every 4th frame sets a stream's speech level: a mean needs no more
+SPEECH_PERCENTILE = 60  # frames louder than this percentile are speech: the speech level
+NOISE_STRIDE = 2  # every 2nd frame sets the noise floor: pauses are few frames: sample them finer
+NOISE_PERCENTILE = 15  # frames quieter than this percentile are pauses: the noise floor
+MIN_NOISE_FLOOR = 1e-6  # floor at least this share of the speech power (-60 dB): no log of zeros
+NORMALISE_PERCENTILE = 40  # frames louder than this set the cepstral mean and variance: speech
+MIN_NORMALISE_FRAMES = 10  # fewer such frames give no stable statistics: all frames are used
+MIN_AUDIO_FRAMES = 10  # audio shorter than this (0.2 s) holds no sentence to align
+FLOOR_PERCENTILE = 5  # the episode's quietest frames: its noise floor ...
+LEVEL_PERCENTILE = 95  # ... and its loudest, a few peaks aside: its speech level
+MIN_SPEECH_DB = -60.0  # a speech level under this is silence: nothing to align
+MIN_SPEECH_RANGE_DB = 10.0  # ... as is one this close to the floor (steady noise, a tone)
+LOUD_SHARE = 0.3  # a frame is loud (speech) above this share of the way from floor to level
 
 # ---------------------------------------------------------------------------- synthesis
 
@@ -25,19 +43,26 @@ TTS_BATCH = 40  # sentences per espeak-ng process: few processes, yet batches in
 ESPEAK_NICENESS = 10  # espeak-ng yields to ffmpeg's decoding, but is not starved
 PAD_EDGE_S = 0.4  # silence before the first and after the last synthetic sentence
 PAD_SENTENCE_S = 0.24  # silence between synthetic sentences: where audio gaps are absorbed
+LOUDNESS_BLOCKS_PER_S = 100  # loudness is judged per 10 ms: over a voice's period, under a pause
+TTS_SILENCE = 2e-3  # espeak-ng's output (no noise) is silent where its peaks stay under this
 
 # ---------------------------------------------------------------------------- DTW
 
 COARSE = 15  # fine frames per coarse frame (0.3 s): the full coarse DTW stays small
 COARSE_CELL_BUDGET = 150_000_000  # cells of the full coarse DTW (a byte each): memory bound
 FINE_RADIUS = 25  # fine frames either side of the coarse path: its error at 0.3 s frames
+MID_RADIUS = 5  # coarser frames either side of the coarser path at a middle level: its error
 CALIBRATION_BAND = 0.25  # the anchored calibration pass: this share of the audio either side
 OPEN_BAND = 0.1  # the open pass: this share either side of the anchored path (intro, outro)
+MIN_BAND = 50  # ... and of either pass at least this many frames: a short episode's intro fits
 CALIBRATION_ROWS = 3000  # rows (60 s) that calibrate a finer level at least: a stable median
+CALIBRATION_PART = 3  # ... or this part of its rows (a third), when more: the cost stays low
 SPLIT_MIN_S = 400.0  # a DTW of this much text runs in two halves at once (a second core)
 SPLIT_OVERLAP_S = 30.0  # overlap of the halves: paths from different starts meet within it
 SKIP_FACTOR = 1.5  # cost of a skipped frame (intro, outro) relative to a typical match
 GAP_FACTOR = 1.5  # cost of audio absorbed between sentences (music, asides) relative to typical
+SPEAKING_RATIO_MIN = 0.25  # the episode is at most 4 times as fast as the synthetic speech ...
+SPEAKING_RATIO_MAX = 4.0  # ... or as slow: beyond, the path is not speech (music, a failure)
 BLOCK_ROWS = 32  # rows whose local distances are computed in one vector operation
 BLOCK_CELLS = 400_000  # ... unless their columns span more cells: bounded temporaries
 
@@ -45,11 +70,17 @@ BLOCK_CELLS = 400_000  # ... unless their columns span more cells: bounded tempo
 
 ONSET_SEARCH_S = 0.30  # how far the energy refinement may move an onset to a nearby rise
 ONSET_FORWARD_S = 2.0  # how far an onset mapped into a pause may move to its end
-LEAD_SNAP_MAX_S = 1.0  # how far a start timed from later words may move to a pause
+QUIET_RUN_S = 0.1  # a quiet stretch this long before a rise is a pause, not a dip in a sound
+LONGEST_PAUSE_S = 1.0  # pauses at least this long count as equal: the nearest rise is taken
+LEAD_SNAP_MIN_S = 0.2  # a start timed from later words may move this far to a pause ...
+LEAD_SNAP_MAX_S = 1.0  # ... plus LEAD_UNCERTAINTY of its lead, and no farther than this
 WEAK_START_DB = 3.0  # a weak start ("th", "h") is this much above the pause before it
 WEAK_START_RANGE_DB = 20.0  # ... and at most this much below the rise after it (not noise)
 WEAK_START_S = 0.2  # ... and at most this long (not the end of the previous sound)
+PAUSE_LEVEL_FRAMES = 12  # frames before a weak start's farthest reach that give the pause's level
+MIN_PAUSE_LEVEL_FRAMES = 5  # ... fewer (the audio's very start) give no level: the rise stands
 TAIL_BEFORE_S = 0.3  # an onset this far into a sound is on the tail of the one before...
+TAIL_LOUD_SHARE = 0.8  # ... (loud for this share of it: short dips are inside the sound) ...
 TAIL_AFTER_S = 0.2  # ... when the sound ends within this much after it ...
 TAIL_PAUSE_S = 0.3  # ... and a pause at least this long follows
 BLIP_S = 0.1  # a sound shorter than this before such a pause is a click or a breath
@@ -58,7 +89,12 @@ BLIP_S = 0.1  # a sound shorter than this before such a pause is a click or a br
 
 CONFIDENCE_WINDOW = 12  # sentences either side a match is judged against: voices differ
 MATCH_TOLERANCE = 2.0  # a sentence may cost this many times its neighbours' median
+LOCAL_COST_CAP = 2.0  # ... a median of at most this many typical matches: bad ones excuse none
+CONFIDENCE_FALLOFF = 2.0  # how fast confidence falls per median cost beyond the tolerance
+SANE_STRETCH_MIN = 0.5  # a sentence spoken up to twice as fast as the episode's rate ...
+SANE_STRETCH_MAX = 2.0  # ... or half as fast is plausible: beyond, its confidence falls
 REPAIRED_CONFIDENCE = 0.8  # confidence of a start that recognised words placed
+PUSHED_CONFIDENCE = 0.5  # share of its confidence a start keeps when pushed by the one before
 
 # ---------------------------------------------------------------------------- doubts
 
@@ -66,6 +102,7 @@ TARGET_BEFORE_S = 1.5  # recognised audio before a doubtful sentence's DTW start
 TARGET_FAR_S = 6.0  # a second look, this far before, where the first found nothing
 TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this far
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
+TARGET_END_S = 0.5  # recognised audio past a doubtful sentence's end: its last word whole
 TARGET_CONFIRM_S = 3.0  # a first look goes only this far after it: mostly DTW is right
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
 CONFIDENCE_DOUBT = 0.6  # ... as is one matched with less confidence than this
@@ -81,6 +118,9 @@ SEGMENT_S = 240.0  # seconds of audio per recogniser job: jobs spread over the c
 MIN_SEGMENT_S = 0.3  # shorter leftovers hold no word worth recognising
 UTTERANCE_S = 20.0  # the recogniser gets utterances of about this length: bounded search
 LM_DISCOUNT = 0.5  # absolute discount of the bigram counts: unseen word pairs stay possible
+LM_UNIGRAM_FLOOR = 0.1  # unigram mass spread evenly: a word the text rarely has stays possible
+CUT_SEARCH_S = 4  # an utterance is cut at its quietest 10 ms this near its end: between words
+MIN_SPLIT_S = 4  # an utterance the search fails on is split in halves down to this length
 # PocketSphinx search: the transcript's own model and narrower beams than the defaults,
 # every second frame (about 0.02x real time, enough words in runs of three to place
 # sentences); tighter last-phone beams lose words
@@ -98,18 +138,33 @@ ASR_FRAME_STEP = 2  # frames the recogniser steps per evaluation: half the cost
 SPELLED_LETTER = 2  # a letter said by name ("p": "pee") takes as long as two or three
 MIN_RUN = 3  # matched words in a row that make an anchor: one or two match by chance
 FIRST_WORD_TOLERANCE_MS = 400  # DTW and a recognised first word disagree beyond this
-TOLERANCE_MS = 400  # ... and a start estimated from a later word (plus 30 % of the lead)
+TOLERANCE_MS = 400  # ... and a start estimated from later words (plus LEAD_UNCERTAINTY of the lead)
+LEAD_UNCERTAINTY = 0.3  # a start timed over a lead (letters at a rate) is off by this share of it
+LEAD_SLACK_MS = 500  # a word heard for a lead may lie this much beyond the lead from the estimate
+LEAD_WORD_SHARE = 0.35  # a lead word heard alone is the text's within this share of the lead ...
+LEAD_WORD_SLACK_MS = 300  # ... plus this much (farther, the same word said elsewhere)
+LEAD_WORD_LETTERS = 3  # shorter words heard alone ("a", "to") are heard anywhere: they time none
+MIN_BLOCK_WORDS = 2  # words heard in a row that match the text: a single word matches by chance
+RUN_REAL_WORDS = 2  # words, not letters, in an anchoring run: noise is heard as letters
+PAIR_GAP_MS = 1000  # two opening words heard at most this far apart were said together
 MAX_MOVE_MS = 180_000  # DTW is never this far off (an ad break of three minutes)
 LOCAL_TEXT_MS = 120_000  # a piece of audio is heard with the sentences placed this near it
 CHUNK_MS = 120_000  # heard words are matched to the transcript this much audio at a time
+CHUNK_PAUSE_MS = 1000  # ... cut where nothing was heard this long (not inside a passage) ...
+CHUNK_MAX_FACTOR = 2  # ... or, with no such pause, at this many times CHUNK_MS: bounded work
 MAX_LEAD_LETTERS = 30  # letters before the anchor run that can be timed from its rate
 LONG_RUN_LEAD_LETTERS = 60  # ... or before a run of LONG_RUN_WORDS words (its rate is surer)
 LONG_RUN_WORDS = 5  # a run this long times a longer lead
 ACROSS_GAP_MS = 3000  # a run goes on into the next sentence over a pause up to this long
 MAX_RUN_RATE = 100.0  # ms per letter: speech is faster (about 70); slower runs hold pauses
 MIN_SPEAKING_RATE = 40.0  # ms per letter: no one speaks faster
+TYPICAL_RATE = 70.0  # ms per letter, pauses included: a lead's rate when nothing around times it
+RATE_WINDOW_WORDS = 40  # matched words either side whose rate times a lead its run cannot
+PLAUSIBLE_RATE_MIN = 30.0  # ms per letter over those words: faster is a mismatch ...
+PLAUSIBLE_RATE_MAX = 200.0  # ... slower is mostly unscripted audio, not pauses between words
 BOUNDS_AFTER_PREVIOUS_MS = 200  # a misheard opening starts this long after the word before
 BOUNDS_REACH_MS = 1000  # ... and within this of the first word heard after that word
+BOUNDS_LEAD_SHARE = 0.5  # ... and this share of its lead at least before the run that times it
 LEAD_EXTRA_WORDS = 2  # heard words before a run may outnumber the text's by this many
 OPENING_LETTERS = 5  # two words heard together this close to the start time the sentence
 OPENING_REACH_LETTERS = 10  # a sentence's opening words, this close to its start, time it ...

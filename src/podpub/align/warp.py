@@ -23,14 +23,19 @@ from podpub.align.dtw import Path as DtwPath
 from podpub.align.dtw import band_from_path, dtw, dtw_in_two
 from podpub.align.tuning import (
     CALIBRATION_BAND,
+    CALIBRATION_PART,
     CALIBRATION_ROWS,
     COARSE,
     COARSE_CELL_BUDGET,
     FINE_RADIUS,
     GAP_FACTOR,
     HOP_S,
+    MID_RADIUS,
+    MIN_BAND,
     OPEN_BAND,
     SKIP_FACTOR,
+    SPEAKING_RATIO_MAX,
+    SPEAKING_RATIO_MIN,
     SPLIT_MIN_S,
     SPLIT_OVERLAP_S,
 )
@@ -90,7 +95,7 @@ def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
     span = int(path.first[r1]) - int(path.first[r0])
     if r1 <= r0 or span <= 0:
         return 1.0
-    return float(np.clip(span / (r1 - r0), 0.25, 4.0))
+    return float(np.clip(span / (r1 - r0), SPEAKING_RATIO_MIN, SPEAKING_RATIO_MAX))
 
 
 def warp(
@@ -183,7 +188,7 @@ def _open_band(
     # the open pass stays near the anchored path (which absorbs an intro or outro as a
     # stretch of its first or last rows): a band of OPEN_BAND either side
     lo, hi = band_from_path(
-        anchored, 1, ca.shape[0], cb.shape[0], max(50, round(OPEN_BAND * cb.shape[0]))
+        anchored, 1, ca.shape[0], cb.shape[0], max(MIN_BAND, round(OPEN_BAND * cb.shape[0]))
     )
     return typical, lo, hi
 
@@ -200,7 +205,7 @@ def _calibrated_band(
 ) -> tuple[float, I64, I64]:
     """A finer level's band around the coarser ``path`` (``ratio`` times coarser), and
     the typical distance of a matched frame at this level."""
-    radius = FINE_RADIUS if factor == 1 else 5 * ratio
+    radius = FINE_RADIUS if factor == 1 else MID_RADIUS * ratio
     lo, hi = band_from_path(path, ratio, ca.shape[0], cb.shape[0], radius)
     rows = np.arange(ca.shape[0])
     cols = np.clip(
@@ -214,7 +219,7 @@ def _calibrated_band(
     # the distances along the coarser path overrate a matched frame at this level:
     # calibrate the skip and gap costs from a first pass over a part of the rows
     # (a third, at least CALIBRATION_ROWS): the typical match is the same throughout
-    rows_used = min(ca.shape[0], max(CALIBRATION_ROWS, ca.shape[0] // 3))
+    rows_used = min(ca.shape[0], max(CALIBRATION_ROWS, ca.shape[0] // CALIBRATION_PART))
     first = _calibrated_dtw(
         ca[:rows_used],
         cb,
@@ -233,7 +238,7 @@ def _calibrated_band(
 def _diagonal_band(n: int, m: int, share: float) -> tuple[I64, I64]:
     """Columns within ``share`` of ``m`` of the straight line from (0, 0) to (n-1, m-1)."""
     diagonal = np.arange(n) * (m - 1) / max(1, n - 1)
-    half = max(share * m, 50.0)
+    half = max(share * m, float(MIN_BAND))
     lo = np.clip(np.floor(diagonal - half), 0, m - 1).astype(np.int64)
     hi = np.clip(np.ceil(diagonal + half) + 1, 1, m).astype(np.int64)
     lo[0], hi[-1] = 0, m
