@@ -131,7 +131,6 @@ def warp_levels(
     prev_factor = levels[0]
     for k, factor in enumerate(levels):
         ca, cb = _pool(a, factor), _pool(b, factor)
-        ca, cb = _pool(a, factor), _pool(b, factor)
         level_gap = np.where(_pool_mask(gap_rows, factor), GAP_FACTOR, np.inf)
 
         def part(f: float, _base: float = (k + 1) * share) -> None:

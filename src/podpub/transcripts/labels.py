@@ -280,6 +280,7 @@ _LABEL_PATTERNS = (
     # 00:01:02 text  /  0:04:36.4 text: a clock with hours or a fraction before the words
     re.compile(rf"^({_CLOCK_WITH_HOURS})()\s+(\S.*)$"),
 )
+_CLOCK_ONLY = re.compile(rf"[\[(]?{_TIME_RANGE}[\])]?")
 _ESCAPED_TIME = re.compile(rf"\\([\[(])({TIME})\\([\])])")
 
 
@@ -319,6 +320,12 @@ def match_label(line: str) -> Label | None:
                 return None
         if i == 5 and name is not None and not _colon_label_ok(name, text):
             return None
+        if i == 5 and (clock := _CLOCK_ONLY.fullmatch(text.strip())) is not None:
+            # "Name: 00:01:10" alone on its line, the turn below: the time of the turn
+            start_ms = parse_time_ms(clock.group(1))
+            end_ms = parse_time_ms(clock.group(2)) if clock.group(2) else None
+            if start_ms is not None:
+                return Label(name, start_ms, end_ms, "", name or "")
         return Label(name, start_ms, end_ms, (text or "").strip(), name or "")
     return None
 
