@@ -77,6 +77,20 @@ def _turns(tmp_path: Path, name: str, text: str) -> list[Turn]:
             "\\[01:02\\] **Jonas:** Hi Maya.\n",
             [("Maya", None, "Welcome back. Today, the"), ("Jonas", 62_000, "Hi Maya.")],
         ),
+        (  # a page: its description, a sentence saying a transcript follows, bold questions
+            "transcript.md",
+            "# What Buildpacks Mean\n\nThe foundation announced buildpacks last week.\n\n"
+            "To learn more, our host spoke with two guests.\n\n"
+            "_Here is a lightly edited transcript of the interview:_\n\n"
+            "**Swapnil Bhartiya: Today we have two guests. What are buildpacks?**\n\n"
+            "Chip Childers: They turn source code into images.\n\n"
+            "**Swapnil Bhartiya: Thanks for explaining that.**\n",
+            [
+                ("Swapnil Bhartiya", None, "Today we have two guests."),
+                ("Chip Childers", None, "They turn source code"),
+                ("Swapnil Bhartiya", None, "Thanks for explaining that."),
+            ],
+        ),
     ],
 )
 def test_family(tmp_path: Path, name: str, text: str, expected: list[Turn]) -> None:

@@ -279,6 +279,8 @@ _LABEL_PATTERNS = (
     re.compile(rf"^{_TIME_RANGE}$"),
     # 00:01:02 text  /  0:04:36.4 text: a clock with hours or a fraction before the words
     re.compile(rf"^({_CLOCK_WITH_HOURS})()\s+(\S.*)$"),
+    # **Alice: the whole turn in bold**  (a host's questions set in bold on a web page)
+    re.compile(rf"^(?:\*\*|__)({_LABEL_NAME})\s*:\s+(\S.*?)(?:\*\*|__)$"),
 )
 _CLOCK_ONLY = re.compile(rf"[\[(]?{_TIME_RANGE}[\])]?")
 _ESCAPED_TIME = re.compile(rf"\\([\[(])({TIME})\\([\])])")
@@ -304,7 +306,7 @@ def match_label(line: str) -> Label | None:
             name, start, end, text = m.group(1), m.group(2), m.group(3), m.group(4)
         elif i == 3:
             name, start, end, text = m.group(1), m.group(2), m.group(3), ""
-        elif i in (4, 5):
+        elif i in (4, 5, 10):
             name, start, end, text = m.group(1), None, None, m.group(2)
         elif i in (6, 7, 9):
             name, start, end, text = None, m.group(1), m.group(2) or None, m.group(3)

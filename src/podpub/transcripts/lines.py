@@ -214,7 +214,8 @@ _TRANSCRIPT_HEADER = re.compile(
     r"machine[- ]generated|read the|view|show|hide|download(?: the)?)\s+)?"
     r"(?:transcript|transcription)(?:\s+(?:below|follows|of (?:the|this) (?:episode|show|"
     r"podcast|interview|conversation)))?\s*[:.]?$|"
-    r"^(?:this|the following|below is (?:a|the))\s+(?:is (?:a|an)\s+)?(?:\w+\s+){0,3}"
+    r"^(?:this|the following|(?:below|here) is (?:a|the)|here'?s (?:a|the))\s+"
+    r"(?:is (?:a|an)\s+)?(?:\w+\s+){0,3}"
     r"transcript\b.{0,120}$|"
     r"^transcripts? (?:are|is|were|was|may|might) .{0,120}$"
 )

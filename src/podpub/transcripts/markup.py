@@ -91,26 +91,30 @@ def without_shortcodes(line: str) -> str:
 
 def transcript_start(lines: list[str]) -> int:
     """Where the transcript proper begins on a page that puts show notes first: just after
-    a "Transcript" heading (or at a transcript shortcode) that labelled turns follow;
-    0 when there is no such heading."""
+    a "Transcript" heading, or a line that says a transcript follows ("Here is a lightly
+    edited transcript:"), that labelled turns follow right away (or at a transcript
+    shortcode); 0 when there is no such line."""
     for k, raw in enumerate(lines[:SHOW_NOTES_MAX_LINES]):
         s = raw.strip()
         if _TRANSCRIPT_SHORTCODE.match(s):
             return k if k else 0
         heading = _HEADING_MARKS.sub("", s).strip()
-        if heading and is_transcript_header(heading) and word_count(heading) <= 4:
-            return k + 1 if _labels_follow(lines, k + 1) else 0
+        if heading and is_transcript_header(heading):
+            if word_count(heading) <= 4:  # a heading: the transcript is under it
+                return k + 1 if _labels_follow(lines, k + 1) else 0
+            if heading.endswith(":") and _labels_follow(lines, k + 1, within=2):
+                return k + 1  # "Here is the transcript of the interview:"
     return 0
 
 
-def _labels_follow(lines: list[str], start: int) -> bool:
-    """Do speaker labels (or timed lines) come soon after ``start``?"""
+def _labels_follow(lines: list[str], start: int, within: int = 20) -> bool:
+    """Do speaker labels (or timed lines) come within ``within`` lines after ``start``?"""
     seen = 0
     for raw in lines[start:]:
         label = match_label(raw.strip())
         if label is not None and (label.speaker is None or is_plausible_speaker(label.speaker)):
             return True
         seen += bool(raw.strip())
-        if seen > 20:
+        if seen > within:
             return False
     return False
