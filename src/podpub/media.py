@@ -10,6 +10,7 @@ import hashlib
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 # where a show's outputs go, beside podcast.yaml and episodes/
 FEED_DIR = "feed"
@@ -71,10 +72,16 @@ def is_png(data: bytes) -> bool:
     return data.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes, read a megabyte at a time."""
-    digest = hashlib.sha256()
+def hash_file_into(digest: Any, path: Path) -> None:
+    """Feed a file's bytes to ``digest`` a megabyte at a time: a huge input is never read
+    into memory whole."""
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    hash_file_into(digest, path)
     return digest.hexdigest()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from podpub import __version__
-from podpub.media import TRANSCRIPT_EXTENSIONS
+from podpub.media import TRANSCRIPT_EXTENSIONS, hash_file_into
 from podpub.model import Chapter, FeedItem, Person
 
 STATE_FILE = "state.json"
@@ -106,17 +106,10 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
-def _update_with_file(digest: Any, path: Path) -> None:
-    """Hash a file in blocks: an absurdly large input must not be read into memory."""
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-
-
 def show_key(show_file: Path, image: Path, mode: str) -> str:
     """``mode`` names the build options that change outputs (alignment on/off, repair)."""
     digest = hashlib.sha256(f"{_code_key()} format {FORMAT} mode {mode}".encode())
-    _update_with_file(digest, show_file)
+    hash_file_into(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
     return digest.hexdigest()
 
@@ -136,7 +129,7 @@ def episode_key(folder: Path, base_key: str) -> str:
                 relative = path.relative_to(folder).as_posix()
                 digest.update(relative.encode() + (b"\0link\0" if path.is_symlink() else b"\0"))
                 if name.lower().endswith(_CONTENT_SUFFIXES):
-                    _update_with_file(digest, path)
+                    hash_file_into(digest, path)
                 else:
                     st = path.stat()
                     digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
