@@ -162,8 +162,9 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
     """One tag: a mapping of its attributes (and text), or a plain scalar (the text)."""
     if spec.child is not None:
         return _read_parent(doc, key, spec, entry)
-    if not isinstance(entry, dict):
-        entry = {"text": entry} if spec.text != "none" else entry
+    text_key = f"{key}.text"
+    if not isinstance(entry, dict) and spec.text != "none":
+        entry, text_key = {"text": entry}, key  # a plain scalar: the text
     if not isinstance(entry, dict):
         doc.error(key, f"'{key}' must be a mapping of {_known(spec)}", _example(spec))
         return None
@@ -184,7 +185,7 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
                 doc.error(key, f"'{key}' needs its text", _example(spec))
                 return None
         else:
-            text = _value(doc, f"{key}.text", raw, spec.text_type)
+            text = _value(doc, text_key, raw, spec.text_type)
             if text is None:
                 return None
     if attrs is None:
