@@ -321,6 +321,7 @@ SHOW_ERRORS = [
     ("block: maybe", "must be yes or no"),
     ("chat: {server: irc.example.org}", "'chat' needs 'protocol'"),
     ("images: {srcset: 'a.jpg 100w'}", "'images.srcset' has 'a.jpg 100w'"),
+    ("images: {srcset: 'https://example.org/a.jpg 100q'}", "'images.srcset' has"),
     ("social_interact: {protocol: activitypub}", "needs 'uri'"),
     ("txt: {purpose: x, colour: red}", "unknown key 'colour' in 'txt'"),
     ("soundbite: {start_time: 1, duration: 20}", "unknown field 'soundbite'"),

@@ -5,6 +5,7 @@ recorded on the document with its line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from podpub.yaml_io import Doc
 
 _URL_PREFIXES = ("http://", "https://")
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+_DESCRIPTOR = re.compile(r"^\d+w$|^\d+(\.\d+)?x$")  # srcset: a width (600w) or a density (2x)
 
 
 def _scalar(doc: Doc, key: str, value: Any) -> str | None:
@@ -99,7 +101,7 @@ def _problem(value_type: ValueType, text: str) -> str | None:
     if value_type == "srcset":
         for candidate in text.split(","):
             url, _, width = candidate.strip().partition(" ")
-            if _problem("url", url) or not width.strip()[:-1].replace(".", "").isdigit():
+            if _problem("url", url) or not _DESCRIPTOR.match(width.strip()):
                 return f"has {candidate.strip()!r}, not 'https://... 600w'"
         return None
     return None
