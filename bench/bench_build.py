@@ -36,6 +36,10 @@ from podpub.load import load_show  # noqa: E402
 from podpub.model import Chapter, FeedItem  # noqa: E402
 from podpub.state import ItemStore, load_state  # noqa: E402
 
+# each episode's audio: long enough for its transcript (up to ~960 words; podpub refuses
+# more than 15 words a second of audio as a transcript of another episode)
+CLIP_SECONDS = 80.0
+
 RUN_BUILD = """
 import resource, sys, time, json
 from pathlib import Path
@@ -186,9 +190,9 @@ def main() -> None:
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM"
     )
 
-    small = make_show(work / "show-100", 100, 20.0)
+    small = make_show(work / "show-100", 100, CLIP_SECONDS)
     small_full = run_build(small)
-    big = make_show(work / f"show-{n}", n, 20.0)
+    big = make_show(work / f"show-{n}", n, CLIP_SECONDS)
     full = run_build(big)
     noop = run_build(big)
     transcript = big / "episodes" / f"ep-{n // 2:05d}" / "transcript.txt"
@@ -200,7 +204,8 @@ def main() -> None:
     def line(name: str, value: str, target: str) -> None:
         print(f"{name:<44} {value:>22}   target {target}")
 
-    print(f"\nsynthetic show: {n} episodes of 20 s audio, 3 headings each (align off)")
+    seconds = f"{CLIP_SECONDS:.0f} s"
+    print(f"\nsynthetic show: {n} episodes of {seconds} audio, 3 headings each (align off)")
     line("full build", f"{full['wall']:.2f} s", "-")
     line("no-op rebuild / full", f"{noop['wall'] / full['wall']:.1%}", "<= 2 %")
     line("one changed episode / full", f"{one['wall'] / full['wall']:.1%}", "<= 5 %")

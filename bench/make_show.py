@@ -112,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--episodes", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=80.0)
     args = parser.parse_args()
     make_show(args.out, args.episodes, args.seconds)
     print(f"wrote {args.episodes} episodes to {args.out}")

@@ -273,6 +273,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         file_urls=tuple(sorted(urls.items())),
         image_url=image_url,
         extra_transcripts=tuple(extra),
+        tags=source.tags,
     )
     item = xml_safe_record(item)  # no control characters reach the feed
     return replace(item, show_notes=show_notes.render(item))

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from html import escape
 from typing import Any, BinaryIO
 
@@ -28,7 +29,7 @@ from podpub.media import (
     PSC_NS,
     podcast_guid_for,
 )
-from podpub.model import FeedItem, Person, Show
+from podpub.model import FeedItem, NamespaceTag, Person, Show
 from podpub.text_safety import xml_safe_record
 from podpub.timecode import format_npt
 
@@ -41,6 +42,7 @@ class _ChannelTags:
     owner_email: str = ""
     persons: tuple[Person, ...] = ()
     funding: tuple[tuple[str, str], ...] = ()
+    tags: tuple[NamespaceTag, ...] = ()  # trailers, then podcast.yaml's namespace tags
 
 
 @dataclass
@@ -52,6 +54,7 @@ class _ItemTags:
     psc: list[tuple[int, str]] = field(default_factory=list)
     season: int | None = None
     episode: int | None = None
+    tags: tuple[NamespaceTag, ...] = ()
 
 
 P_PERSON = f"{{{PODCAST_NS}}}person"
@@ -74,6 +77,13 @@ def _sub(
     if text is not None:
         element.text = text
     return element
+
+
+def _namespace_tag(parent: Any, tag: NamespaceTag) -> None:
+    """Any podcast: tag of the table (podpub.namespace), with its children."""
+    element = _sub(parent, f"{{{PODCAST_NS}}}{tag.name}", tag.text, dict(tag.attrs))
+    for child in tag.children:
+        _namespace_tag(element, child)
 
 
 def _person(parent: Any, person: Person) -> None:
@@ -104,6 +114,8 @@ class PodpubExtension(BaseExtension):  # type: ignore[misc]
             _sub(channel, P_FUNDING, text, {"url": url})
         for person in t.persons:
             _person(channel, person)
+        for tag in t.tags:
+            _namespace_tag(channel, tag)
         return feed
 
 
@@ -133,6 +145,8 @@ class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
             _sub(item, P_EPISODE, str(t.episode))
         for person in t.persons:
             _person(item, person)
+        for tag in t.tags:
+            _namespace_tag(item, tag)
         if t.psc:
             chapters = _sub(item, PSC_CHAPTERS, None, {"version": "1.2"})
             for start_ms, title in t.psc:
@@ -156,7 +170,23 @@ def show_guid(show: Show) -> str:
 ITEMS_PER_BATCH = 100
 
 
-def _channel(show: Show, image_url: str, latest: datetime) -> Any:
+def trailer_tag(item: FeedItem) -> NamespaceTag:
+    """podcast:trailer for an episode whose episode_type is trailer: like its enclosure,
+    with the date it was published, its season (if any) and its title."""
+    attrs = [
+        ("url", item.audio_url),
+        ("pubdate", format_datetime(item.published)),
+        ("length", str(item.audio_bytes)),
+        ("type", item.mime_type),
+    ]
+    if item.season is not None:
+        attrs.append(("season", str(item.season)))
+    return NamespaceTag("trailer", tuple(attrs), item.title)
+
+
+def _channel(
+    show: Show, image_url: str, latest: datetime, trailers: tuple[NamespaceTag, ...] = ()
+) -> Any:
     """A feed generator holding the channel (no items yet)."""
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -193,6 +223,7 @@ def _channel(show: Show, image_url: str, latest: datetime) -> Any:
         owner_email=show.owner_email,
         persons=show.persons,
         funding=tuple((f.url, f.text) for f in show.funding),
+        tags=(*trailers, *show.tags),
     )
     fg.lastBuildDate(latest)  # from the content, never "now": builds are reproducible
     return fg
@@ -225,7 +256,14 @@ def write_feed(
     show = xml_safe_record(show)  # items are made XML-safe where they are built
     if latest is None and len(ordered):
         latest = ordered[0].published  # the newest: same instants tie-break by slug
-    head = _rss(_channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC)))
+    # podcast:trailer for each trailer episode (one pass over the items, keeping only those)
+    trailers = tuple(
+        trailer_tag(item)
+        for start in range(0, len(ordered), ITEMS_PER_BATCH)
+        for item in ordered[start : start + ITEMS_PER_BATCH]
+        if item.episode_type == "trailer"
+    )
+    head = _rss(_channel(show, image_url, latest or datetime(1970, 1, 1, tzinfo=UTC), trailers))
     close = _line_start(head, head.rindex(b"</channel>"))
     out.write(head[:close])
     for start in range(0, len(ordered), ITEMS_PER_BATCH):
@@ -286,4 +324,5 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
         psc=[(c.start_ms, c.title) for c in item.chapters],
         season=item.season,
         episode=item.number,
+        tags=item.tags,
     )

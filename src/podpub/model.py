@@ -33,6 +33,17 @@ class Funding:
 
 
 @dataclass(frozen=True)
+class NamespaceTag:
+    """A Podcasting 2.0 tag given in podcast.yaml or episode.yaml, ready to write: its
+    element name in the podcast namespace, attributes in order, node text, child tags."""
+
+    name: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    text: str | None = None
+    children: tuple[NamespaceTag, ...] = ()
+
+
+@dataclass(frozen=True)
 class Category:
     """An Apple category, optionally with a subcategory ("News/Politics")."""
 
@@ -63,6 +74,7 @@ class Show:
     funding: tuple[Funding, ...] = ()
     persons: tuple[Person, ...] = ()
     chapter_lead_in_ms: int = 0  # chapters start this long before their first word
+    tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in podcast.yaml
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class EpisodeSource:
     speaker_map: tuple[tuple[str, str], ...] = ()  # transcript label -> person name
     extra_transcripts: tuple[tuple[str, Path], ...] = ()  # (language, path) for other languages
     not_chapters: tuple[str, ...] = ()  # headings of the transcript that are not chapters
+    tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in episode.yaml
 
 
 @dataclass(frozen=True)
@@ -267,6 +280,7 @@ class FeedItem:
     image_url: str | None = None
     extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
     show_notes: str = ""  # the rendered content:encoded HTML, made once with the episode
+    tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in episode.yaml
 
     def url(self, file_name: str) -> str | None:
         return dict(self.file_urls).get(file_name)

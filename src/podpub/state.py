@@ -22,7 +22,7 @@ from typing import Any
 
 from podpub import __version__
 from podpub.media import TRANSCRIPT_EXTENSIONS, hash_file_into
-from podpub.model import Chapter, FeedItem, Person
+from podpub.model import Chapter, FeedItem, NamespaceTag, Person
 
 STATE_FILE = "state.json"
 ITEMS_DIR = "items"
@@ -169,7 +169,17 @@ def item_from_json(data: dict[str, Any]) -> FeedItem:
     fields["extra_transcripts"] = tuple(
         (str(a), str(b), str(c)) for a, b, c in data["extra_transcripts"]
     )
+    fields["tags"] = tuple(_tag_from_json(t) for t in data.get("tags", ()))
     return FeedItem(**fields)
+
+
+def _tag_from_json(data: dict[str, Any]) -> NamespaceTag:
+    return NamespaceTag(
+        name=str(data["name"]),
+        attrs=tuple((str(a), str(b)) for a, b in data["attrs"]),
+        text=None if data["text"] is None else str(data["text"]),
+        children=tuple(_tag_from_json(c) for c in data["children"]),
+    )
 
 
 def load_state(cache_dir: Path) -> BuildState:

@@ -15,9 +15,10 @@ Two entry points:
 
 The modules: ``rules`` (the table, findings, text and JSON output), ``context`` (what the
 feed rules share), ``channel``, ``artwork`` (sizes from the PNG/JPEG header bytes, no
-imaging library), ``items`` (episodes and their enclosures), ``chapters`` (every chapter
-list agrees; ID3 tags come from ``podpub.audio``), ``gate`` (feed.xml parsed once, the
-build's gate) and ``show`` (inputs, lock, then the feed).
+imaging library), ``items`` (episodes and their enclosures), ``podcasting`` (the
+Podcasting 2.0 tags written from YAML), ``chapters`` (every chapter list agrees; ID3 tags
+come from ``podpub.audio``), ``gate`` (feed.xml parsed once, the build's gate) and
+``show`` (inputs, lock, then the feed).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Channel rules (PP101-PP110, PP213's show type, PP300, PP301, PP305), and the text
-rules episodes share with the channel (descriptions, value lengths, explicit).
+"""Channel rules (PP101-PP110, PP213's show type, PP300, PP301, PP305; the Podcasting 2.0
+tags' PP306-PP315 in ``podcasting``), and the text rules episodes share with the channel
+(descriptions, value lengths, explicit).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from podpub.check.artwork import check_artwork
 from podpub.check.context import NAMESPACES, PODCAST_NS_ALIAS, FeedContext, qname
+from podpub.check.podcasting import check_channel_tags
 from podpub.load import LANGUAGE, UUID_RE, apple_categories
 from podpub.media import (
     ATOM_NS,
@@ -80,6 +82,7 @@ def check_channel(ctx: FeedContext, channel: Any) -> None:
             "set podcast.yaml 'locked: true' or 'locked: false'",
             element=locked,
         )
+    check_channel_tags(ctx, channel)
 
 
 def _check_required(ctx: FeedContext, channel: Any) -> None:

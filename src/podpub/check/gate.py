@@ -17,6 +17,7 @@ from podpub.check.channel import check_channel, check_namespaces
 from podpub.check.chapters import check_chapters
 from podpub.check.context import FeedContext
 from podpub.check.items import check_item
+from podpub.check.podcasting import check_item_tags
 from podpub.check.rules import Finding
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.media import FEED_FILE
@@ -148,6 +149,7 @@ def _check_items(ctx: FeedContext, feed: Path) -> tuple[Any, int]:
         count += 1
         name, duration_ms = check_item(ctx, element, parent, guids)
         check_chapters(ctx, element, name, duration_ms)
+        check_item_tags(ctx, element, name, duration_ms)
         check_local_urls(ctx, element)
         element.clear(keep_tail=True)  # keeps its place: later XPaths stay right
     return rss, count

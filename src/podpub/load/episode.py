@@ -18,6 +18,7 @@ from typing import Any
 from podpub.errors import ConfigError, MultipleErrors, PodpubError
 from podpub.load.fields import boolean, found_inside, image, inside, outside, persons, text, whole
 from podpub.load.show import LANGUAGE, unknown_fields
+from podpub.load.tags import tag_readers
 from podpub.media import AUDIO_EXTENSIONS, TRANSCRIPT_EXTENSIONS
 from podpub.model import ChapterOverride, EpisodeSource
 from podpub.text_safety import xml_safe
@@ -276,6 +277,9 @@ EPISODE_FIELDS: dict[str, Reader] = {
     "speakers": _speakers,
     "not_chapters": _not_chapters,
 }
+# the Podcasting 2.0 tags (podpub.namespace.TAGS), one field each, read by one reader
+NAMESPACE_FIELDS = tag_readers("item")
+EPISODE_FIELDS |= NAMESPACE_FIELDS
 
 
 def load_episode(root: Path, folder: Path) -> EpisodeSource:
@@ -300,8 +304,10 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
     v = {key: read(doc, ctx) for key, read in EPISODE_FIELDS.items()}
     if doc.errors:
         raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
+    tags = tuple(tag for key in NAMESPACE_FIELDS for tag in v.pop(key))
     return EpisodeSource(
         slug=slug,
+        tags=tags,
         folder=folder,
         speaker_map=v.pop("speakers"),
         extra_transcripts=tuple(ctx.extra),

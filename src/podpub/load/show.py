@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from podpub.errors import ConfigError, MultipleErrors
 from podpub.load.fields import boolean, image, outside, persons, text, url
+from podpub.load.tags import tag_readers
 from podpub.model import Category, Funding, Show
 from podpub.yaml_io import Doc, read_yaml
 
@@ -177,6 +178,9 @@ SHOW_FIELDS: dict[str, Reader] = {
     "locked": lambda doc, root: boolean(doc, "locked", False),
     "chapter_lead_in_ms": _lead_in,
 }
+# the Podcasting 2.0 tags (podpub.namespace.TAGS), one field each, read by one reader
+NAMESPACE_FIELDS = tag_readers("channel")
+SHOW_FIELDS |= NAMESPACE_FIELDS
 
 
 def unknown_fields(doc: Doc, known: dict[str, Any]) -> None:
@@ -202,11 +206,13 @@ def load_show(root: Path) -> Show:
     if doc.errors:
         raise doc.errors[0] if len(doc.errors) == 1 else MultipleErrors(doc.errors)
     owner_name, owner_email = v.pop("owner")
+    tags = tuple(tag for key in NAMESPACE_FIELDS for tag in v.pop(key))
     return Show(
         root=root,
         owner_name=owner_name,
         owner_email=owner_email,
         type=v.pop("type"),
         chapter_lead_in_ms=v.pop("chapter_lead_in_ms"),
+        tags=tags,
         **v,
     )
