@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 _ABBREVIATIONS = frozenset(
     [
@@ -63,20 +64,8 @@ def count_words(text: str) -> int:
 def wrap_words(text: str, width: int, first_width: int | None = None) -> list[str]:
     """Greedy word wrap into lines of at most ``width`` characters (``first_width`` for the
     first line); a longer word stays whole."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        limit = width if lines or first_width is None else first_width
-        if not current:
-            current = word
-        elif len(current) + 1 + len(word) <= limit:
-            current += " " + word
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+    blocks = wrap_blocks(text, width, sys.maxsize, first_width)  # one block: every line
+    return blocks[0] if blocks else []
 
 
 def wrap_blocks(
