@@ -51,6 +51,31 @@ TRANSCRIPT_EXTENSIONS = tuple(TRANSCRIPT_TYPES)
 CAPTION_TYPES = ("text/vtt", "application/x-subrip")
 CHAPTERS_TYPE = "application/json+chapters"
 
+# what podpub serves and deploys each published file as, by extension (podpub serve and
+# podpub deploy share it; transcripts and chapters keep the types the feed states)
+CONTENT_TYPES = {
+    **AUDIO_EXTENSIONS,
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+
+
+def content_type(name: str) -> str:
+    """The Content-Type for a published file, by its extension (octet-stream if unknown)."""
+    return CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
 # a YAML text this long is a file pasted by mistake (no directory limit: check warns)
 MAX_TEXT_CHARS = 100_000
 # artwork: Apple's limit (a check warning), and the size past which it is a wrong file
