@@ -45,6 +45,14 @@ publisher: {feed_guid: 003af0a0-6a45-55cf-b765-68e3d349551a, feed_url: "https://
 podroll:
   - {feed_guid: 29cdca4a-32d8-56ba-b48b-09a011c5daa9, feed_url: "https://rss.buzzsprout.com/231452.rss", title: Buzzcast}
   - {feed_guid: 396d9ae0-da7e-5557-b894-b606231fa3ea}
+value:
+  type: lightning
+  method: keysend
+  suggested: 0.00000005000
+  value_recipient:
+    - {name: Ada (host), type: node, address: 02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52, split: 90}
+    - {name: Wallet, type: lnaddress, address: ada@getalby.com, split: 5, custom_key: 696969, custom_value: aBcD1234}
+    - {name: Host fee, type: node, address: 03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a, split: 5, fee: true}
 """  # noqa: E501
 EPISODE_TAGS = """
 soundbite: [{start_time: "00:10", duration: 20.5, text: The mirror}]
@@ -54,7 +62,24 @@ txt: {purpose: ai-content, text: "false"}
 content_link: {href: "https://www.youtube.com/watch?v=x", text: Watch it}
 images: {srcset: "https://example.org/e.jpg 1400w"}
 social_interact: {protocol: activitypub, uri: "https://example.social/@ada/2", account_id: "@ada"}
-"""
+value:
+  type: lightning
+  method: keysend
+  value_recipient:
+    - {name: Ada (host), type: node, address: 02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52, split: 95}
+    - {name: Host fee, type: node, address: 03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a, split: 5, fee: true}
+  value_time_split:
+    - start_time: 5
+      duration: 12
+      remote_start_time: 174
+      remote_percentage: 95
+      remote_item: {feed_guid: a94f5cc9-8c58-55fc-91fe-a324087a655b, item_guid: "https://podcastindex.org/podcast/4148683#3", medium: music}
+    - start_time: "00:20"
+      duration: 8.5
+      value_recipient:
+        - {name: Ada (host), type: node, address: 02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52, split: 85}
+        - {name: Guest, type: lnaddress, address: guest@fountain.fm, split: 10}
+"""  # noqa: E501
 TEASER = "teaser"
 TEASER_YAML = """title: "Tiny: Trailer"
 published: 2024-03-01T09:00:00+00:00
@@ -300,6 +325,35 @@ def test_podcast_partytime_reads_every_tag(partytime: Path, full_built: Path) ->
     assert item["podcastSocialInteraction"] == [
         {"platform": "activitypub", "id": "@ada", "url": "https://example.social/@ada/2"}
     ]
+    ada = {"name": "Ada (host)", "type": "node", "address": ADA, "fee": False}
+    fee = {"name": "Host fee", "type": "node", "address": ADA_FEE, "split": 5, "fee": True}
+    assert feed["value"] == {
+        "type": "lightning",
+        "method": "keysend",
+        "suggested": 0.00000005,
+        "recipients": [
+            {**ada, "split": 90},
+            {"name": "Wallet", "type": "lnaddress", "address": "ada@getalby.com", "split": 5,
+             "fee": False, "customKey": "696969", "customValue": "aBcD1234"},
+            fee,
+        ],
+    }  # fmt: skip
+    assert item["value"] == {
+        "type": "lightning",
+        "method": "keysend",
+        "recipients": [{**ada, "split": 95}, fee],
+        "valueTimeSplits": [
+            {"type": "remoteItem", "startTime": 5, "duration": 12, "remoteStartTime": 174,
+             "remotePercentage": 95,
+             "remoteItem": {"feedGuid": "a94f5cc9-8c58-55fc-91fe-a324087a655b",
+                            "itemGuid": "https://podcastindex.org/podcast/4148683#3",
+                            "medium": "music"}},
+            {"type": "recipients", "startTime": 20, "duration": 8.5,
+             "recipients": [{**ada, "split": 85},
+                            {"name": "Guest", "type": "lnaddress", "address": "guest@fountain.fm",
+                             "split": 10, "fee": False}]},
+        ],
+    }  # fmt: skip
     # podcast-partytime 5 reads no updateFrequency, no channel-level socialInteract and
     # contentLink only inside a liveItem: those are read back with lxml above
 
@@ -324,14 +378,59 @@ SHOW_ERRORS = [
     ("images: {srcset: 'https://example.org/a.jpg 100q'}", "'images.srcset' has"),
     ("social_interact: {protocol: activitypub}", "needs 'uri'"),
     ("txt: {purpose: x, colour: red}", "unknown key 'colour' in 'txt'"),
+    ("value: {type: lightning, method: keysend}", "needs at least one 'value_recipient'"),
+    (
+        "value: {type: lightning, value_recipient: {type: lnaddress, address: a@b.co, split: 1}}",
+        "'value' needs 'method'",
+    ),
+    (
+        "value: {type: lightning, method: keysend, value_recipient: {type: node, address: 02ab, "
+        "split: 1}}",
+        "'value.value_recipient.address' is 4 characters, not a Lightning node",
+    ),
+    (
+        "value: {type: lightning, method: keysend, value_recipient: [{type: lnaddress, "
+        "address: a.b.co, split: 1}]}",
+        "'value.value_recipient.0.address' is not a Lightning",
+    ),
+    (
+        "value: {type: lightning, method: keysend, value_recipient: {type: lnaddress, "
+        "address: a@b.co, split: -1}}",
+        "'value.value_recipient.split' must be a whole number",
+    ),
+    (
+        "value: {type: lightning, method: keysend, suggested: lots, value_recipient: "
+        "{type: lnaddress, address: a@b.co, split: 1}}",
+        "'value.suggested' must be a decimal",
+    ),
+    (
+        "value: {type: lightning, method: keysend, value_recipient: {type: lnaddress, "
+        "address: a@b.co, split: 1, fee: maybe}}",
+        "'value.value_recipient.fee' must be true",
+    ),
     ("soundbite: {start_time: 1, duration: 20}", "unknown field 'soundbite'"),
 ]
+VALUE = (
+    "value: {type: lightning, method: keysend, value_recipient: {type: lnaddress, "
+    "address: a@b.co, split: 1}, "
+)
 EPISODE_ERRORS = [
     ("soundbite: {start_time: soon, duration: 20}", "'soundbite.start_time' is not a time"),
     ("soundbite: {start_time: 10}", "'soundbite' needs 'duration'"),
     ("content_link: {href: 'javascript:alert(1)'}", "must be a URI"),
     ("medium: podcast", "unknown field 'medium'"),
-]
+    (VALUE + "value_time_split: [{start_time: 1, duration: 2}]}",
+     "'value.value_time_split.0' needs either one 'remote_item' or 'value_recipient's"),
+    (VALUE + "value_time_split: {start_time: 1, duration: 2, remote_percentage: 150, "
+     "remote_item: {feed_guid: a94f5cc9-8c58-55fc-91fe-a324087a655b}}}",
+     "'value.value_time_split.remote_percentage' is more than 100"),
+    (VALUE + "value_time_split: {start_time: 1, duration: 2, remote_item: {feed_guid: x}}}",
+     "'value.value_time_split.remote_item.feed_guid' must be a UUID"),
+    (VALUE + "value_time_split: {start_time: 1, duration: 2, value_recipient: {type: node}}}",
+     "'value.value_time_split.value_recipient' needs 'address'"),
+    (VALUE + "value_time_split: {duration: 2, value_recipient: {type: node}}}",
+     "'value.value_time_split' needs 'start_time'"),
+]  # fmt: skip
 
 
 def _error(exc: PodpubError, fragment: str) -> PodpubError:
@@ -373,11 +472,12 @@ def test_the_full_show_loads_its_tags(full_source: Path) -> None:
     show = load_show(full_source)
     assert [t.name for t in show.tags] == [
         "medium", "license", "location", "location", "updateFrequency", "block", "block",
-        "txt", "txt", "images", "chat", "socialInteract", "publisher", "podroll",
+        "txt", "txt", "images", "chat", "socialInteract", "publisher", "podroll", "value",
     ]  # fmt: skip
     episode = load_episode(full_source, full_source / "episodes" / FIRST)
     assert [t.name for t in episode.tags] == [
         "license", "location", "txt", "images", "socialInteract", "soundbite", "contentLink",
+        "value",
     ]  # fmt: skip
 
 
@@ -402,6 +502,10 @@ def test_rrules_that_are_not_rfc_5545_are_refused(rule: str) -> None:
 
 
 # ------------------------------------------------------------------ podpub check
+
+# Lightning node public keys (the namespace's examples)
+ADA_FEE = "03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a"
+ADA = "02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52"
 
 # (rule, text in the full show's feed.xml, a replacement that breaks the rule, one that
 # keeps it)
@@ -437,6 +541,37 @@ CHECK_CASES = [
      'geo="geo:30.27,-97.74,150"'),
     ("PP315", 'pubdate="Fri, 01 Mar 2024 09:00:00 +0000"', 'pubdate="2024-03-01"',
      'pubdate="Fri, 01 Mar 2024 10:00:00 +0100"'),
+    ("PP316", 'split="90"', 'split="ninety"', 'split="80"'),
+    ("PP316", 'type="lightning" method="keysend" suggested', 'method="keysend" suggested',
+     'type="lightning" method="amp" suggested'),
+    ("PP317", f'address="{ADA}" split="95"', f'address="{ADA}" split="0"',
+     f'address="{ADA}" split="1"'),
+    ("PP318", 'split="5" fee="true"', 'split="5" fee="yes"', 'split="5" fee="false"'),
+    ("PP319", 'address="ada@getalby.com"', 'address="ada-getalby.com"',
+     'address="ada@getalby.example.org"'),
+    ("PP319", f'address="{ADA}"', f'address="{ADA[:-1]}"', f'address="03{ADA[2:]}"'),
+    ("PP320", 'startTime="20" duration="8.5"', 'startTime="55" duration="8.5"',
+     'startTime="50" duration="8.5"'),
+    ("PP320", 'remotePercentage="95"', 'remotePercentage="120"', 'remotePercentage="100"'),
+    ("PP311", 'feedGuid="a94f5cc9-8c58-55fc-91fe-a324087a655b"', 'feedGuid="a94f5cc9"',
+     'feedGuid="A94F5CC9-8C58-55FC-91FE-A324087A655B"'),
+    ("PP321", 'method="keysend">', 'method="paypal">', 'method="amp">'),
+    ("PP322", ">yes</podcast:block>", ">maybe</podcast:block>", ">no</podcast:block>"),
+    ("PP323", 'id="google"', 'id="gogle"', 'id="spotify"'),
+    ("PP324", 'server="irc.zeronode.net"', 'server="irc://irc.zeronode.net"',
+     'server="irc.libera.chat"'),
+    ("PP324", 'protocol="irc"', 'protocol="telegram"', 'protocol="matrix"'),
+    ("PP324", ' accountId="@jsmith"', "", ' accountId="@jsmith:example.org"'),
+    ("PP325", "https://example.org/a-600.jpg 600w", "/a-600.jpg 600w",
+     "https://example.org/a-600.webp 600w"),
+    ("PP325", "https://example.org/e.jpg 1400w", "https://example.org/e.jpg",
+     "https://example.org/e.jpg 1400w, https://example.org/f.jpg 700w"),
+    ("PP326", 'uri="https://example.social/@ada/1"', 'uri="example.social/@ada/1"',
+     'uri="https://example.social/@ada/3"'),
+    ("PP326", 'protocol="activitypub" uri="https://example.social/@ada/2"',
+     'protocol="myspace" uri="https://example.social/@ada/2"',
+     'protocol="atproto" uri="at://did:plc:abc/app.bsky.feed.post/3k"'),
+    ("PP326", 'priority="1"', 'priority="first"', 'priority="2"'),
 ]  # fmt: skip
 
 

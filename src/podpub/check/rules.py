@@ -89,6 +89,19 @@ _RULE_LIST = (
     Rule("PP313", "warning", "podcast:location names a place in 1 to 128 characters"),
     Rule("PP314", "error", "podcast:location geo is an RFC 5870 geo URI"),
     Rule("PP315", "error", "podcast:trailer has a url, an RFC 2822 pubdate and a title"),
+    Rule("PP316", "error", "podcast:value has type, method, recipients with whole-number splits"),
+    Rule("PP317", "warning", "podcast:value pays someone: non-fee splits are not all 0"),
+    Rule("PP318", "error", "podcast:valueRecipient fee is true or false"),
+    Rule("PP319", "error", "value recipient addresses: node a 66-hex pubkey, lnaddress a@b.c"),
+    Rule("PP320", "error", "podcast:valueTimeSplit lies inside the episode, one kind of payee"),
+    Rule("PP321", "warning", "podcast:value types and methods are the namespace's value slugs"),
+    Rule("PP322", "error", "podcast:block is yes or no"),
+    Rule("PP323", "warning", "podcast:block id is a service slug the namespace lists"),
+    Rule("PP324", "warning", "podcast:chat has a server host, a listed protocol and accountId"),
+    Rule("PP325", "error", "podcast:images srcset is absolute URLs with widths (600w)"),
+    Rule(
+        "PP326", "error", "podcast:socialInteract protocol is listed, uri http(s), priority whole"
+    ),
     # chapters
     Rule("PP400", "error", "chapters lie inside the episode's duration"),
     Rule("PP401", "error", "ID3, chapters JSON, PSC and show-notes chapters agree"),
