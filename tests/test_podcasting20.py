@@ -13,12 +13,14 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import podcastparser
 import pytest
 from conftest import make_mp3
 from lxml import etree
+from mutagen.id3 import ID3
 from showkit import FIRST, copy_show, tiny_source_fixture  # noqa: F401
 
 from podpub.build import build
@@ -79,6 +81,12 @@ value:
       value_recipient:
         - {name: Ada (host), type: node, address: 02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52, split: 85}
         - {name: Guest, type: lnaddress, address: guest@fountain.fm, split: 10}
+chapters:
+  - {title: Introduction, url: "https://example.org/intro", location: {name: Mauna Kea, geo: "geo:19.8207,-155.4681", osm: R6130284}}
+  - {title: Building the Mirror, img: art/mirror.png}
+  - {start: 40, toc: false, title: Close-up, img: art/close-up.jpg}
+  - {start: "00:50", toc: false, img: art/mirror.png}
+  - {title: The Night Itself, img: "https://example.org/night.jpg", url: "https://example.org/night"}
 """  # noqa: E501
 TEASER = "teaser"
 TEASER_YAML = """title: "Tiny: Trailer"
@@ -87,6 +95,15 @@ guid: 5d6c3a1e-8f3b-4b7a-9c2d-1e2f3a4b5c6d
 season: 2
 episode_type: trailer
 """
+
+
+def make_jpeg(path: Path) -> None:
+    """A small JPEG (a chapter image)."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64", "-frames:v", "1",
+         "-y", str(path)],
+        check=True,
+    )  # fmt: skip
 
 
 def append(path: Path, text: str) -> None:
@@ -99,6 +116,10 @@ def full_source_fixture(tiny_source: Path, tmp_path_factory: pytest.TempPathFact
     root = copy_show(tiny_source, tmp_path_factory.mktemp("p20-source") / "tiny")
     append(root / "podcast.yaml", SHOW_TAGS)
     append(root / "episodes" / FIRST / "episode.yaml", EPISODE_TAGS)
+    art = root / "episodes" / FIRST / "art"
+    art.mkdir()
+    shutil.copy(root / "artwork.png", art / "mirror.png")
+    make_jpeg(art / "close-up.jpg")
     teaser = root / "episodes" / TEASER
     teaser.mkdir()
     (teaser / "episode.yaml").write_text(TEASER_YAML, "utf-8")
@@ -230,6 +251,71 @@ def test_feedparser_and_podcastparser_read_the_feed(feed_xml: bytes) -> None:
         "0b7e4a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
         "5d6c3a1e-8f3b-4b7a-9c2d-1e2f3a4b5c6d",
     }
+
+
+def test_chapter_images_links_places_and_silent_chapters(full_built: Path) -> None:
+    """chapters.json carries img, url, location and toc: false; the silent chapters are in
+    no table of contents (psc:chapters, show notes, the ID3 CTOC) but are CHAP frames;
+    the ID3 CHAP frames carry the image (APIC) and link (WXXX), read back by mutagen;
+    ffprobe reads every CHAP frame."""
+    folder = full_built / "feed" / FIRST
+    base = f"https://example.org/tiny/{FIRST}/"
+    doc = json.loads((folder / "chapters.json").read_text("utf-8"))
+    assert doc["chapters"] == [
+        {"startTime": 0.0, "endTime": 31.927, "title": "Introduction",
+         "url": "https://example.org/intro",
+         "location": {"name": "Mauna Kea", "geo": "geo:19.8207,-155.4681", "osm": "R6130284"}},
+        {"startTime": 31.927, "endTime": 44.298, "title": "Building the Mirror",
+         "img": base + "chapter-2.png"},
+        {"startTime": 40.0, "endTime": 44.298, "title": "Close-up", "img": base + "chapter-3.jpg",
+         "toc": False},
+        {"startTime": 44.298, "endTime": 60.056, "title": "The Night Itself",
+         "img": "https://example.org/night.jpg", "url": "https://example.org/night"},
+        {"startTime": 50.0, "endTime": 60.056, "img": base + "chapter-2.png", "toc": False},
+    ]  # fmt: skip
+    source = full_built / "episodes" / FIRST / "art"
+    mirror, close_up = (source / "mirror.png").read_bytes(), (source / "close-up.jpg").read_bytes()
+    assert (folder / "chapter-2.png").read_bytes() == mirror
+    assert (folder / "chapter-3.jpg").read_bytes() == close_up
+    listed = ["Introduction", "Building the Mirror", "The Night Itself"]
+    channel = etree.fromstring((full_built / "feed" / "feed.xml").read_bytes()).find("channel")
+    assert channel is not None
+    item = _item(channel, "0b7e4a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b")
+    psc = "{http://podlove.org/simple-chapters}chapter"
+    assert [c.get("title") for c in item.iter(psc)] == listed
+    notes = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
+    assert "Close-up" not in notes and "00:40" not in notes and "00:44 The Night Itself" in notes
+
+    tag = ID3(folder / f"{FIRST}.mp3")
+    chaps = sorted(tag.getall("CHAP"), key=lambda f: f.start_time)
+    assert [(f.start_time, f.end_time) for f in chaps] == [
+        (0, 31927), (31927, 44298), (40000, 44298), (44298, 60056), (50000, 60056)
+    ]  # fmt: skip
+    [toc] = tag.getall("CTOC")
+    by_id = {f.element_id: f for f in chaps}
+    assert [by_id[i].sub_frames["TIT2"].text[0] for i in toc.child_element_ids] == listed
+    silent = [f for f in chaps if f.element_id not in toc.child_element_ids]
+    assert [f.start_time for f in silent] == [40000, 50000]
+
+    def pictures(frame: Any) -> list[bytes]:
+        return [p.data for p in frame.sub_frames.getall("APIC")]
+
+    def links(frame: Any) -> list[str]:
+        return [w.url for w in frame.sub_frames.getall("WXXX")]
+
+    assert links(chaps[0]) == ["https://example.org/intro"] and pictures(chaps[0]) == []
+    assert pictures(chaps[1]) == [mirror] and pictures(chaps[2]) == [close_up]
+    assert pictures(chaps[4]) == [mirror] and "TIT2" not in chaps[4].sub_frames
+    # an image given as a URL is in the JSON only: the MP3 embeds files, not links to them
+    assert pictures(chaps[3]) == [] and links(chaps[3]) == ["https://example.org/night"]
+
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(folder / f"{FIRST}.mp3")],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    probed = json.loads(probe.stdout)["chapters"]
+    assert [(c["start"], c["end"]) for c in probed] == [(f.start_time, f.end_time) for f in chaps]
+    assert [c["tags"]["title"] for c in probed][:4] == [*listed[:2], "Close-up", listed[2]]
 
 
 def test_the_full_show_passes_podpub_check(full_built: Path) -> None:
@@ -419,6 +505,16 @@ EPISODE_ERRORS = [
     ("soundbite: {start_time: 10}", "'soundbite' needs 'duration'"),
     ("content_link: {href: 'javascript:alert(1)'}", "must be a URI"),
     ("medium: podcast", "unknown field 'medium'"),
+    ("chapters: [{title: A, img: missing.png}]", "'chapters.0.img': file not found: missing.png"),
+    ("chapters: [{title: A, img: transcript.txt}]", "'chapters.0.img' must be a PNG or JPEG"),
+    ("chapters: [{title: A, img: ../../artwork.png}]", "must be a path inside the show folder"),
+    ("chapters: [{title: A, url: 'ftp://example.org/a'}]", "'chapters.0.url' must be an http(s)"),
+    ("chapters: [{title: A, toc: false}]", "silent chapter 'chapters.0' (toc: false) needs"),
+    ("chapters: [{title: A, toc: maybe}]", "'chapters.0.toc' must be true or false"),
+    ("chapters: [{title: A, location: {name: Here}}]", "'chapters.0.location' needs 'geo'"),
+    ("chapters: [{title: A, location: {name: X, geo: 'geo:91,1'}}]", "latitude 91.0"),
+    ("chapters: [{title: A, location: {name: X, geo: 'geo:1,1', osm: 5}}]", "OpenStreetMap"),
+    ("chapters: [{title: A, colour: red}]", "unknown key 'colour' in chapter 'chapters.0'"),
     (VALUE + "value_time_split: [{start_time: 1, duration: 2}]}",
      "'value.value_time_split.0' needs either one 'remote_item' or 'value_recipient's"),
     (VALUE + "value_time_split: {start_time: 1, duration: 2, remote_percentage: 150, "
@@ -465,6 +561,19 @@ def test_episode_tag_errors_name_the_file_and_line(
     with pytest.raises(PodpubError) as caught:
         load_episode(root, root / "episodes" / FIRST)
     error = _error(caught.value, message)
+    assert error.path == path and error.line == line
+
+
+def test_a_chapter_image_that_is_not_an_image_is_named(tiny_source: Path, tmp_path: Path) -> None:
+    root = copy_show(tiny_source, tmp_path / "show")
+    folder = root / "episodes" / FIRST
+    (folder / "cover.png").write_text("not a picture", "utf-8")
+    path = folder / "episode.yaml"
+    line = len(path.read_text("utf-8").splitlines()) + 2
+    append(path, "chapters:\n  - {title: A, img: cover.png}\n")
+    with pytest.raises(PodpubError) as caught:
+        load_episode(root, folder)
+    error = _error(caught.value, "'chapters.0.img': cover.png is not a PNG or JPEG image")
     assert error.path == path and error.line == line
 
 

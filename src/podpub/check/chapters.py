@@ -1,11 +1,14 @@
 """Chapter rules (PP304, PP400-PP405): every chapter list of an episode (chapters.json,
 psc:chapters, the MP3's ID3 tag, the show notes) lies inside its duration and agrees.
+Silent chapters (``"toc": false`` in chapters.json, a CHAP frame no CTOC lists) are in
+none of the lists the others are compared with.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ class _Chap:
     start_ms: int
     end_ms: int | None
     title: str
+    toc: bool = True
 
 
 def _norm_title(text: str) -> str:
@@ -72,7 +76,9 @@ def _chapter_sources(ctx: FeedContext, item: Any, name: str) -> list[_Source]:
     """The chapter lists an episode carries: chapters.json, psc:chapters, the ID3 tag of
     its MP3 and its show notes (checked for Apple's form here)."""
     sources: list[_Source] = []
-    reference = json_chapters(ctx, item, name)
+    every = json_chapters(ctx, item, name)
+    reference = [c for c in every if c.toc] if every is not None else None
+    silent = {c.start_ms for c in every or () if not c.toc}
     if reference is not None:
         sources.append(("chapters.json", reference, 1, item.find(f"{{{PODCAST_NS}}}chapters")))
     psc = psc_chapters(ctx, item)
@@ -82,7 +88,7 @@ def _chapter_sources(ctx: FeedContext, item: Any, name: str) -> list[_Source]:
     audio_rel = ctx.local(enclosure.get("url") or "") if enclosure is not None else None
     audio = ctx.files.get(audio_rel) if audio_rel and audio_rel not in ctx.trusted else None
     if audio is not None and sniff_media(safe_head(audio)) == "mp3":
-        id3 = id3_chapters(ctx, audio, audio_rel or "", name, bool(reference or psc))
+        id3 = id3_chapters(ctx, audio, audio_rel or "", name, bool(reference or psc), silent)
         if id3 is not None:
             sources.append((f"the ID3 tag of {audio_rel}", id3, 1, enclosure))
     notes = notes_chapters(ctx, item)
@@ -164,7 +170,8 @@ def json_chapters(ctx: FeedContext, item: Any, name: str) -> list[_Chap] | None:
             return None
         end = entry.get("endTime")
         end_ms = round(end * 1000) if isinstance(end, int | float) else None
-        out.append(_Chap(round(start * 1000), end_ms, str(entry.get("title") or "")))
+        title = str(entry.get("title") or "")
+        out.append(_Chap(round(start * 1000), end_ms, title, entry.get("toc") is not False))
     starts = [c.start_ms for c in out]
     if starts != sorted(starts):
         ctx.add(
@@ -214,8 +221,15 @@ def notes_chapters(ctx: FeedContext, item: Any) -> list[_Chap] | None:
 
 
 def id3_chapters(
-    ctx: FeedContext, audio: Path, relative: str, name: str, expected: bool
+    ctx: FeedContext,
+    audio: Path,
+    relative: str,
+    name: str,
+    expected: bool,
+    silent: Collection[int] = (),
 ) -> list[_Chap] | None:
+    """The chapters the ID3 tag's table of contents lists; a CHAP frame it leaves out is
+    right only for a silent chapter of chapters.json (one starting at the same time)."""
     label = ctx.label(relative)
     try:
         tags = read_chapter_tags(audio)
@@ -244,11 +258,14 @@ def id3_chapters(
             "rebuild with podpub build",
             path=label,
         )
-    if tags.chapters and (tags.top_level_tocs != 1 or tags.unreachable):
+    start_of = {c.element_id: c.start_ms for c in tags.chapters}
+    unlisted = [i for i in tags.unreachable if start_of[i] not in silent]
+    listed = [c for c in tags.chapters if c.element_id not in tags.unreachable]
+    if tags.chapters and ((listed and tags.top_level_tocs != 1) or unlisted):
         detail = (
             f"{tags.top_level_tocs} top-level CTOC frames"
-            if tags.top_level_tocs != 1
-            else f"CHAP {', '.join(tags.unreachable)} not listed in the CTOC"
+            if listed and tags.top_level_tocs != 1
+            else f"CHAP {', '.join(unlisted)} not listed in the CTOC"
         )
         ctx.add(
             "PP404",
@@ -257,7 +274,7 @@ def id3_chapters(
             "rebuild with podpub build",
             path=label,
         )
-    return [_Chap(c.start_ms, c.end_ms, c.title) for c in tags.chapters]
+    return [_Chap(c.start_ms, c.end_ms, c.title) for c in listed]
 
 
 def _disagreement(a: list[_Chap], b: list[_Chap], tolerance_ms: int) -> str | None:
