@@ -447,6 +447,9 @@ def test_podcast_partytime_reads_every_tag(partytime: Path, full_built: Path) ->
                              "split": 10, "fee": False}]},
         ],
     }  # fmt: skip
+    # partytime gives the chapters file's URL; the chapter-level img, url, toc and location
+    # in it are read back from that file (test_chapter_images_links_places_...)
+    assert item["podcastChapters"]["url"] == f"https://example.org/tiny/{FIRST}/chapters.json"
     # podcast-partytime 5 reads no updateFrequency, no channel-level socialInteract and
     # contentLink only inside a liveItem: those are read back with lxml above
 
@@ -720,9 +723,43 @@ def test_check_rule_fails_and_passes(
     assert _findings(full_copy, rule, good, bad), f"{rule} did not fire on {bad!r}"
 
 
+# (rule, text in the full show's first-light/chapters.json, a replacement that breaks
+# the rule, one that keeps it)
+CHAPTER_CASES = [
+    ("PP327", '"url": "https://example.org/intro"', '"url": "intro.html"',
+     '"url": "http://example.org/intro"'),
+    ("PP327", '"img": "https://example.org/night.jpg"', '"img": "night.jpg"',
+     '"img": "https://example.org/night.png"'),
+    ("PP327", '"toc": false', '"toc": "no"', '"toc": true'),
+    ("PP327", '"geo": "geo:19.8207,-155.4681"', '"geo": "19.8207,-155.4681"',
+     '"geo": "geo:19.82,-155.47"'),
+    ("PP327", '"name": "Mauna Kea"', '"name": ""', '"name": "Mauna Kea, Hawaii"'),
+    ("PP327", '"osm": "R6130284"', '"osm": "6130284"', '"osm": "W6130284"'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "old", "bad", "good"), CHAPTER_CASES, ids=[c[2] for c in CHAPTER_CASES]
+)
+def test_chapter_check_rule_fails_and_passes(
+    full_copy: Path, rule: str, old: str, bad: str, good: str
+) -> None:
+    chapters = full_copy / "feed" / FIRST / "chapters.json"
+
+    def fired(before: str, after: str) -> list[str]:
+        text = chapters.read_text("utf-8")
+        assert before in text, f"{before!r} is not in chapters.json"
+        chapters.write_text(text.replace(before, after, 1), "utf-8")
+        findings = check_feed(feed_files(full_copy / "feed"), full_copy / "feed", None)
+        return [str(f) for f in findings if f.rule == rule]
+
+    assert not fired(old, good), f"{rule} fired on {good!r}"
+    assert fired(good, bad), f"{rule} did not fire on {bad!r}"
+
+
 def test_every_namespace_rule_has_a_case() -> None:
     namespace_rules = {r for r in RULES if "PP306" <= r <= "PP399"}
-    assert namespace_rules == {c[0] for c in CHECK_CASES}
+    assert namespace_rules == {c[0] for c in [*CHECK_CASES, *CHAPTER_CASES]}
 
 
 def test_build_refuses_a_soundbite_after_the_end_of_the_audio(

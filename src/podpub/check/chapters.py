@@ -19,6 +19,7 @@ from podpub.check.items import safe_head, sniff_media
 from podpub.check.rules import MAX_CHAPTER_TITLE_CHARS
 from podpub.errors import AudioError
 from podpub.media import CONTENT_NS, PODCAST_NS, PSC_NS
+from podpub.namespace import OSM, geo_problem
 from podpub.timecode import CLOCK, parse_clock_ms
 
 CHAPTERS_TYPE = "application/json+chapters"
@@ -172,6 +173,14 @@ def json_chapters(ctx: FeedContext, item: Any, name: str) -> list[_Chap] | None:
         end_ms = round(end * 1000) if isinstance(end, int | float) else None
         title = str(entry.get("title") or "")
         out.append(_Chap(round(start * 1000), end_ms, title, entry.get("toc") is not False))
+        problem = _extras_problem(entry)
+        if problem:
+            ctx.add(
+                "PP327",
+                f"{relative}: chapter {index + 1} {problem}",
+                "fix the chapter's img, url, toc or location in episode.yaml and rebuild",
+                path=label,
+            )
     starts = [c.start_ms for c in out]
     if starts != sorted(starts):
         ctx.add(
@@ -181,6 +190,32 @@ def json_chapters(ctx: FeedContext, item: Any, name: str) -> list[_Chap] | None:
             path=label,
         )
     return out
+
+
+def _extras_problem(entry: dict[str, Any]) -> str | None:
+    """What is wrong with a JSON chapter's img, url, toc or location (jsonChapters.md:
+    img and url are URLs, toc a boolean, location a name and an RFC 5870 geo URI)."""
+    for key in ("img", "url"):
+        value = entry.get(key)
+        if value is not None and not (
+            isinstance(value, str) and value.startswith(("https://", "http://"))
+        ):
+            return f"has {key} {value!r}, not an http(s) URL"
+    if "toc" in entry and not isinstance(entry["toc"], bool):
+        return f"has toc {entry['toc']!r}, not true or false"
+    location = entry.get("location")
+    if location is None:
+        return None
+    if not isinstance(location, dict) or not str(location.get("name") or "").strip():
+        return "has a location without a name"
+    geo = location.get("geo")
+    problem = geo_problem(geo) if isinstance(geo, str) else "is missing"
+    if problem:
+        return f"has a location whose geo {problem}"
+    osm = location.get("osm")
+    if osm is not None and not (isinstance(osm, str) and OSM.match(osm)):
+        return f"has a location whose osm {osm!r} is not N, W or R and an id"
+    return None
 
 
 def psc_chapters(ctx: FeedContext, item: Any) -> list[_Chap] | None:

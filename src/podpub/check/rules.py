@@ -99,9 +99,8 @@ _RULE_LIST = (
     Rule("PP323", "warning", "podcast:block id is a service slug the namespace lists"),
     Rule("PP324", "warning", "podcast:chat has a server host, a listed protocol and accountId"),
     Rule("PP325", "error", "podcast:images srcset is absolute URLs with widths (600w)"),
-    Rule(
-        "PP326", "error", "podcast:socialInteract protocol is listed, uri http(s), priority whole"
-    ),
+    Rule("PP326", "error", "podcast:socialInteract: listed protocol, http(s) uri, whole priority"),
+    Rule("PP327", "error", "chapters.json img/url are URLs, toc true/false, location name+geo"),
     # chapters
     Rule("PP400", "error", "chapters lie inside the episode's duration"),
     Rule("PP401", "error", "ID3, chapters JSON, PSC and show-notes chapters agree"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from podpub.media import MAX_TEXT_CHARS
@@ -113,7 +114,7 @@ def _value(doc: Doc, key: str, value: Any, value_type: ValueType) -> str | None:
     if value_type == "yesno" and isinstance(value, bool):
         return "yes" if value else "no"
     if value_type == "decimal" and isinstance(value, float):
-        value = f"{value:.11f}".rstrip("0").rstrip(".")  # YAML read 0.00000005000 as 5e-08
+        value = format(Decimal(repr(value)), "f")  # YAML read 0.00000005000 as 5e-08
     if value_type == "srcset" and isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     text = _scalar(doc, key, value)
