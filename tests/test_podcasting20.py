@@ -777,6 +777,20 @@ def test_build_refuses_a_soundbite_after_the_end_of_the_audio(
     assert not (root / "feed" / "feed.xml").exists()
 
 
+def test_build_refuses_a_value_time_split_after_the_end_of_the_audio(
+    full_source: Path, tmp_path: Path
+) -> None:
+    root = copy_show(full_source, tmp_path / "show")
+    path = root / "episodes" / FIRST / "episode.yaml"
+    text = path.read_text("utf-8").replace('start_time: "00:20"', 'start_time: "00:55"')
+    path.write_text(text, "utf-8")
+    with pytest.raises(PodpubError) as caught:
+        build(root, align=False)
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert any("PP320" in e.message and "after the episode's end" in e.message for e in errors)
+    assert not (root / "feed" / "feed.xml").exists()
+
+
 def test_a_warning_rule_leaves_the_build_alone(full_source: Path, tmp_path: Path) -> None:
     root = copy_show(full_source, tmp_path / "show")
     path = root / "episodes" / FIRST / "episode.yaml"
