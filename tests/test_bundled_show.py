@@ -297,3 +297,24 @@ def test_chapters_aligned_to_the_spoken_word(bundled_show: Path) -> None:
         index += len(section.paragraphs)
     for chapter, onset in zip(episode.chapters[1:], first_of_section[1:], strict=True):
         assert abs(chapter.start_ms - onset) <= 250, (chapter.title, chapter.start_ms, onset)
+
+
+def test_the_feed_shows_the_podcasting_20_tags_that_fit(feed_dir: Path) -> None:
+    """Issue #19: the trailer (from the trailer episode), the medium, the licence, the
+    episode's place and a soundbite from it, inside its audio."""
+    ns = "{https://podcastindex.org/namespace/1.0}"
+    channel = etree.parse(str(feed_dir / "feed.xml")).getroot().find("channel")
+    assert channel is not None
+    assert channel.findtext(f"{ns}medium") == "podcast"
+    assert channel.findtext(f"{ns}license") == "ARR"
+    [trailer] = channel.findall(f"{ns}trailer")
+    assert trailer.get("url", "").endswith("/advocate-trailer/advocate-trailer.mp3")
+    item = next(i for i in channel.findall("item") if i.findtext("guid") == GUID)
+    location = item.find(f"{ns}location")
+    assert location is not None and location.text == "Cambodia"
+    assert location.get("country") == "KH"
+    [soundbite] = item.findall(f"{ns}soundbite")
+    start, length = float(soundbite.get("startTime", "")), float(soundbite.get("duration", ""))
+    audio = feed_dir / BUNDLED_SLUG / f"{BUNDLED_SLUG}.mp3"
+    assert 15 <= length <= 120
+    assert start + length <= float(ffprobe(audio)["format"]["duration"])

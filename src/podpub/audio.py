@@ -26,6 +26,7 @@ from mutagen.id3 import (
     TLEN,
     TPE1,
     TRCK,
+    WXXX,
     CTOCFlags,
     ID3NoHeaderError,
 )
@@ -33,7 +34,7 @@ from mutagen.id3._tags import save_frame
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from podpub.errors import AudioError
-from podpub.media import AUDIO_EXTENSIONS
+from podpub.media import AUDIO_EXTENSIONS, is_png
 from podpub.model import AudioFacts, Chapter
 
 MIME_TYPES = AUDIO_EXTENSIONS  # extension -> MIME type, as load.py accepts them
@@ -120,6 +121,8 @@ class ChapterFrame:
     start_ms: int
     end_ms: int
     title: str
+    url: str | None = None  # WXXX
+    image_bytes: int = 0  # the size of its APIC picture (0: none)
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,16 @@ def read_chapter_tags(path: Path) -> ChapterTags:
     frames = []
     for frame in id3.getall("CHAP"):
         title = frame.sub_frames.get("TIT2")
+        links = frame.sub_frames.getall("WXXX")
+        pictures = frame.sub_frames.getall("APIC")
         frames.append(
             ChapterFrame(
                 str(frame.element_id),
                 int(frame.start_time),
                 int(frame.end_time),
                 str(title.text[0]) if title and title.text else "",
+                str(links[0].url) if links else None,
+                len(pictures[0].data) if pictures else 0,
             )
         )
     tocs = {str(t.element_id): t for t in id3.getall("CTOC")}
@@ -262,11 +269,13 @@ def write_tagged_copy(source: Path, target: Path, tags: TagSet) -> None:
                     element_id=element_id,
                     start_time=chapter.start_ms,
                     end_time=chapter.end_ms,
-                    sub_frames=[TIT2(encoding=3, text=[chapter.title])],
+                    sub_frames=_chapter_frames(chapter),
                 )
             )
-        if ids:
-            _add_tocs(id3, ids)
+        # silent chapters (an image for a stretch of audio) are CHAP frames no CTOC lists
+        listed = [i for i, c in zip(ids, tags.chapters, strict=True) if c.toc]
+        if listed:
+            _add_tocs(id3, listed)
         id3.update_to_v23()
         # one pass: the new tag, then the source's audio after its old tag (no rewrite)
         tag = io.BytesIO()
@@ -277,6 +286,22 @@ def write_tagged_copy(source: Path, target: Path, tags: TagSet) -> None:
             shutil.copyfileobj(src, dst, 1 << 20)
     except (mutagen.MutagenError, OSError, ValueError) as exc:
         raise AudioError(f"cannot tag the audio copy: {exc}", source) from None
+
+
+def _chapter_frames(chapter: Chapter) -> list[Any]:
+    """A CHAP frame's sub-frames: its title (TIT2), link (WXXX) and image (APIC), the
+    frames the ID3 chapter addendum names for "URLs and images"."""
+    frames: list[Any] = []
+    if chapter.title or chapter.toc:
+        frames.append(TIT2(encoding=3, text=[chapter.title]))
+    extras = chapter.extras
+    if extras.url:
+        frames.append(WXXX(encoding=3, desc="", url=extras.url))
+    if extras.img_file is not None:
+        data = extras.img_file.read_bytes()
+        mime = "image/png" if is_png(data) else "image/jpeg"
+        frames.append(APIC(encoding=3, mime=mime, type=3, desc="Chapter", data=data))
+    return frames
 
 
 def _add_tocs(id3: Any, ids: list[str]) -> None:

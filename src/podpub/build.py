@@ -25,7 +25,7 @@ from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.incremental import Built
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, TRANSCRIPT_TYPES, is_png
-from podpub.model import Episode, EpisodeSource, FeedItem, Show
+from podpub.model import Chapter, Episode, EpisodeSource, FeedItem, Show
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
 from podpub.state import ItemStore
 from podpub.text_safety import xml_safe_record
@@ -215,9 +215,27 @@ def _locked(
     return sorted(locked, key=lambda e: e.slug)
 
 
+def _stage_chapter_images(stage: StageWriter, show: Show, episode: Episode) -> tuple[Chapter, ...]:
+    """Publish each chapter image file of episode.yaml beside the episode's files (as
+    chapter-N.ext, N the first chapter showing it) and give the chapter its URL."""
+    published: dict[Path, str] = {}
+    chapters: list[Chapter] = []
+    for number, chapter in enumerate(episode.chapters, start=1):
+        image = chapter.extras.img_file
+        if image is not None and image not in published:
+            relative = f"{episode.slug}/chapter-{number}{image.suffix.lower()}"
+            stage.write_bytes(relative, image.read_bytes())
+            published[image] = show.base_url + relative
+        if image is not None:
+            chapter = replace(chapter, extras=replace(chapter.extras, img=published[image]))
+        chapters.append(chapter)
+    return tuple(chapters)
+
+
 def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: bytes) -> FeedItem:
     """Render and tag one episode into the stage; return what the feed needs of it."""
     slug = episode.slug
+    episode = replace(episode, chapters=_stage_chapter_images(stage, show, episode))
     urls: dict[str, str] = {}
     for fmt in (*TRANSCRIPTS, CHAPTERS):
         relative = f"{slug}/{fmt.file_name}"
@@ -268,7 +286,10 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         mime_type=episode.audio.mime_type,
         audio_url=show.base_url + audio_path,
         audio_bytes=stage.size(audio_path),
-        chapters=episode.chapters,
+        # published: the feed item keeps each image's URL, not its file
+        chapters=tuple(
+            replace(c, extras=replace(c.extras, img_file=None)) for c in episode.chapters
+        ),
         language=episode.transcript.language,
         file_urls=tuple(sorted(urls.items())),
         image_url=image_url,

@@ -321,7 +321,7 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
         transcripts=transcripts,
         chapters_url=item.url(CHAPTERS.file_name),
         persons=item.persons or show.persons,
-        psc=[(c.start_ms, c.title) for c in item.chapters],
+        psc=[(c.start_ms, c.title) for c in item.chapters if c.toc],
         season=item.season,
         episode=item.number,
         tags=item.tags,

@@ -78,11 +78,34 @@ class Show:
 
 
 @dataclass(frozen=True)
+class ChapterLocation:
+    """A chapter's place (the JSON chapters' ``location``): a name and an RFC 5870 geo
+    URI, with an OpenStreetMap id if known."""
+
+    name: str
+    geo: str
+    osm: str | None = None
+
+
+@dataclass(frozen=True)
+class ChapterExtras:
+    """What a chapter may carry beside its title and times (Podcasting 2.0 JSON chapters;
+    the image and link also go into the MP3's ID3 CHAP frame)."""
+
+    img: str | None = None  # the image's URL (given, or where its file is published)
+    img_file: Path | None = None  # an image file in the episode folder, until published
+    url: str | None = None  # a web page about the chapter
+    location: ChapterLocation | None = None
+    toc: bool = True  # False: a silent chapter (no table of contents, no PSC, no CTOC)
+
+
+@dataclass(frozen=True)
 class ChapterOverride:
     """An explicit chapter from episode.yaml: a title and/or a start time."""
 
     title: str | None = None
     start_ms: int | None = None
+    extras: ChapterExtras = ChapterExtras()
 
 
 @dataclass(frozen=True)
@@ -202,6 +225,12 @@ class Chapter:
     end_ms: int
     source: TimingSource
     confidence: float | None = None  # 0..1, for aligned chapters
+    extras: ChapterExtras = ChapterExtras()
+
+    @property
+    def toc(self) -> bool:
+        """In the table of contents (psc:chapters, the ID3 CTOC, the show notes)."""
+        return self.extras.toc
 
 
 @dataclass(frozen=True)

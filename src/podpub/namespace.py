@@ -30,6 +30,7 @@ ValueType = Literal[
     "url",  # an http(s) URL
     "uri",  # any URI with a scheme (at://, https://), never javascript: or data:
     "whole",  # a whole number >= 0
+    "decimal",  # a decimal number >= 0 (0.00000005000), written as given
     "seconds",  # a time: seconds (73.5) or a clock (01:13.5), written as decimal seconds
     "bool",  # true / false
     "yesno",  # yes / no (YAML's true / false too)
@@ -72,6 +73,9 @@ class TagSpec:
     multiple: bool = False
     child: TagSpec | None = None  # the content is child tags of this kind
     child_multiple: bool = False
+    # child tags given under their own keys beside the attributes (value_recipient in
+    # value), written after them in this order
+    children: tuple[TagSpec, ...] = ()
     fixed: tuple[tuple[str, str], ...] = field(default=())  # attributes always written
 
     @property
@@ -102,6 +106,43 @@ REMOTE_ITEM = TagSpec(
         Attr("medium", "medium"),
         Attr("title"),
     ),
+)
+VALUE_RECIPIENT = TagSpec(
+    "valueRecipient",
+    (),
+    attrs=(
+        Attr("name"),
+        Attr("type", required=True),
+        Attr("address", required=True),
+        Attr("split", "whole", required=True),
+        Attr("fee", "bool"),
+        Attr("customKey"),
+        Attr("customValue"),
+    ),
+    multiple=True,
+)
+VALUE_TIME_SPLIT = TagSpec(
+    "valueTimeSplit",
+    (),
+    attrs=(
+        Attr("startTime", "seconds", required=True),
+        Attr("duration", "seconds", required=True),
+        Attr("remoteStartTime", "seconds"),
+        Attr("remotePercentage", "whole"),
+    ),
+    multiple=True,
+    children=(REMOTE_ITEM, VALUE_RECIPIENT),  # one remote_item, or value_recipients
+)
+VALUE = TagSpec(
+    "value",
+    ("channel", "item"),
+    attrs=(
+        Attr("type", required=True),
+        Attr("method", required=True),
+        Attr("suggested", "decimal"),
+    ),
+    multiple=True,
+    children=(VALUE_RECIPIENT, VALUE_TIME_SPLIT),
 )
 _SOCIAL = TagSpec(
     "socialInteract",
@@ -169,6 +210,7 @@ TAGS: tuple[TagSpec, ...] = (
     ),
     TagSpec("contentLink", ("item",), attrs=(Attr("href", "uri", required=True),),
             text="optional", multiple=True),
+    VALUE,
 )  # fmt: skip
 
 
@@ -185,6 +227,10 @@ _GEO = re.compile(
 )
 OSM = re.compile(r"^[NWR]\d+$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+# a Lightning node's public key: 33 bytes (compressed, 02 or 03 first) in hex
+NODE_PUBKEY = re.compile(r"^0[23][0-9a-fA-F]{64}$")
+LN_ADDRESS = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_WIDTH = re.compile(r"^[1-9]\d*w$")
 MAX_NODE_CHARS = 128  # funding, person, soundbite, trailer, location, license, ...
 MAX_TXT_CHARS = 4000
 SOUNDBITE_SECONDS = (15.0, 120.0)  # "recommended between 15 and 120 seconds"
@@ -201,6 +247,42 @@ def geo_problem(value: str) -> str | None:
     if not -180 <= longitude <= 180:
         return f"has longitude {longitude}, outside -180..180"
     return None
+
+
+def address_problem(kind: str, address: str) -> str | None:
+    """Why ``address`` is not one a value recipient of type ``kind`` can be paid at
+    (node: a hex public key; lnaddress: name@domain), or None (other types: not known)."""
+    if kind == "node" and not NODE_PUBKEY.match(address):
+        return (
+            f"is {len(address)} characters, not a Lightning node's public key "
+            "(66 hex digits, starting 02 or 03)"
+        )
+    if kind == "lnaddress" and not LN_ADDRESS.match(address):
+        return "is not a Lightning Address (name@domain)"
+    return None
+
+
+def srcset_problem(value: str) -> str | None:
+    """Why ``value`` is not the namespace's srcset: absolute http(s) URLs, each followed by
+    a space and its width in pixels ("https://example.org/a.jpg 600w"), comma-separated."""
+    for candidate in value.split(","):
+        parts = candidate.split()
+        if (
+            len(parts) != 2
+            or not parts[0].startswith(("https://", "http://"))
+            or not _WIDTH.match(parts[1])
+        ):
+            return f"has {candidate.strip()!r}, not 'https://... 600w'"
+    return None
+
+
+@cache
+def namespace_list(
+    name: Literal["service", "social_protocols", "chat_protocols", "value"],
+) -> tuple[str, ...]:
+    """One of the namespace's lists of known slugs (serviceslugs.txt and the others)."""
+    text = resources.files("podpub").joinpath("data/namespace_lists.json").read_text("utf-8")
+    return tuple(json.loads(text)[name])
 
 
 @cache

@@ -22,7 +22,7 @@ from typing import Any
 
 from podpub import __version__
 from podpub.media import TRANSCRIPT_EXTENSIONS, hash_file_into
-from podpub.model import Chapter, FeedItem, NamespaceTag, Person
+from podpub.model import Chapter, ChapterExtras, ChapterLocation, FeedItem, NamespaceTag, Person
 
 STATE_FILE = "state.json"
 ITEMS_DIR = "items"
@@ -157,6 +157,8 @@ def stamps(feed_dir: Path, names: list[str]) -> dict[str, FileStamp]:
 def item_to_json(item: FeedItem) -> dict[str, Any]:
     data = asdict(item)
     data["published"] = item.published.isoformat()
+    for chapter in data["chapters"]:
+        chapter["extras"]["img_file"] = None  # published by now: its URL is in img
     return data
 
 
@@ -164,13 +166,25 @@ def item_from_json(data: dict[str, Any]) -> FeedItem:
     fields = dict(data)
     fields["published"] = datetime.fromisoformat(data["published"])
     fields["persons"] = tuple(Person(**p) for p in data["persons"])
-    fields["chapters"] = tuple(Chapter(**c) for c in data["chapters"])
+    fields["chapters"] = tuple(_chapter_from_json(c) for c in data["chapters"])
     fields["file_urls"] = tuple((str(a), str(b)) for a, b in data["file_urls"])
     fields["extra_transcripts"] = tuple(
         (str(a), str(b), str(c)) for a, b, c in data["extra_transcripts"]
     )
     fields["tags"] = tuple(_tag_from_json(t) for t in data.get("tags", ()))
     return FeedItem(**fields)
+
+
+def _chapter_from_json(data: dict[str, Any]) -> Chapter:
+    """A feed item's chapter (its image already published: no file, only its URL)."""
+    extras = dict(data.get("extras") or {})
+    location = extras.pop("location", None)
+    extras.pop("img_file", None)
+    return Chapter(
+        **{**data, "extras": ChapterExtras(
+            **extras, location=ChapterLocation(**location) if location else None
+        )}
+    )  # fmt: skip
 
 
 def _tag_from_json(data: dict[str, Any]) -> NamespaceTag:

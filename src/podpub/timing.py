@@ -17,6 +17,7 @@ from pathlib import Path
 from podpub.errors import ConfigError, TranscriptError
 from podpub.model import (
     Chapter,
+    ChapterExtras,
     ChapterOverride,
     Cue,
     Paragraph,
@@ -259,7 +260,7 @@ def _chapters(
         confidence_of.setdefault(s.paragraph, s.confidence)
     paragraph_index = {id(p): i for i, p in enumerate(transcript.paragraphs)}
 
-    derived: list[tuple[str, int, TimingSource, float | None]] = []
+    derived: list[_Derived] = []
     for section in transcript.sections:
         if not section.paragraphs:
             continue
@@ -270,22 +271,24 @@ def _chapters(
         if title is None:
             continue
         if section.given_start_ms is not None:
-            derived.append((title, section.given_start_ms, "given", 1.0))
+            derived.append((title, section.given_start_ms, "given", 1.0, _PLAIN))
         else:
             start = max(0, first.start_ms - lead_in_ms)
             confidence = confidence_of.get(paragraph_index[id(section.paragraphs[0])])
-            derived.append((title, start, first.source, confidence))
+            derived.append((title, start, first.source, confidence, _PLAIN))
     if derived:
-        title, _, source, _ = derived[0]
-        later = {s for _, _, s, _ in derived[1:]}
+        title, _, source, _, extras = derived[0]
+        later = {d[2] for d in derived[1:]}
         opening_source: TimingSource = source if not later else sorted(later)[0]
-        derived[0] = (title, 0, opening_source, 1.0)
+        derived[0] = (title, 0, opening_source, 1.0, extras)
 
-    if overrides:
-        derived = _apply_overrides(derived, overrides, path_for_errors)
+    # silent chapters (toc: false) stand apart: given with their start, in no list
+    listed = tuple(o for o in overrides if o.extras.toc)
+    if listed:
+        derived = _apply_overrides(derived, listed, path_for_errors)
 
-    kept: list[tuple[str, int, TimingSource, float | None]] = []
-    for title, start, source, confidence in derived:
+    kept: list[_Derived] = []
+    for title, start, source, confidence, extras in derived:
         if kept and start <= kept[-1][1]:
             start = kept[-1][1] + 1  # starts must strictly increase
         if start >= duration_ms:
@@ -293,30 +296,59 @@ def _chapters(
                 f"chapter {title!r} would start at or after the end of the audio; left out"
             )
             continue
-        kept.append((title, start, source, confidence))
+        kept.append((title, start, source, confidence, extras))
     chapters: list[Chapter] = []
-    for index, (title, start, source, confidence) in enumerate(kept):
+    for index, (title, start, source, confidence, extras) in enumerate(kept):
         end = kept[index + 1][1] if index + 1 < len(kept) else duration_ms
-        chapters.append(Chapter(title, start, end, source, confidence))
-    return tuple(chapters)
+        chapters.append(Chapter(title, start, end, source, confidence, extras))
+    return _with_silent(chapters, overrides, duration_ms, warnings)
+
+
+# a derived chapter: title, start, timing source, confidence, what episode.yaml adds
+_Derived = tuple[str, int, TimingSource, float | None, ChapterExtras]
+_PLAIN = ChapterExtras()
+
+
+def _with_silent(
+    chapters: list[Chapter],
+    overrides: tuple[ChapterOverride, ...],
+    duration_ms: int,
+    warnings: list[str],
+) -> tuple[Chapter, ...]:
+    """The listed chapters and the silent ones (toc: false) in time order; a silent
+    chapter lasts until the next chapter of either kind."""
+    silent = [o for o in overrides if not o.extras.toc and o.start_ms is not None]
+    starts = sorted({c.start_ms for c in chapters} | {o.start_ms or 0 for o in silent})
+    out = list(chapters)
+    for o in silent:
+        start = o.start_ms or 0
+        if start >= duration_ms:
+            warnings.append(
+                f"silent chapter at {start / 1000:g} s would start at or after the end of "
+                "the audio; left out"
+            )
+            continue
+        end = next((s for s in starts if s > start), duration_ms)
+        out.append(Chapter(o.title or "", start, end, "given", 1.0, o.extras))
+    return tuple(sorted(out, key=lambda c: (c.start_ms, not c.toc)))
 
 
 def _apply_overrides(
-    derived: list[tuple[str, int, TimingSource, float | None]],
+    derived: list[_Derived],
     overrides: tuple[ChapterOverride, ...],
     path_for_errors: str | None,
-) -> list[tuple[str, int, TimingSource, float | None]]:
+) -> list[_Derived]:
     """episode.yaml chapters win: one per derived chapter (title and/or start), or a full
     replacement list where every entry has both."""
     if len(overrides) == len(derived):
-        merged: list[tuple[str, int, TimingSource, float | None]] = []
-        for (title, start, source, confidence), o in zip(derived, overrides, strict=True):
+        merged: list[_Derived] = []
+        for (title, start, source, confidence, _), o in zip(derived, overrides, strict=True):
             if o.start_ms is not None:
                 start, source, confidence = o.start_ms, "given", 1.0
-            merged.append((o.title or title, start, source, confidence))
+            merged.append((o.title or title, start, source, confidence, o.extras))
         return merged
     if all(o.title and o.start_ms is not None for o in overrides):
-        return [(o.title or "", o.start_ms or 0, "given", 1.0) for o in overrides]
+        return [(o.title or "", o.start_ms or 0, "given", 1.0, o.extras) for o in overrides]
     raise ConfigError(
         f"'chapters' lists {len(overrides)} entries but the transcript gives "
         f"{len(derived)} chapters",

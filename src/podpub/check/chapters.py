@@ -1,11 +1,14 @@
 """Chapter rules (PP304, PP400-PP405): every chapter list of an episode (chapters.json,
 psc:chapters, the MP3's ID3 tag, the show notes) lies inside its duration and agrees.
+Silent chapters (``"toc": false`` in chapters.json, a CHAP frame no CTOC lists) are in
+none of the lists the others are compared with.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from podpub.check.items import safe_head, sniff_media
 from podpub.check.rules import MAX_CHAPTER_TITLE_CHARS
 from podpub.errors import AudioError
 from podpub.media import CONTENT_NS, PODCAST_NS, PSC_NS
+from podpub.namespace import OSM, geo_problem
 from podpub.timecode import CLOCK, parse_clock_ms
 
 CHAPTERS_TYPE = "application/json+chapters"
@@ -28,6 +32,7 @@ class _Chap:
     start_ms: int
     end_ms: int | None
     title: str
+    toc: bool = True
 
 
 def _norm_title(text: str) -> str:
@@ -72,7 +77,9 @@ def _chapter_sources(ctx: FeedContext, item: Any, name: str) -> list[_Source]:
     """The chapter lists an episode carries: chapters.json, psc:chapters, the ID3 tag of
     its MP3 and its show notes (checked for Apple's form here)."""
     sources: list[_Source] = []
-    reference = json_chapters(ctx, item, name)
+    every = json_chapters(ctx, item, name)
+    reference = [c for c in every if c.toc] if every is not None else None
+    silent = {c.start_ms for c in every or () if not c.toc}
     if reference is not None:
         sources.append(("chapters.json", reference, 1, item.find(f"{{{PODCAST_NS}}}chapters")))
     psc = psc_chapters(ctx, item)
@@ -82,7 +89,7 @@ def _chapter_sources(ctx: FeedContext, item: Any, name: str) -> list[_Source]:
     audio_rel = ctx.local(enclosure.get("url") or "") if enclosure is not None else None
     audio = ctx.files.get(audio_rel) if audio_rel and audio_rel not in ctx.trusted else None
     if audio is not None and sniff_media(safe_head(audio)) == "mp3":
-        id3 = id3_chapters(ctx, audio, audio_rel or "", name, bool(reference or psc))
+        id3 = id3_chapters(ctx, audio, audio_rel or "", name, bool(reference or psc), silent)
         if id3 is not None:
             sources.append((f"the ID3 tag of {audio_rel}", id3, 1, enclosure))
     notes = notes_chapters(ctx, item)
@@ -164,7 +171,16 @@ def json_chapters(ctx: FeedContext, item: Any, name: str) -> list[_Chap] | None:
             return None
         end = entry.get("endTime")
         end_ms = round(end * 1000) if isinstance(end, int | float) else None
-        out.append(_Chap(round(start * 1000), end_ms, str(entry.get("title") or "")))
+        title = str(entry.get("title") or "")
+        out.append(_Chap(round(start * 1000), end_ms, title, entry.get("toc") is not False))
+        problem = _extras_problem(entry)
+        if problem:
+            ctx.add(
+                "PP327",
+                f"{relative}: chapter {index + 1} {problem}",
+                "fix the chapter's img, url, toc or location in episode.yaml and rebuild",
+                path=label,
+            )
     starts = [c.start_ms for c in out]
     if starts != sorted(starts):
         ctx.add(
@@ -174,6 +190,32 @@ def json_chapters(ctx: FeedContext, item: Any, name: str) -> list[_Chap] | None:
             path=label,
         )
     return out
+
+
+def _extras_problem(entry: dict[str, Any]) -> str | None:
+    """What is wrong with a JSON chapter's img, url, toc or location (jsonChapters.md:
+    img and url are URLs, toc a boolean, location a name and an RFC 5870 geo URI)."""
+    for key in ("img", "url"):
+        value = entry.get(key)
+        if value is not None and not (
+            isinstance(value, str) and value.startswith(("https://", "http://"))
+        ):
+            return f"has {key} {value!r}, not an http(s) URL"
+    if "toc" in entry and not isinstance(entry["toc"], bool):
+        return f"has toc {entry['toc']!r}, not true or false"
+    location = entry.get("location")
+    if location is None:
+        return None
+    if not isinstance(location, dict) or not str(location.get("name") or "").strip():
+        return "has a location without a name"
+    geo = location.get("geo")
+    problem = geo_problem(geo) if isinstance(geo, str) else "is missing"
+    if problem:
+        return f"has a location whose geo {problem}"
+    osm = location.get("osm")
+    if osm is not None and not (isinstance(osm, str) and OSM.match(osm)):
+        return f"has a location whose osm {osm!r} is not N, W or R and an id"
+    return None
 
 
 def psc_chapters(ctx: FeedContext, item: Any) -> list[_Chap] | None:
@@ -214,8 +256,15 @@ def notes_chapters(ctx: FeedContext, item: Any) -> list[_Chap] | None:
 
 
 def id3_chapters(
-    ctx: FeedContext, audio: Path, relative: str, name: str, expected: bool
+    ctx: FeedContext,
+    audio: Path,
+    relative: str,
+    name: str,
+    expected: bool,
+    silent: Collection[int] = (),
 ) -> list[_Chap] | None:
+    """The chapters the ID3 tag's table of contents lists; a CHAP frame it leaves out is
+    right only for a silent chapter of chapters.json (one starting at the same time)."""
     label = ctx.label(relative)
     try:
         tags = read_chapter_tags(audio)
@@ -244,11 +293,14 @@ def id3_chapters(
             "rebuild with podpub build",
             path=label,
         )
-    if tags.chapters and (tags.top_level_tocs != 1 or tags.unreachable):
+    start_of = {c.element_id: c.start_ms for c in tags.chapters}
+    unlisted = [i for i in tags.unreachable if start_of[i] not in silent]
+    listed = [c for c in tags.chapters if c.element_id not in tags.unreachable]
+    if tags.chapters and ((listed and tags.top_level_tocs != 1) or unlisted):
         detail = (
             f"{tags.top_level_tocs} top-level CTOC frames"
-            if tags.top_level_tocs != 1
-            else f"CHAP {', '.join(tags.unreachable)} not listed in the CTOC"
+            if listed and tags.top_level_tocs != 1
+            else f"CHAP {', '.join(unlisted)} not listed in the CTOC"
         )
         ctx.add(
             "PP404",
@@ -257,7 +309,7 @@ def id3_chapters(
             "rebuild with podpub build",
             path=label,
         )
-    return [_Chap(c.start_ms, c.end_ms, c.title) for c in tags.chapters]
+    return [_Chap(c.start_ms, c.end_ms, c.title) for c in listed]
 
 
 def _disagreement(a: list[_Chap], b: list[_Chap], tolerance_ms: int) -> str | None:

@@ -1,7 +1,8 @@
-"""Rules for the Podcasting 2.0 tags written from YAML (PP306-PP315): the namespace's
-values (media, licences, RRULE, geo URIs, GUIDs of other feeds), its lengths, soundbites
-inside their episode, and the trailers podpub writes. The value rules are those of
-``podpub.namespace``, which the YAML reader applies too.
+"""Rules for the Podcasting 2.0 tags written from YAML (PP306-PP315, PP322-PP326): the
+namespace's values (media, licences, RRULE, geo URIs, GUIDs of other feeds, its lists of
+service slugs and protocols), its lengths, soundbites inside their episode, and the
+trailers podpub writes. The value rules are those of ``podpub.namespace``, which the YAML
+reader applies too. The value block's rules (PP316-PP321) are in ``check/value.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from podpub.check.context import FeedContext
+from podpub.check.value import check_values
 from podpub.media import PODCAST_NS
 from podpub.namespace import (
     ALL_MEDIUMS,
@@ -20,7 +22,9 @@ from podpub.namespace import (
     UUID,
     geo_problem,
     known_licence,
+    namespace_list,
     parse_rrule,
+    srcset_problem,
 )
 
 P = f"{{{PODCAST_NS}}}"
@@ -40,23 +44,37 @@ def check_channel_tags(ctx: FeedContext, channel: Any) -> None:
             )
     for frequency in channel.findall(f"{P}updateFrequency"):
         _check_frequency(ctx, frequency, where)
-    for remote in [
-        *channel.findall(f"{P}podroll/{P}remoteItem"),
-        *channel.findall(f"{P}publisher/{P}remoteItem"),
-        *channel.findall(f"{P}remoteItem"),
-    ]:
+    _check_remote_items(
+        ctx,
+        [
+            *channel.findall(f"{P}podroll/{P}remoteItem"),
+            *channel.findall(f"{P}publisher/{P}remoteItem"),
+            *channel.findall(f"{P}remoteItem"),
+        ],
+        where,
+    )
+    for trailer in channel.findall(f"{P}trailer"):
+        _check_trailer(ctx, trailer)
+    _check_block(ctx, channel, where)
+    check_shared_tags(ctx, channel, where)
+    check_values(ctx, channel, where, None)
+
+
+def _check_remote_items(ctx: FeedContext, remotes: list[Any], where: str) -> None:
+    for remote in remotes:
         guid = (remote.get("feedGuid") or "").strip()
         if not UUID.match(guid):
-            field = remote.getparent().tag.rpartition("}")[2]
+            field = _snake_name(remote.getparent())
             ctx.add(
                 "PP311",
                 f"podcast:remoteItem feedGuid {guid!r} is not a UUID",
                 f"give the other show's podcast:guid as 'feed_guid' in '{field}' of {where}",
                 element=remote,
             )
-    for trailer in channel.findall(f"{P}trailer"):
-        _check_trailer(ctx, trailer)
-    check_shared_tags(ctx, channel, where)
+
+
+def _snake_name(element: Any) -> str:
+    return re.sub(r"([A-Z])", r"_\1", element.tag.rpartition("}")[2]).lower()
 
 
 def check_item_tags(ctx: FeedContext, item: Any, name: str, duration_ms: int | None) -> None:
@@ -67,11 +85,15 @@ def check_item_tags(ctx: FeedContext, item: Any, name: str, duration_ms: int | N
         duration_ms = int(text) * 1000 if text.isdigit() else None
     for soundbite in item.findall(f"{P}soundbite"):
         _check_soundbite(ctx, soundbite, name, duration_ms, where)
+    _check_remote_items(ctx, item.findall(f"{P}value/{P}valueTimeSplit/{P}remoteItem"), where)
     check_shared_tags(ctx, item, where)
+    check_values(ctx, item, where, duration_ms)
 
 
 def check_shared_tags(ctx: FeedContext, parent: Any, where: str) -> None:
-    """The tags a channel and an episode may both have: license, location, txt."""
+    """The tags a channel and an episode may both have: license, location, txt, chat,
+    images, socialInteract."""
+    _check_interaction(ctx, parent, where)
     for licence in parent.findall(f"{P}license"):
         value = (licence.text or "").strip()
         if not licence.get("url") and not known_licence(value):
@@ -187,3 +209,89 @@ def _check_trailer(ctx: FeedContext, element: Any) -> None:
             "rebuild with podpub build (trailers come from episodes with episode_type: trailer)",
             element=element,
         )
+
+
+def _check_block(ctx: FeedContext, channel: Any, where: str) -> None:
+    services = namespace_list("service")
+    for block in channel.findall(f"{P}block"):
+        value = (block.text or "").strip()
+        if value not in ("yes", "no"):
+            ctx.add(
+                "PP322",
+                f"podcast:block is {value!r}, not yes or no",
+                f"set 'block' in {where} to yes or no",
+                element=block,
+            )
+        service = block.get("id")
+        if service is not None and service not in services:
+            ctx.add(
+                "PP323",
+                f"podcast:block id {service!r} is not a service slug the namespace lists, "
+                "so no platform will know it means them",
+                f"use a slug of serviceslugs.txt as 'id' of 'block' in {where} "
+                "(apple, spotify, google, amazon, ...)",
+                element=block,
+            )
+
+
+_HOST = re.compile(
+    r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_WEB_PROTOCOLS = ("activitypub", "twitter")  # their root posts are web pages
+
+
+def _check_interaction(ctx: FeedContext, parent: Any, where: str) -> None:
+    """chat, images and socialInteract."""
+    for chat in parent.findall(f"{P}chat"):
+        server, protocol = chat.get("server") or "", chat.get("protocol") or ""
+        protocols = namespace_list("chat_protocols")
+        problem = None
+        if not _HOST.match(server):
+            problem = f"server {server!r} is not a host name (irc.zeronode.net)"
+        elif protocol not in protocols:
+            problem = f"protocol {protocol!r} is not one of {', '.join(protocols)}"
+        elif not (chat.get("accountId") or "").strip():
+            problem = "has no accountId (the podcaster's account there; recommended)"
+        elif chat.get("space") is not None and not chat.get("space", "").strip():
+            problem = "has an empty space"
+        if problem:
+            ctx.add(
+                "PP324",
+                f"podcast:chat {problem}",
+                f"fix 'chat' in {where}: server (a host name), protocol, account_id, space",
+                element=chat,
+            )
+    for images in parent.findall(f"{P}images"):
+        problem = srcset_problem(images.get("srcset") or "")
+        if problem:
+            ctx.add(
+                "PP325",
+                f"podcast:images srcset {problem}",
+                f"write 'srcset' of 'images' in {where} as absolute URLs each with its width "
+                "('https://example.org/a-600.jpg 600w')",
+                element=images,
+            )
+    for social in parent.findall(f"{P}socialInteract"):
+        problem = _social_problem(social)
+        if problem:
+            ctx.add(
+                "PP326",
+                f"podcast:socialInteract {problem}",
+                f"fix 'social_interact' in {where}: protocol, uri of the root post, priority",
+                element=social,
+            )
+
+
+def _social_problem(social: Any) -> str | None:
+    protocol, uri = social.get("protocol") or "", social.get("uri") or ""
+    protocols = namespace_list("social_protocols")
+    priority = social.get("priority")
+    if protocol not in protocols:
+        return f"protocol {protocol!r} is not one of {', '.join(protocols)}"
+    if protocol != "disabled" and not uri:
+        return "has no uri (only protocol disabled goes without)"
+    if protocol in _WEB_PROTOCOLS and not uri.startswith(("https://", "http://")):
+        return f"uri {uri!r} is not an http(s) URL of the {protocol} post"
+    if priority is not None and not priority.isdigit():
+        return f"priority {priority!r} is not a whole number"
+    return None

@@ -26,10 +26,9 @@ def render(item: FeedItem) -> str:
     summary = _summary_without_chapter_list(item.summary or "")
     if summary:
         out.append(f"<p>{escape(summary)}</p>")
-    if item.chapters:
-        lines = "<br/>\n".join(
-            f"{format_clock(c.start_ms)} {escape(c.title)}" for c in item.chapters
-        )
+    listed = [c for c in item.chapters if c.toc]  # silent chapters are in no list
+    if listed:
+        lines = "<br/>\n".join(f"{format_clock(c.start_ms)} {escape(c.title)}" for c in listed)
         out.append(f"<p>Chapters:<br/>\n{lines}</p>")
     if item.persons:
         people = ", ".join(f"{escape(p.name)} ({escape(p.role)})" for p in item.persons)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from podpub.errors import ConfigError, MultipleErrors, PodpubError
+from podpub.load.chapter_extras import chapter_extras
 from podpub.load.fields import boolean, found_inside, image, inside, outside, persons, text, whole
 from podpub.load.show import LANGUAGE, unknown_fields
 from podpub.load.tags import tag_readers
@@ -82,6 +83,9 @@ def _chapters(doc: Doc, ctx: _Context) -> tuple[ChapterOverride, ...]:
         if not isinstance(item, dict) or not ({"title", "start"} & set(item)):
             doc.error(key, "each chapter needs a 'title' and/or a 'start' time")
             continue
+        extras = chapter_extras(doc, key, item, ctx.root, ctx.folder)
+        if extras is None:
+            continue
         title = text(doc, f"{key}.title", data=item)
         start_ms: int | None = None
         start = item.get("start")
@@ -100,7 +104,7 @@ def _chapters(doc: Doc, ctx: _Context) -> tuple[ChapterOverride, ...]:
                     f"chapter start {start!r} is not a time",
                     "write it as HH:MM:SS, MM:SS or seconds",
                 )
-        out.append(ChapterOverride(title=title, start_ms=start_ms))
+        out.append(ChapterOverride(title=title, start_ms=start_ms, extras=extras))
     starts = [c.start_ms for c in out if c.start_ms is not None]
     if starts != sorted(starts) or len(set(starts)) != len(starts):
         doc.error("chapters", "chapter start times must increase")

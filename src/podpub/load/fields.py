@@ -118,18 +118,18 @@ def found_inside(doc: Doc, key: str, root: Path, found: Path | None) -> Path | N
     return found
 
 
-def image(doc: Doc, root: Path, base: Path, name: str) -> Path | None:
+def image(doc: Doc, root: Path, base: Path, name: str, key: str = "image") -> Path | None:
     """Artwork named in YAML: inside the show, PNG or JPEG, not absurdly large."""
-    image = inside(doc, "image", root, base, name)
+    image = inside(doc, key, root, base, name)
     if image is None:
         return None
     if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        doc.error("image", "artwork must be a PNG or JPEG file", "use a .png or .jpg file")
+        doc.error(key, f"'{key}' must be a PNG or JPEG file", "use a .png or .jpg file")
         return None
     size = image.stat().st_size
     if size > ARTWORK_MAX_BYTES:
         doc.error(
-            "image",
+            key,
             f"artwork is {size} bytes, more than the {ARTWORK_MAX_BYTES} any cover image can "
             "reasonably be",
             "export it as a JPEG or PNG of 1400 to 3000 pixels",

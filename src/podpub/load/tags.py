@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from podpub.media import MAX_TEXT_CHARS
@@ -19,11 +20,13 @@ from podpub.namespace import (
     TagSpec,
     ValueType,
     Where,
+    address_problem,
     format_seconds,
     geo_problem,
     iso_date_problem,
     known_licence,
     parse_rrule,
+    srcset_problem,
     tags_for,
 )
 from podpub.text_safety import xml_safe
@@ -32,7 +35,7 @@ from podpub.yaml_io import Doc
 
 _URL_PREFIXES = ("http://", "https://")
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
-_DESCRIPTOR = re.compile(r"^\d+w$|^\d+(\.\d+)?x$")  # srcset: a width (600w) or a density (2x)
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 
 
 def _scalar(doc: Doc, key: str, value: Any) -> str | None:
@@ -78,6 +81,8 @@ def _problem(value_type: ValueType, text: str) -> str | None:
         return None
     if value_type == "whole":
         return None if text.isdigit() else "must be a whole number"
+    if value_type == "decimal":
+        return None if _DECIMAL.match(text) else "must be a decimal number (0.00000005)"
     if value_type == "bool":
         return None if text in ("true", "false") else "must be true or false"
     if value_type == "date":
@@ -99,11 +104,7 @@ def _problem(value_type: ValueType, text: str) -> str | None:
             return f"is not an RFC 5545 RRULE: {exc}"
         return None
     if value_type == "srcset":
-        for candidate in text.split(","):
-            url, _, width = candidate.strip().partition(" ")
-            if _problem("url", url) or not _DESCRIPTOR.match(width.strip()):
-                return f"has {candidate.strip()!r}, not 'https://... 600w'"
-        return None
+        return srcset_problem(text)
     return None
 
 
@@ -112,6 +113,8 @@ def _value(doc: Doc, key: str, value: Any, value_type: ValueType) -> str | None:
         return _seconds(doc, key, value)
     if value_type == "yesno" and isinstance(value, bool):
         return "yes" if value else "no"
+    if value_type == "decimal" and isinstance(value, float):
+        value = format(Decimal(repr(value)), "f")  # YAML read 0.00000005000 as 5e-08
     if value_type == "srcset" and isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     text = _scalar(doc, key, value)
@@ -170,7 +173,8 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
     if not isinstance(entry, dict):
         doc.error(key, f"'{key}' must be a mapping of {_known(spec)}", _example(spec))
         return None
-    unknown = [str(k) for k in entry if k not in {a.key for a in spec.attrs} | _text_key(spec)]
+    known = {a.key for a in spec.attrs} | _text_key(spec) | {c.key for c in spec.children}
+    unknown = [str(k) for k in entry if k not in known]
     if unknown:
         doc.error(
             f"{key}.{unknown[0]}",
@@ -179,6 +183,7 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
         )
         return None
     attrs = _read_attrs(doc, key, spec, entry)
+    children = _read_children(doc, key, spec, entry)
     text: str | None = None
     if spec.text != "none":
         raw = entry.get("text")
@@ -190,7 +195,7 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
             text = _value(doc, text_key, raw, spec.text_type)
             if text is None:
                 return None
-    if attrs is None:
+    if attrs is None or children is None:
         return None
     if spec.name == "license" and text and not known_licence(text) and "url" not in dict(attrs):
         doc.error(
@@ -211,7 +216,55 @@ def _read_entry(doc: Doc, key: str, spec: TagSpec, entry: Any) -> NamespaceTag |
     ):
         doc.error(key, f"'{key}' needs 'uri' (only protocol: disabled goes without)")
         return None
-    return NamespaceTag(spec.name, attrs, text)
+    if not _value_rules_hold(doc, key, spec, dict(attrs), children):
+        return None
+    return NamespaceTag(spec.name, attrs, text, children)
+
+
+def _read_children(
+    doc: Doc, key: str, spec: TagSpec, entry: dict[Any, Any]
+) -> tuple[NamespaceTag, ...] | None:
+    """The child tags given under their own keys (value_recipient in value), in the
+    order of ``spec.children``; None when one of them is wrong."""
+    children: list[NamespaceTag] = []
+    ok = True
+    for child in spec.children:
+        value = entry.get(child.key)
+        if value is None:
+            continue
+        child_key = f"{key}.{child.key}"
+        if child.multiple and isinstance(value, list):
+            read = [_read_entry(doc, f"{child_key}.{i}", child, v) for i, v in enumerate(value)]
+        else:
+            read = [_read_entry(doc, child_key, child, value)]
+        ok = ok and all(tag is not None for tag in read)
+        children += [tag for tag in read if tag is not None]
+    return tuple(children) if ok else None
+
+
+def _value_rules_hold(
+    doc: Doc, key: str, spec: TagSpec, attrs: dict[str, str], children: tuple[NamespaceTag, ...]
+) -> bool:
+    """The value block's rules the YAML can break on its own: someone to pay, one kind of
+    recipients per time split, addresses of the right form."""
+    names = [c.name for c in children]
+    problem, hint = None, None
+    if spec.name == "value" and "valueRecipient" not in names:
+        problem = f"'{key}' needs at least one 'value_recipient'"
+        hint = "e.g. value_recipient: [{name: Host, type: node, address: 02..., split: 100}]"
+    elif spec.name == "valueTimeSplit" and ("remoteItem" in names) == ("valueRecipient" in names):
+        problem = f"'{key}' needs either one 'remote_item' or 'value_recipient's (not both)"
+    elif spec.name == "valueTimeSplit" and int(attrs.get("remotePercentage", "0")) > 100:
+        problem = f"'{key}.remote_percentage' is more than 100"
+    elif spec.name == "valueRecipient":
+        address_issue = address_problem(attrs["type"], attrs["address"])
+        if address_issue:
+            doc.error(f"{key}.address", f"'{key}.address' {address_issue}")
+            return False
+    if problem:
+        doc.error(key, problem, hint)
+        return False
+    return True
 
 
 def _read_parent(doc: Doc, key: str, spec: TagSpec, value: Any) -> NamespaceTag | None:

@@ -1,0 +1,3 @@
+__author__ = "Sam Ruby <http://intertwingly.net/> and Mark Pilgrim <http://diveintomark.org/>"
+__version__ = "$Revision$"
+__copyright__ = "Copyright (c) 2002 Sam Ruby and Mark Pilgrim"
