@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from podpub.build import build
+from podpub.errors import PodpubError
 
 FR_VTT = """WEBVTT
 
@@ -78,3 +80,44 @@ def test_alignment_falls_back_to_estimates_with_a_warning(tiny_show: Path) -> No
     assert len(doc["chapters"]) == 3
     assert any("alignment not possible" in w for w in report.warnings)
     assert any("estimated" in w for w in report.warnings)
+
+
+def test_chapters_json_file_keeps_images_links_places_and_silent_chapters(
+    tiny_show: Path,
+) -> None:
+    """A Podcasting 2.0 chapters file (as Auphonic or Hindenburg export it) given in the
+    episode folder keeps what its chapters carry: img, url, location, toc: false."""
+    chapters = [
+        {"startTime": 0, "title": "Start", "url": "https://example.org/start"},
+        {"startTime": 20, "img": "https://example.org/a.jpg", "toc": False},
+        {
+            "startTime": 30,
+            "title": "Mirror talk",
+            "location": {"name": "Mauna Kea", "geo": "geo:19.8207,-155.4681"},
+        },
+    ]
+    folder = tiny_show / "episodes" / "first-light"
+    (folder / "chapters.json").write_text(json.dumps({"version": "1.2.0", "chapters": chapters}))
+    build(tiny_show, align=False)
+    doc = json.loads((tiny_show / "feed" / "first-light" / "chapters.json").read_text())
+    assert doc["chapters"] == [
+        {"startTime": 0.0, "endTime": 30.0, "title": "Start", "url": "https://example.org/start"},
+        {"startTime": 20.0, "endTime": 30.0, "img": "https://example.org/a.jpg", "toc": False},
+        {
+            "startTime": 30.0,
+            "endTime": 60.056,  # the MP3 frames of 60 s
+            "title": "Mirror talk",
+            "location": {"name": "Mauna Kea", "geo": "geo:19.8207,-155.4681"},
+        },
+    ]
+    xml = (tiny_show / "feed" / "feed.xml").read_text()
+    assert xml.count("<psc:chapter ") == 2
+
+
+def test_chapters_json_file_with_a_wrong_link_is_refused(tiny_show: Path) -> None:
+    folder = tiny_show / "episodes" / "first-light"
+    bad = {"chapters": [{"startTime": 0, "title": "A", "url": "javascript:alert(1)"}]}
+    (folder / "chapters.json").write_text(json.dumps(bad))
+    with pytest.raises(PodpubError, match=r"chapter 1: 'url' must be an http\(s\) URL"):
+        build(tiny_show, align=False)
+    assert not (tiny_show / "feed").exists()

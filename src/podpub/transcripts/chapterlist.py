@@ -30,8 +30,10 @@ with times after them). A run with fewer than two entries is no chapter list (on
 in show notes is usually something else) and gives ``()``.
 
 ``{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"}, …]}`` (the
-podcast namespace's JSON chapters) gives the same records; chapters with ``"toc":
-false`` are silent (no table-of-contents entry) and are left out.
+podcast namespace's JSON chapters) gives the same records, with what a chapter carries
+beside its title: ``img`` and ``url`` (http(s) URLs), ``location`` ({name, geo, osm?}) and
+``"toc": false`` (a silent chapter: published in the JSON and the ID3 tag, out of every
+table of contents), as episode.yaml's chapters do.
 """
 
 from __future__ import annotations
@@ -39,12 +41,15 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from podpub.errors import TranscriptError
-from podpub.model import ChapterOverride
+from podpub.model import ChapterExtras, ChapterLocation, ChapterOverride
+from podpub.namespace import OSM, geo_problem
+from podpub.text_safety import xml_safe
 from podpub.timecode import CLOCK
 from podpub.transcripts.lines import normalize_space, parse_time_ms, split_lines
 
@@ -55,6 +60,7 @@ MAX_LINE_CHARS = 1000  # links make a line longer than its title, but not this l
 # Two-digit minute and second fields: "3:2" (a score, a ratio) is not a chapter time.
 TIME = CLOCK
 MAX_SECONDS = 10_000_000
+_URLS = ("https://", "http://")
 
 # Bullets, numbering, headings, task boxes and quote marks before an entry.
 _BULLET = re.compile(r"^(?:(?:[-*+•‣◦▪–—]|\d{1,3}[.)]|[a-z][.)]|#{1,6}|\[[ xX]\])\s+|>\s*)")
@@ -231,8 +237,6 @@ def parse_chapters_json(text: str, path: Path | None = None) -> tuple[ChapterOve
     for index, item in enumerate(data["chapters"]):
         if not isinstance(item, dict):
             raise TranscriptError(f"chapter {index + 1} is not an object", path, None)
-        if item.get("toc") is False:
-            continue  # a silent chapter: artwork or a link, not a table-of-contents entry
         start_ms = _seconds_ms(item.get("startTime"))
         if start_ms is None:
             raise TranscriptError(
@@ -246,9 +250,55 @@ def parse_chapters_json(text: str, path: Path | None = None) -> tuple[ChapterOve
             ChapterOverride(
                 title=normalize_space(title) or None if isinstance(title, str) else None,
                 start_ms=start_ms,
+                extras=_json_extras(item, index, path),
             )
         )
-    return tuple(sorted(found, key=lambda c: c.start_ms or 0))
+    return tuple(sorted(found, key=lambda c: (c.start_ms or 0, c.extras.toc)))
+
+
+def _json_extras(item: dict[str, Any], index: int, path: Path | None) -> ChapterExtras:
+    """A JSON chapter's img, url, location and toc; a wrong one is an error naming it."""
+
+    def wrong(key: str, what: str) -> TranscriptError:
+        return TranscriptError(
+            f"chapter {index + 1}: '{key}' {what}, not {item.get(key)!r}", path, None
+        )
+
+    urls: dict[str, str | None] = {}
+    for key in ("img", "url"):
+        value = item.get(key)
+        if value is None:
+            urls[key] = None
+        elif isinstance(value, str) and value.strip().startswith(_URLS) and " " not in value:
+            urls[key] = xml_safe(value.strip())
+        else:
+            raise wrong(key, "must be an http(s) URL")
+    toc = item.get("toc", True)
+    if not isinstance(toc, bool):
+        raise wrong("toc", "must be true or false")
+    return ChapterExtras(
+        img=urls["img"], url=urls["url"], location=_json_location(item, wrong), toc=toc
+    )
+
+
+def _json_location(
+    item: dict[str, Any], wrong: Callable[[str, str], TranscriptError]
+) -> ChapterLocation | None:
+    value = item.get("location")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise wrong("location", 'must be {"name": ..., "geo": "geo:LAT,LON"}')
+    geo = str(value.get("geo") or "").strip()
+    osm = value.get("osm")
+    name = xml_safe(normalize_space(value["name"]))
+    if not geo or geo_problem(geo):
+        raise wrong("location", f"needs a geo URI ({geo_problem(geo) or 'none given'})")
+    if osm is not None and not OSM.match(str(osm)):
+        raise wrong("location", "has an 'osm' that is not N, W or R and an id (R113314)")
+    if not 0 < len(name) <= 128:
+        raise wrong("location", "needs a name of 1 to 128 characters")
+    return ChapterLocation(name, geo, str(osm) if osm is not None else None)
 
 
 def _seconds_ms(value: Any) -> int | None:
