@@ -279,6 +279,34 @@ def test_a_file_target_gets_the_same_show(shows: dict[str, Path], tmp_path: Path
         assert audio.stat().st_size == int(entry.enclosures[0]["length"])
 
 
+def test_large_audio_goes_up_in_parts_with_progress(
+    env: S3Server, shows: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import podpub.deploy.s3
+
+    monkeypatch.setattr(podpub.deploy.s3, "MULTIPART_BYTES", 9 * 1024 * 1024)
+    root = copy_show(shows["two"], tmp_path / "show")
+    big = root / "feed" / "bonus" / "extended.mp3"  # any file feed/ holds is deployed
+    big.parent.mkdir()
+    big.write_bytes(random.Random(18).randbytes(12 * 1024 * 1024))
+    bucket = env.new_bucket()
+    heard: list[tuple[int, int, str]] = []
+    mark = env.mark()
+    deploy(
+        root, f"s3://{bucket}/", progress=lambda sent, total, key: heard.append((sent, total, key))
+    )
+    key = served_key(root, "bonus/extended.mp3")
+    requests = env.requests(mark, bucket)
+    assert ("POST", f"{key}?uploads") in requests
+    parts = [p for m, p in requests if m == "PUT" and p.startswith(key + "?") and "partNumber" in p]
+    assert len(parts) == 2  # 8 MiB and 4 MiB
+    obj = get(env, bucket, key)
+    assert obj is not None and obj["Body"].read() == big.read_bytes()
+    assert obj["ContentType"] == "audio/mpeg"
+    assert heard and heard[-1] == (big.stat().st_size, big.stat().st_size, key)
+    assert [h[0] for h in heard] == sorted(h[0] for h in heard)
+
+
 # ------------------------------------------------------------------ errors
 
 

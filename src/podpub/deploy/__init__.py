@@ -164,8 +164,9 @@ def _digests(feed_dir: Path, names: list[str], cache_file: Path) -> dict[str, st
     (a no-change deploy of a big show reads no audio)."""
     try:
         cached = json.loads(cache_file.read_text("utf-8"))
-        assert isinstance(cached, dict)
-    except (OSError, ValueError, AssertionError):
+    except (OSError, ValueError):
+        cached = {}
+    if not isinstance(cached, dict):
         cached = {}
     out: dict[str, str] = {}
     fresh: dict[str, list[object]] = {}

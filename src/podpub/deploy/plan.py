@@ -118,11 +118,11 @@ def rewrite_links(data: bytes, source: str, base_url: str, renamed: Mapping[str,
     """``data`` with every link to a renamed file pointing at its new name: absolute URLs
     under ``base_url`` (also as XML/HTML escape them), and, in pages, relative links."""
     for old, new in renamed.items():
-        for old_url, new_url in ((base_url + old, base_url + new),):
-            data = data.replace(old_url.encode(), new_url.encode())
-            escaped = escape(old_url, quote=True)
-            if escaped != old_url:
-                data = data.replace(escaped.encode(), escape(new_url, quote=True).encode())
+        old_url, new_url = base_url + old, base_url + new
+        data = data.replace(old_url.encode(), new_url.encode())
+        escaped = escape(old_url, quote=True)
+        if escaped != old_url:
+            data = data.replace(escaped.encode(), escape(new_url, quote=True).encode())
     if PurePosixPath(source).suffix.lower() not in {".html", ".htm"}:
         return data
     folder = posixpath.dirname(source)

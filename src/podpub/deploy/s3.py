@@ -23,7 +23,8 @@ from botocore.config import Config
 from podpub.deploy.targets import Progress
 from podpub.errors import DeployError
 
-MULTIPART_BYTES = 16 * 1024 * 1024
+MULTIPART_BYTES = 16 * 1024 * 1024  # files this big go up in parts, several at once
+PART_BYTES = 8 * 1024 * 1024  # S3 parts are at least 5 MiB (but the last)
 _RETRIES = Config(
     retries={"max_attempts": 8, "mode": "standard"},  # back-off with jitter, up to 20 s
     connect_timeout=10,
@@ -54,9 +55,7 @@ class S3Target:
             raise DeployError(f"cannot use {self.description}: {exc}") from None
         self.client.meta.events.register("before-send.s3", self._count)
         self.transfer = TransferConfig(
-            multipart_threshold=MULTIPART_BYTES,
-            multipart_chunksize=MULTIPART_BYTES // 2,
-            max_concurrency=4,
+            multipart_threshold=MULTIPART_BYTES, multipart_chunksize=PART_BYTES, max_concurrency=4
         )
 
     def _count(self, **_: Any) -> None:
