@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,10 @@ from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, file_digest
 log = logging.getLogger(__name__)
 
 DIGEST_CACHE = "deploy-digests.json"
-CHECKPOINT_S = 5.0  # how often a long deploy records its progress on the target
+# a long deploy records its progress on the target after this many files or bytes (by
+# count, not time: the same deploy makes the same requests)
+CHECKPOINT_FILES = 100
+CHECKPOINT_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -111,7 +113,7 @@ def _apply(
             recorded = manifest
 
     record(changes.before)
-    confirmed, last = changes.before, time.monotonic()
+    confirmed, files, size = changes.before, 0, 0
     for entry in changes.send:
         body = entry.body if entry.body is not None else feed_dir / entry.source
         where.put(entry.key, body, entry.content_type, entry.cache_control, progress)
@@ -119,9 +121,10 @@ def _apply(
         report.sent.append(entry.key)
         report.sent_bytes += entry.size
         confirmed = confirmed.with_sent([entry])
-        if time.monotonic() - last > CHECKPOINT_S:  # resumable: a rerun skips these
+        files, size = files + 1, size + entry.size
+        if files >= CHECKPOINT_FILES or size >= CHECKPOINT_BYTES:  # a rerun skips these
             record(confirmed)
-            last = time.monotonic()
+            files, size = 0, 0
     if changes.stale:  # only now that the new feed.xml is served
         where.delete(list(changes.stale))
         report.deleted = list(changes.stale)
