@@ -523,3 +523,50 @@ def test_a_failing_hub_is_a_warning(
     assert report.notified == [] and len(report.warnings) == 2
     assert all("could not be reached" in w for w in report.warnings)
     assert get(env, bucket, "feed.xml") is not None
+
+
+# ------------------------------------------------------------------ the plan (pure)
+
+
+def test_files_are_grouped_by_name_so_new_outputs_need_no_list() -> None:
+    from podpub.deploy import plan
+
+    groups = {
+        "ep/ep.mp3": "media",
+        "ep/ep.opus": "media",
+        "ep/ep.m4a": "media",
+        "ep/transcript.vtt": "transcripts",
+        "ep/transcript.json": "transcripts",
+        "ep/transcript.html": "transcripts",
+        "ep/chapters.json": "chapters",
+        "index.html": "pages",
+        "ep/index.html": "pages",
+        "style.css": "pages",
+        "artwork.png": "artwork",
+        "ep/image.jpg": "artwork",
+        "feed.xml": "feed",
+        "feed-opus.xml": "feed",
+        "ep/notes.xml": "other",
+    }
+    assert {n: plan.GROUP_NAMES[plan.group_of(n)] for n in groups} == groups
+    assert plan.cache_control(plan.group_of("index.html")) == "public, max-age=300"
+
+
+def test_pages_link_the_content_named_audio() -> None:
+    from podpub.deploy import plan
+
+    renamed = {"ep/ep.mp3": "ep/ep-0123456789.mp3", "ep/ep.opus": "ep/ep-abcdef0123.opus"}
+    page = (
+        b'<audio src="ep.mp3"></audio><a href="../ep/ep.opus#t=10">opus</a>'
+        b'<a href="https://x.org/s/ep/ep.mp3">abs</a><a href="transcript.html">t</a>'
+        b'<a href="https://x.org/s/ep/ep.mp3x">not ours</a>'
+    )
+    assert plan.rewrite_links(page, "ep/index.html", "https://x.org/s/", renamed) == (
+        b'<audio src="ep-0123456789.mp3"></audio><a href="ep-abcdef0123.opus#t=10">opus</a>'
+        b'<a href="https://x.org/s/ep/ep-0123456789.mp3">abs</a><a href="transcript.html">t</a>'
+        b'<a href="https://x.org/s/ep/ep.mp3x">not ours</a>'
+    )
+    top = b'<a href="ep/ep.mp3">listen</a>'
+    assert plan.rewrite_links(top, "index.html", "https://x.org/s/", renamed) == (
+        b'<a href="ep/ep-0123456789.mp3">listen</a>'
+    )

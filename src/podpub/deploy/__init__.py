@@ -133,19 +133,22 @@ def _apply(
     record(changes.after)
 
 
+_LINKING = (".xml", ".html", ".htm", ".json")  # files whose links to media are rewritten
+
+
 def collect(feed_dir: Path, base_url: str, cache_file: Path) -> list[Entry]:
     """Every file of feed/ as an entry (dot files, such as the build's manifest, stay
-    home)."""
-    names = sorted(_published(feed_dir))
-    digests = _digests(feed_dir, names, cache_file)
+    home). Plain strings and one stat per file: a show has thousands."""
+    stats = dict(sorted(_published(str(feed_dir), "")))
+    digests = _digests(feed_dir, stats, cache_file)
     renamed = plan.media_keys(digests)
     entries: list[Entry] = []
-    for name in names:
-        path = feed_dir / name
+    for name, (size, _) in stats.items():
         group = plan.group_of(name)
-        entry = Entry(name, renamed.get(name, name), digests[name], path.stat().st_size, group)
-        if path.suffix.lower() in {".xml", ".html", ".htm", ".json"} and renamed:
-            data = path.read_bytes()
+        entry = Entry(name, renamed.get(name, name), digests[name], size, group)
+        if renamed and name.lower().endswith(_LINKING):
+            with open(os.path.join(feed_dir, name), "rb") as handle:
+                data = handle.read()
             body = plan.rewrite_links(data, name, base_url, renamed)
             if body != data:
                 entry = plan.with_body(entry, body, hashlib.sha256(body).hexdigest())
@@ -153,16 +156,20 @@ def collect(feed_dir: Path, base_url: str, cache_file: Path) -> list[Entry]:
     return entries
 
 
-def _published(feed_dir: Path) -> Iterator[str]:
-    for folder, dirs, files in os.walk(feed_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder).relative_to(feed_dir)
-        for name in files:
-            if not name.startswith("."):
-                yield (base / name).as_posix()
+def _published(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(path relative to feed/, (size, mtime_ns)) of every file, dot files left out."""
+    with os.scandir(folder) as found:
+        for item in found:
+            if item.name.startswith("."):
+                continue
+            if item.is_dir():
+                yield from _published(item.path, f"{prefix}{item.name}/")
+            elif item.is_file():
+                stat = item.stat()
+                yield f"{prefix}{item.name}", (stat.st_size, stat.st_mtime_ns)
 
 
-def _digests(feed_dir: Path, names: list[str], cache_file: Path) -> dict[str, str]:
+def _digests(feed_dir: Path, stats: dict[str, tuple[int, int]], cache_file: Path) -> dict[str, str]:
     """sha256 of each file, reusing the last deploy's where size and mtime are the same
     (a no-change deploy of a big show reads no audio)."""
     try:
@@ -173,14 +180,13 @@ def _digests(feed_dir: Path, names: list[str], cache_file: Path) -> dict[str, st
         cached = {}
     out: dict[str, str] = {}
     fresh: dict[str, list[object]] = {}
-    for name in names:
-        stat = (feed_dir / name).stat()
+    for name, (size, mtime_ns) in stats.items():
         hit = cached.get(name)
-        if isinstance(hit, list) and hit[:2] == [stat.st_size, stat.st_mtime_ns]:
+        if isinstance(hit, list) and hit[:2] == [size, mtime_ns]:
             out[name] = str(hit[2])
         else:
             out[name] = file_digest(feed_dir / name)
-        fresh[name] = [stat.st_size, stat.st_mtime_ns, out[name]]
+        fresh[name] = [size, mtime_ns, out[name]]
     if fresh != cached:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)

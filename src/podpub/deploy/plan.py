@@ -51,13 +51,14 @@ _LINKING_SUFFIXES = {".xml", ".html", ".htm", ".json"}
 def group_of(name: str) -> int:
     """Which group a file of feed/ is sent in, by its name and extension alone (so new
     kinds of output need no list here)."""
-    path = PurePosixPath(name)
-    suffix = path.suffix.lower()
+    base = name.rpartition("/")[2].lower()
+    stem, dot, ext = base.rpartition(".")
+    suffix = dot + ext if stem else ""
     if suffix in _MEDIA_SUFFIXES:
         return MEDIA
-    if suffix == ".xml" and len(path.parts) == 1:
+    if suffix == ".xml" and "/" not in name:
         return FEED  # feed.xml, and any other feed at the top
-    if suffix in _TRANSCRIPT_SUFFIXES or path.stem.lower().startswith("transcript"):
+    if suffix in _TRANSCRIPT_SUFFIXES or base.startswith("transcript"):
         return TRANSCRIPTS
     if suffix == ".json":
         return CHAPTERS
@@ -117,13 +118,16 @@ _ATTRIBUTE = re.compile(rb"""(?P<lead>\b(?:href|src)\s*=\s*)(?P<q>["'])(?P<value
 def rewrite_links(data: bytes, source: str, base_url: str, renamed: Mapping[str, str]) -> bytes:
     """``data`` with every link to a renamed file pointing at its new name: absolute URLs
     under ``base_url`` (also as XML/HTML escape them), and, in pages, relative links."""
-    for old, new in renamed.items():
-        old_url, new_url = base_url + old, base_url + new
-        data = data.replace(old_url.encode(), new_url.encode())
-        escaped = escape(old_url, quote=True)
-        if escaped != old_url:
-            data = data.replace(escaped.encode(), escape(new_url, quote=True).encode())
-    if PurePosixPath(source).suffix.lower() not in {".html", ".htm"}:
+    # one pass over the text whatever the number of renamed files (a show of thousands)
+    for base in dict.fromkeys((base_url, escape(base_url, quote=True))):
+        pattern = re.escape(base.encode()) + rb"""([^\s"'<>?#]+)"""
+
+        def absolute(match: re.Match[bytes], base: str = base) -> bytes:
+            new = renamed.get(match.group(1).decode("utf-8", "replace"))
+            return match.group(0) if new is None else (base + new).encode()
+
+        data = re.sub(pattern, absolute, data)
+    if not source.lower().endswith((".html", ".htm")):
         return data
     folder = posixpath.dirname(source)
 
