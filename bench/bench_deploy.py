@@ -45,6 +45,7 @@ def server_requests(log: Path, since: int) -> int:
     with log.open("rb") as handle:
         handle.seek(since)
         text = handle.read().decode("utf-8", "replace")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # werkzeug colours non-200 lines
     return len(re.findall(r'"[A-Z]+ /show-bench[/?]', text))
 
 

@@ -24,6 +24,7 @@ CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "podpub-test-secret-do-not-print",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours lines of non-200 answers
 _LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+)')
 
 
@@ -65,7 +66,7 @@ class S3Server:
         """(method, path inside the bucket) of every request to ``bucket`` since ``since``."""
         with self.log.open("rb") as handle:
             handle.seek(since)
-            text = handle.read().decode("utf-8", "replace")
+            text = _COLOUR.sub("", handle.read().decode("utf-8", "replace"))
         out = []
         for match in _LINE.finditer(text):
             path = match.group("path")
