@@ -57,6 +57,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_align.py
+	$(BIN)/python bench/bench_deploy.py
 
 clean:
 	rm -rf feed .podpub-cache .pytest_cache .mypy_cache .ruff_cache

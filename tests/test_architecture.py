@@ -164,7 +164,8 @@ def _third_party() -> dict[str, set[str]]:
 
 
 # Each library comes in through one module: feedgen in feed.py, lxml in check/gate.py,
-# mutagen in audio.py, yaml in yaml_io.py; the aligner's libraries inside podpub.align.
+# mutagen in audio.py, yaml in yaml_io.py; the aligner's libraries inside podpub.align;
+# boto3 (and its botocore) in deploy/s3.py, dask.distributed in cluster.py.
 ONE_IMPORTER = {
     "feedgen": "podpub.feed",
     "lxml": "podpub.check.gate",
@@ -173,6 +174,9 @@ ONE_IMPORTER = {
     "pocketsphinx": "podpub.align",
     "threadpoolctl": "podpub.align",
     "numpy": "podpub.align",
+    "boto3": "podpub.deploy.s3",
+    "botocore": "podpub.deploy.s3",
+    "distributed": "podpub.cluster",
 }
 # numpy: the aligner's, and the speech region for estimated times (align/region.py)
 KNOWN_SPREAD: dict[str, set[str]] = {}
@@ -189,6 +193,8 @@ KNOWN_FUNCTION_IMPORTS = {
     # the speech recogniser is loaded only when repair runs (and may be missing)
     ("podpub.align.repair", "pocketsphinx"),
     ("podpub.align.words", "pocketsphinx"),  # its pronunciation dictionary, the same way
+    # dask is an optional extra, slow to import: loaded only for build --scheduler
+    ("podpub.cluster", "distributed"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from podpub import incremental
 from podpub.audio import TagSet, write_tagged_copy
 from podpub.check import refuse_failing_feed
+from podpub.cluster import cluster_executor
 from podpub.episode import audio_relative, load_changed, locked_episodes, prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid, write_feed
@@ -99,8 +100,10 @@ def _build_all(
     plan: incremental.Plan,
     progress: Progress | None,
     align_progress: Callable[[str, float], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[Built]:
-    """Build episodes, in parallel across cores when there is more than one to do."""
+    """Build episodes, in parallel across cores when there is more than one to do, or on
+    a Dask cluster when a scheduler is given."""
     root, keys = plan.root, plan.keys
     workers = min(len(sources), os.cpu_count() or 1)
     results: dict[str, Built] = {}
@@ -113,7 +116,7 @@ def _build_all(
         if progress is not None:
             progress(len(results) + len(errors), len(sources), slug)
 
-    if workers <= 1:
+    if not sources or (workers <= 1 and scheduler is None):
         for source in sources:
             try:
                 built = _build_episode(
@@ -130,7 +133,8 @@ def _build_all(
                 built = None
             done(source.slug, built)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool: Executor
+        with cluster_executor(scheduler) if scheduler else ProcessPoolExecutor(workers) as pool:
             futures = {
                 pool.submit(
                     _build_episode, show, source, stage_root, options, root, keys[source.slug]
@@ -158,11 +162,13 @@ def build(
     allow_remove: tuple[str, ...] = (),
     progress: Progress | None = None,
     align_progress: Callable[[str, float], None] | None = None,
+    scheduler: str | None = None,
 ) -> Report:
     """Build feed/ from the show at ``root``; unchanged episodes are not rebuilt.
 
     ``progress`` hears of each episode done; ``align_progress`` of alignment within an
-    episode (only when a single episode is built, in this process).
+    episode (only when a single episode is built, in this process). ``scheduler`` is a
+    Dask scheduler's address to run the per-episode work on (``podpub.cluster``).
     """
     options = AlignOptions(align, repair and align)
     feed_dir = root / FEED_DIR
@@ -183,7 +189,9 @@ def build(
     with Stage(feed_dir, staging) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
         # per episode: parse, time, render, tag (in parallel across cores)
-        built = _build_all(show, sources, stage.root, options, plan, progress, align_progress)
+        built = _build_all(
+            show, sources, stage.root, options, plan, progress, align_progress, scheduler
+        )
         for b in built:
             stage.adopt_all(b.files)
             report.warnings.extend(b.warnings)

@@ -17,6 +17,7 @@ from pathlib import Path
 from podpub import __version__
 from podpub.build import build, episode_record
 from podpub.check import check_show, exit_code, render_json, render_text
+from podpub.deploy import deploy
 from podpub.episode import prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.load import EPISODE_FILE, EPISODES_DIR, SLUG, load_episode, load_show, new_episode_yaml
@@ -44,6 +45,33 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SLUG",
         help="drop a published episode from the feed and the GUID lock on purpose (repeatable)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the per-episode work on a Dask distributed cluster (e.g. "
+        "tcp://10.0.0.5:8786); the show folder must be on a file system the workers share",
+    )
+    p = sub.add_parser(
+        "deploy", help="publish feed/ to s3://BUCKET/PREFIX/ or file:///path/, feed.xml last"
+    )
+    p.add_argument("target", help="s3://BUCKET/PREFIX/ or file:///path/")
+    p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
+    p.add_argument("--dry-run", action="store_true", help="say what would change; send nothing")
+    p.add_argument(
+        "--delete",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="remove files the new feed no longer names, after it is served (default: on)",
+    )
+    p.add_argument(
+        "--endpoint-url",
+        default=None,
+        help="S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS)",
+    )
+    p.add_argument(
+        "--no-notify", action="store_true", help="do not ping WebSub or the Podcast Index"
     )
     p = sub.add_parser("inspect", help="show the derived record of one episode")
     p.add_argument("episode", type=Path, help="episode folder (episodes/<slug>)")
@@ -107,6 +135,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         allow_remove=tuple(args.allow_remove),
         progress=_progress_bar if tty else None,
         align_progress=_align_bar if tty else None,
+        scheduler=args.scheduler,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -115,6 +144,45 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"built {len(report.episodes)} episode(s) into {args.root / 'feed'}: "
             f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
             f"{len(report.removed)} removed",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _upload_bar(sent: int, total: int, key: str) -> None:
+    """Progress of one large upload on a terminal."""
+    _progress_bar(sent * 100 // max(total, 1), 100, f"sending {key}")
+
+
+def _cmd_deploy(args: argparse.Namespace) -> int:
+    tty = sys.stderr.isatty() and not args.quiet
+    if args.quiet:
+        logging.getLogger("podpub.deploy").setLevel(logging.WARNING)
+    report = deploy(
+        args.root,
+        args.target,
+        dry_run=args.dry_run,
+        delete=args.delete,
+        endpoint_url=args.endpoint_url,
+        notify_directories=not args.no_notify,
+        progress=_upload_bar if tty else None,
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.dry_run:
+        for key in report.sent:
+            print(f"would send {key}")
+        for key in report.deleted:
+            print(f"would delete {key}")
+    if not args.quiet:
+        verb = "would send" if args.dry_run else "sent"
+        gone = "would delete" if args.dry_run else "deleted"
+        kept = f", {len(report.kept)} stale kept (--no-delete)" if report.kept else ""
+        told = f"; told {', '.join(report.notified)}" if report.notified else ""
+        print(
+            f"deploy to {report.target}: {verb} {len(report.sent)} file(s) "
+            f"({report.sent_bytes} bytes), {report.unchanged} unchanged, {gone} "
+            f"{len(report.deleted)}{kept}; {report.requests} request(s){told}",
             file=sys.stderr,
         )
     return 0
@@ -207,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "build": _cmd_build,
         "check": _cmd_check,
+        "deploy": _cmd_deploy,
         "inspect": _cmd_inspect,
         "new": _cmd_new,
     }

@@ -59,6 +59,11 @@ class BuildError(PodpubError):
     """The build cannot go on (a rule failed, a lock would break)."""
 
 
+class DeployError(PodpubError):
+    """The deploy target cannot be reached, read or written (bad target, no bucket,
+    no credentials)."""
+
+
 class MultipleErrors(PodpubError):
     """Several problems found at once; all are reported."""
 

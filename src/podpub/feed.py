@@ -22,6 +22,7 @@ from feedgen.util import xml_elem  # lxml's SubElement, as feedgen builds its tr
 from podpub import __version__
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.media import (
+    ATOM_NS,
     CAPTION_TYPES,
     FEED_FILE,
     ITUNES_NS,
@@ -43,6 +44,7 @@ class _ChannelTags:
     persons: tuple[Person, ...] = ()
     funding: tuple[tuple[str, str], ...] = ()
     tags: tuple[NamespaceTag, ...] = ()  # trailers, then podcast.yaml's namespace tags
+    hub: str | None = None  # WebSub hub (feedgen writes only the self atom:link in RSS)
 
 
 @dataclass
@@ -107,6 +109,8 @@ class PodpubExtension(BaseExtension):  # type: ignore[misc]
     def extend_rss(self, feed: Any) -> Any:
         channel = feed[0]
         t = self.tags
+        if t.hub:  # WebSub 1.0 section 4: discovery by a link rel="hub" beside rel="self"
+            _sub(channel, f"{{{ATOM_NS}}}link", None, {"href": t.hub, "rel": "hub"})
         _sub(channel, I_EXPLICIT, "true" if t.explicit else "false")
         _sub(channel, P_GUID, t.guid)
         _sub(channel, P_LOCKED, "yes" if t.locked else "no", {"owner": t.owner_email})
@@ -224,6 +228,7 @@ def _channel(
         persons=show.persons,
         funding=tuple((f.url, f.text) for f in show.funding),
         tags=(*trailers, *show.tags),
+        hub=show.websub_hub,
     )
     fg.lastBuildDate(latest)  # from the content, never "now": builds are reproducible
     return fg

@@ -75,6 +75,7 @@ class Show:
     persons: tuple[Person, ...] = ()
     chapter_lead_in_ms: int = 0  # chapters start this long before their first word
     tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in podcast.yaml
+    websub_hub: str | None = None  # WebSub hub told of each deploy that changes the feed
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
 import os
 import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,8 +274,14 @@ def recognise(
         total = sum(job[2] for job in jobs)
         done = 0.0
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for job, words in zip(jobs, pool.map(_decode_segment, jobs), strict=True):
+        # a daemonic process (a Dask worker) may not start processes: decode here, the
+        # same jobs in the same order (the words are the same either way)
+        local = multiprocessing.current_process().daemon
+        with ProcessPoolExecutor(max_workers=workers) if not local else nullcontext() as pool:
+            decoded = (
+                map(_decode_segment, jobs) if pool is None else pool.map(_decode_segment, jobs)
+            )
+            for job, words in zip(jobs, decoded, strict=True):
                 out.extend(Word(w, ms) for w, ms in words)
                 done += job[2]
                 progress(done / total)

@@ -177,6 +177,7 @@ SHOW_FIELDS: dict[str, Reader] = {
     "copyright": lambda doc, root: text(doc, "copyright"),
     "locked": lambda doc, root: boolean(doc, "locked", False),
     "chapter_lead_in_ms": _lead_in,
+    "websub_hub": lambda doc, root: url(doc, "websub_hub"),
 }
 # the Podcasting 2.0 tags (podpub.namespace.TAGS), one field each, read by one reader
 NAMESPACE_FIELDS = tag_readers("channel")
