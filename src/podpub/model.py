@@ -210,6 +210,7 @@ class TimedParagraph:
     start_ms: int
     end_ms: int
     source: TimingSource
+    cues: tuple[Cue, ...] = ()  # the paragraph's timed cues, in order (episode pages)
 
 
 @dataclass(frozen=True)
