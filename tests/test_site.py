@@ -291,3 +291,36 @@ def test_serve_without_a_feed_says_build_first(
     root = copy_show(tiny_source, tmp_path / "show")
     assert main(["serve", "--root", str(root), "--port", "0"]) == 1
     assert "podpub build" in capsys.readouterr().err
+
+
+def test_the_show_page_links_the_directories_podcast_yaml_names(
+    tiny_source: Path, tmp_path: Path
+) -> None:
+    root = copy_show(tiny_source, tmp_path / "show")
+    show = root / "podcast.yaml"
+    show.write_text(
+        show.read_text("utf-8") + "subscribe:\n"
+        "  - {url: 'https://podcasts.apple.com/podcast/id1', text: Apple Podcasts}\n"
+        "  - {url: 'https://podcastindex.org/podcast/1', text: Podcast Index}\n",
+        "utf-8",
+    )
+    build(root, align=False)
+    page = _page(root / "feed" / "index.html")
+    links = {a.text_content(): a.get("href") for a in page.xpath("//a[@rel='noopener']")}
+    assert links["Apple Podcasts"] == "https://podcasts.apple.com/podcast/id1"
+    assert links["Podcast Index"] == "https://podcastindex.org/podcast/1"
+
+
+def test_a_subscribe_link_must_be_a_web_address(
+    tiny_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_show(tiny_source, tmp_path / "show")
+    show = root / "podcast.yaml"
+    show.write_text(
+        show.read_text("utf-8") + "subscribe:\n  - {url: 'javascript:alert(1)', text: Apps}\n",
+        "utf-8",
+    )
+    capsys.readouterr()
+    assert main(["-q", "build", "--root", str(root), "--no-align"]) == 1
+    err = capsys.readouterr().err
+    assert "podcast.yaml" in err and "subscribe" in err and "http(s)" in err

@@ -200,6 +200,10 @@ def episode_context(show: Show, episode: Episode, item: FeedItem, image_name: st
             {"href": name, "label": label}
             for name, label in DOWNLOADS
             if item.url(name) is not None
+        ]
+        + [
+            {"href": PurePosixPath(url).name, "label": f"Transcript ({language}, {mime})"}
+            for url, mime, language in item.extra_transcripts
         ],
         "ld": ld,
     }
@@ -236,6 +240,11 @@ def show_context(show: Show, items: Sequence[FeedItem], image_name: str) -> Cont
             {"href": href, "text": f.text}
             for f in show.funding
             if (href := _safe_href(f.url)) is not None
+        ],
+        "subscribe": [
+            {"href": href, "text": link.text}
+            for link in show.subscribe
+            if (href := _safe_href(link.url)) is not None
         ],
         "persons": _persons(show.persons),
         "episodes": episodes,

@@ -55,22 +55,17 @@ def _cached_environment(
 
 
 def _render(show: Show, name: str, context: dict[str, object]) -> str:
+    hint = "fix the template, or remove it to use podpub's own"
     try:
-        return _environment(show.root).get_template(name).render(context)
+        template = _environment(show.root).get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(
-            f"template error: {exc.message}",
-            Path(exc.filename or show.root / SHOW_TEMPLATES / name),
-            exc.lineno,
-            "fix the template, or remove it to use podpub's own",
-        ) from None
+        where = Path(exc.filename) if exc.filename else show.root / SHOW_TEMPLATES / name
+        raise BuildError(f"template error: {exc.message}", where, exc.lineno, hint) from None
+    try:
+        return template.render(context)
     except jinja2.TemplateError as exc:
-        raise BuildError(
-            f"template {name} failed: {exc}",
-            show.root / SHOW_TEMPLATES / name,
-            None,
-            "fix the template, or remove it to use podpub's own",
-        ) from None
+        where = Path(template.filename) if template.filename else Path(name)
+        raise BuildError(f"template {name} failed: {exc}", where, None, hint) from None
 
 
 def render_episode(show: Show, episode: Episode, item: FeedItem, image_name: str) -> str:
