@@ -173,6 +173,13 @@ def test_hostile_pages_validate(vnu: Path, tiny_source: Path, tmp_path: Path) ->
     assert nu_errors(vnu, [feed / "index.html", feed / FIRST / "index.html"]) == ""
 
 
+def test_bundled_pages_validate(vnu: Path, bundled_show: Path) -> None:
+    feed = bundled_show / "feed"
+    pages = [feed / "index.html", *sorted(feed.glob("*/index.html"))]
+    assert len(pages) == 3
+    assert nu_errors(vnu, pages) == ""
+
+
 # -- podpub serve ---------------------------------------------------------------------------
 
 
