@@ -167,6 +167,25 @@ def test_the_cue_being_played_is_current(visit: Visit, bundled_show: Path) -> No
     assert " ".join(state["text"].split()) == _vtt_cue_at(bundled_show, state["t"])
 
 
+def test_the_current_cue_is_kept_in_view(visit: Visit) -> None:
+    page = visit.page
+    page.goto(episode_url(visit.origin))
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    assert page.evaluate("window.scrollY") == 0
+    page.evaluate(
+        "() => { const a = document.getElementById('player'); a.currentTime = 1000; a.play(); }"
+    )
+    page.wait_for_function(
+        """() => {
+            const el = document.querySelector('[aria-current="true"]');
+            if (!el) return false;
+            const r = el.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= window.innerHeight;
+        }"""
+    )
+    assert page.evaluate("window.scrollY") > 0
+
+
 def test_a_deep_link_starts_there(visit: Visit) -> None:
     page = visit.page
     page.goto(episode_url(visit.origin, "#t=955.5"))
