@@ -254,3 +254,16 @@ def test_axe_finds_no_serious_violation(visit: Visit, axe: Path, where: str, sch
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, bad
+
+
+def test_without_javascript_it_is_a_plain_page(browser: Any, origin: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(episode_url(origin))
+        assert page.locator("audio#player[controls]").count() == 1
+        assert page.locator(".cue").count() > 100
+        assert page.locator(".chapters a").count() >= 3
+        assert page.locator('[aria-current="true"]').count() == 0
+    finally:
+        context.close()
