@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from podpub.media import FEED_FILE
-from podpub.model import Cue, Episode, FeedItem, Person, Show, TimedParagraph
+from podpub.model import Chapter, Cue, Episode, FeedItem, Person, Show, TimedParagraph
 from podpub.timecode import format_clock
 
 Context = dict[str, Any]
@@ -133,34 +133,34 @@ def _page_common(show: Show, image_name: str) -> Context:
     }
 
 
-def episode_context(show: Show, episode: Episode, item: FeedItem, image_name: str) -> Context:
-    """The episode page's context: ``image_name`` is the show artwork's file in feed/."""
-    slug = episode.slug
-    page_url = f"{show.base_url}{slug}/"
-    audio_name = PurePosixPath(item.audio_url).name
-    if item.image_url:
-        image_src = PurePosixPath(item.image_url).name
-        image_url = item.image_url
-    else:
-        image_src, image_url = f"../{image_name}", show.base_url + image_name
-    summary = _paragraphs_text(item.summary)
-    description = " ".join(summary) or episode.title
-    chapters = [
-        {
-            "title": c.title,
-            "start": seconds(c.start_ms),
-            "clock": format_clock(c.start_ms),
-            "iso": iso_duration(c.start_ms),
-        }
-        for c in episode.chapters
+def _chapter(chapter: Chapter) -> Context:
+    return {
+        "title": chapter.title,
+        "start": seconds(chapter.start_ms),
+        "clock": format_clock(chapter.start_ms),
+        "iso": iso_duration(chapter.start_ms),
+    }
+
+
+def _downloads(item: FeedItem) -> list[Context]:
+    """The transcript and chapter files, then other languages' transcripts."""
+    own = [{"href": name, "label": label} for name, label in DOWNLOADS if item.url(name)]
+    return own + [
+        {"href": PurePosixPath(url).name, "label": f"Transcript ({language}, {mime})"}
+        for url, mime, language in item.extra_transcripts
     ]
+
+
+def _episode_ld(
+    show: Show, episode: Episode, item: FeedItem, image_url: str, image_name: str
+) -> Context:
+    """JSON-LD: a schema.org PodcastEpisode in its PodcastSeries."""
     ld: Context = {
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",
         "name": episode.title,
-        "url": page_url,
+        "url": f"{show.base_url}{episode.slug}/",
         "datePublished": item.published.isoformat(),
-        "description": description,
         "duration": iso_duration(item.duration_ms),
         "image": image_url,
         "associatedMedia": {
@@ -175,6 +175,22 @@ def episode_context(show: Show, episode: Episode, item: FeedItem, image_name: st
         ld["episodeNumber"] = item.number
     if episode.transcript.paragraphs and item.url("transcript.txt"):
         ld["transcript"] = item.url("transcript.txt")
+    return ld
+
+
+def episode_context(show: Show, episode: Episode, item: FeedItem, image_name: str) -> Context:
+    """The episode page's context: ``image_name`` is the show artwork's file in feed/."""
+    slug = episode.slug
+    page_url = f"{show.base_url}{slug}/"
+    audio_name = PurePosixPath(item.audio_url).name
+    if item.image_url:
+        image_src = PurePosixPath(item.image_url).name
+        image_url = item.image_url
+    else:
+        image_src, image_url = f"../{image_name}", show.base_url + image_name
+    summary = _paragraphs_text(item.summary)
+    description = " ".join(summary) or episode.title
+    ld = _episode_ld(show, episode, item, image_url, image_name) | {"description": description}
     return _page_common(show, image_name) | {
         "lang": episode.transcript.language or show.language,
         "title": episode.title,
@@ -193,18 +209,10 @@ def episode_context(show: Show, episode: Episode, item: FeedItem, image_name: st
         "audio_url": item.audio_url,
         "audio_type": item.mime_type,
         "audio_size": human_size(item.audio_bytes),
-        "chapters": chapters,
+        "chapters": [_chapter(c) for c in episode.chapters],
         "sections": _transcript(episode),
         "persons": _persons(item.persons),
-        "downloads": [
-            {"href": name, "label": label}
-            for name, label in DOWNLOADS
-            if item.url(name) is not None
-        ]
-        + [
-            {"href": PurePosixPath(url).name, "label": f"Transcript ({language}, {mime})"}
-            for url, mime, language in item.extra_transcripts
-        ],
+        "downloads": _downloads(item),
         "ld": ld,
     }
 
