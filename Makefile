@@ -9,12 +9,18 @@ STAMP := $(VENV)/.installed
 .PHONY: feed test check lint typecheck format bench golden audio system-deps clean
 
 system-deps:
-	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1; then \
-		echo "installing ffmpeg and espeak-ng"; \
+	@missing=""; \
+	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
-			ffmpeg espeak-ng; \
+			$$missing; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -58,6 +64,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_align.py
 	$(BIN)/python bench/bench_deploy.py
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	rm -rf feed .podpub-cache .pytest_cache .mypy_cache .ruff_cache

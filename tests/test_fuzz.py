@@ -106,7 +106,7 @@ def yaml_values(depth: int = 2) -> st.SearchStrategy[Any]:
 
 SHOW_KEYS = ["title", "description", "author", "owner", "language", "categories", "explicit",
              "image", "base_url", "link", "type", "copyright", "guid", "locked", "funding",
-             "persons", "extra"]  # fmt: skip
+             "subscribe", "persons", "extra"]  # fmt: skip
 EPISODE_KEYS = ["title", "published", "guid", "number", "season", "episode_type", "summary",
                 "explicit", "image", "audio", "transcript", "transcript_format", "persons",
                 "chapters", "language", "speakers", "extra"]  # fmt: skip

@@ -21,6 +21,8 @@ TEXT_OUTPUTS = [
     "first-light/transcript.json",
     "first-light/transcript.html",
     "first-light/transcript.txt",
+    "first-light/index.html",
+    "index.html",
 ]
 
 

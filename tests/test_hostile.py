@@ -228,3 +228,46 @@ def test_urls_that_run_code_are_refused(
     err = capsys.readouterr().err
     assert "podcast.yaml" in err and "must be an http(s) URL" in err
     assert not (root / "feed").exists()
+
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "podpub" / "site" / "templates"
+
+
+def assert_inert_page(html: str, where: str) -> lxml.html.HtmlElement:
+    """A whole page (episode or show): its own script and style are podpub's, byte for
+    byte; JSON-LD is data; everything else is inert, and no payload is markup."""
+    assert "<script>alert" not in html and "<img src=x" not in html, where
+    assert '="javascript:' not in html, where
+    document = lxml.html.document_fromstring(html)
+    own_js = (PACKAGE_TEMPLATES / "player.js").read_text("utf-8").strip()
+    own_css = (PACKAGE_TEMPLATES / "site.css").read_text("utf-8").strip()
+    for script in document.iter("script"):
+        if script.get("type") == "application/ld+json":
+            json.loads(script.text or "")  # data, and valid
+        else:
+            assert (script.text or "").strip() == own_js, f"{where}: a foreign script"
+        assert script.get("src") is None, where
+    for style in document.iter("style"):
+        assert (style.text or "").strip() == own_css, f"{where}: a foreign style"
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert element.tag.lower() not in {"iframe", "object", "embed", "svg"}, where
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), f"{where}: attribute {name}"
+            if name in ("href", "src", "content"):
+                assert not value.strip().lower().startswith(("javascript:", "data:")), where
+    for img in document.iter("img"):
+        assert img.get("src") in ("artwork.png", "../artwork.png", "image.png", "image.jpg"), where
+    return document
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{FIRST}/index.html"])
+def test_pages_are_inert_and_keep_the_text(hostile_feed: Path, page: str) -> None:
+    document = assert_inert_page((hostile_feed / page).read_text("utf-8"), page)
+    assert_text_kept(document.body.text_content(), page)
+    assert "alert(1)" in document.findtext(".//title")
+    for script in document.iter("script"):
+        if script.get("type") == "application/ld+json":
+            data = json.loads(script.text or "")
+            assert "<script>alert(1)</script>" in json.dumps(data, ensure_ascii=False)

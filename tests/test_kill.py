@@ -104,6 +104,8 @@ def assert_feed_usable(root: Path, context: str) -> None:
     assert any(url.endswith(".mp3") for url in urls), f"{context}: no enclosure"
     for url in urls:
         relative = url[len(BASE_URL) :]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"  # a folder's URL names its page (the episode pages)
         assert (feed_dir / relative).is_file(), f"{context}: feed.xml names missing {relative}"
     lock = root / "podpub.lock"
     if lock.exists():

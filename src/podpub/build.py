@@ -28,6 +28,7 @@ from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, TRANSCRIPT_TYPES, is_png
 from podpub.model import Chapter, Episode, EpisodeSource, FeedItem, Show
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
+from podpub.site import pages
 from podpub.state import ItemStore
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts import read_transcript
@@ -75,6 +76,10 @@ def _build_episode(
     )
     writer = StageWriter(stage_root)
     item = _stage_episode(writer, show, episode, show.image.read_bytes())
+    writer.write_text(
+        f"{item.slug}/{pages.EPISODE_PAGE}",
+        pages.render_episode(show, episode, item, artwork_name(show)),
+    )
     ItemStore(root / CACHE_DIR).save(item, key)
     sources_used = ", ".join(sorted({c.source for c in episode.chapters}))
     summary = (
@@ -185,7 +190,7 @@ def build(
         report.unchanged = plan.unchanged_outputs()
         write_lock(root, lock_plan.lock)
         return report
-    image_name = f"artwork{show.image.suffix.lower()}"
+    image_name = artwork_name(show)
     with Stage(feed_dir, staging) as stage:
         stage.write_bytes(image_name, show.image.read_bytes())
         # per episode: parse, time, render, tag (in parallel across cores)
@@ -201,6 +206,7 @@ def build(
         items = incremental.feed_items(plan, {b.slug: b.published for b in built})
         with stage.path(FEED_FILE).open("wb") as handle:
             write_feed(handle, show, items, show.base_url + image_name, items.latest)
+        stage.write_text(pages.SHOW_PAGE, pages.render_show(show, items, image_name))
         refuse_failing_feed(stage, show)  # check: the error rules; feed/ stays as it was
         stage.publish()  # publish: changed files only, feed.xml last, then stale ones go
         report.written, report.unchanged, report.removed = (
@@ -211,6 +217,11 @@ def build(
     write_lock(root, lock_plan.lock)  # only after a successful publish
     incremental.save(plan, built, slugs, image_name)
     return report
+
+
+def artwork_name(show: Show) -> str:
+    """The show artwork's file name in feed/."""
+    return f"artwork{show.image.suffix.lower()}"
 
 
 def _locked(

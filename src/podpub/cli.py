@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+import threading
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,17 @@ from podpub.check import check_show, exit_code, render_json, render_text
 from podpub.deploy import deploy
 from podpub.episode import prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
-from podpub.load import EPISODE_FILE, EPISODES_DIR, SLUG, load_episode, load_show, new_episode_yaml
+from podpub.load import (
+    EPISODE_FILE,
+    EPISODES_DIR,
+    SHOW_FILE,
+    SLUG,
+    load_episode,
+    load_show,
+    new_episode_yaml,
+)
+from podpub.media import FEED_DIR
+from podpub.site import serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-align", action="store_true", help="do not align to find estimated chapter starts"
     )
+    p = sub.add_parser("serve", help="serve feed/ over HTTP for preview (ranges, CORS)")
+    p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    p.add_argument("--watch", action="store_true", help="rebuild when an input changes")
+    p.add_argument("--no-align", action="store_true", help="rebuild without alignment (--watch)")
     p = sub.add_parser("new", help="scaffold episodes/<slug>/episode.yaml with a fresh GUID")
     p.add_argument("slug")
     p.add_argument("--root", type=Path, default=Path("."), help="show folder (default: .)")
@@ -265,6 +282,51 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_code(findings, strict=args.strict)
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    feed_dir = root / FEED_DIR
+
+    def rebuild() -> None:
+        try:
+            report = build(root, align=not args.no_align)
+        except PodpubError as exc:
+            _error(exc)
+            print("serving the last good build", file=sys.stderr)
+            return
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"rebuilt: {len(report.written)} file(s) written", file=sys.stderr)
+
+    if args.watch:
+        rebuild()
+    if not serve.have_feed(feed_dir):
+        raise PodpubError(
+            "there is no feed/ to serve", feed_dir, None, "build first: podpub build --root ..."
+        )
+    try:
+        server = serve.make_server(feed_dir, args.host, args.port)
+    except OSError as exc:
+        raise PodpubError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            None,
+            None,
+            "choose another --port (0 picks a free one)",
+        ) from None
+    host, port = server.server_address[:2]
+    print(f"serving {feed_dir} at http://{host!s}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    sys.stderr.flush()
+    stop = threading.Event()
+    if args.watch:
+        image = (load_show(root).image,) if (root / SHOW_FILE).is_file() else ()
+        threading.Thread(target=serve.watch, args=(root, rebuild, stop, image), daemon=True).start()
+    try:
+        server.serve_forever()
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -278,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         "deploy": _cmd_deploy,
         "inspect": _cmd_inspect,
         "new": _cmd_new,
+        "serve": _cmd_serve,
     }
     try:
         return commands[args.command](args)

@@ -302,7 +302,7 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
     fe.description(_as_html(item.summary or item.title))
     fe.content(item.show_notes or show_notes.render(item), type="CDATA")
     fe.enclosure(item.audio_url, str(item.audio_bytes), item.mime_type)
-    fe.link(href=item.url("transcript.html") or show.link)
+    fe.link(href=f"{show.base_url}{item.slug}/")  # the episode page (podpub.site)
     fe.podcast.itunes_duration(str(round(item.duration_ms / 1000)))
     fe.podcast.itunes_episode_type(item.episode_type)
     if item.number is not None:

@@ -22,6 +22,7 @@ from podpub.errors import BuildError, PodpubError
 from podpub.load import SHOW_FILE, load_show
 from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE
 from podpub.model import FeedItem, Show
+from podpub.site.pages import SHOW_PAGE, template_files
 from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
 
 
@@ -82,7 +83,9 @@ def plan(root: Path, mode: str) -> Plan:
         show: Show | None = load_show(root)
     except PodpubError:
         show = None  # reported with every other problem when the changed episodes load
-    base_key = state.show_key(root / SHOW_FILE, show.image, mode) if show else ""
+    base_key = (
+        state.show_key(root / SHOW_FILE, show.image, mode, template_files(root)) if show else ""
+    )
     keys: dict[str, str] = {}
     if (root / "episodes").is_dir():
         for folder in sorted((root / "episodes").iterdir()):
@@ -175,6 +178,6 @@ def save(p: Plan, built: Sequence[Built], slugs: list[str], image_name: str) -> 
             show_key=p.base_key,
             feed_key=p.feed_key(slugs),
             episodes=episodes,
-            extra_outputs=state.stamps(feed_dir, [FEED_FILE, image_name]),
+            extra_outputs=state.stamps(feed_dir, [FEED_FILE, SHOW_PAGE, image_name]),
         ),
     )

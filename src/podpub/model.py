@@ -33,6 +33,14 @@ class Funding:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to elsewhere with its text: where else to subscribe (the show page)."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
 class NamespaceTag:
     """A Podcasting 2.0 tag given in podcast.yaml or episode.yaml, ready to write: its
     element name in the podcast namespace, attributes in order, node text, child tags."""
@@ -73,6 +81,7 @@ class Show:
     locked: bool = False
     funding: tuple[Funding, ...] = ()
     persons: tuple[Person, ...] = ()
+    subscribe: tuple[Link, ...] = ()  # the show in directories and apps (the show page)
     chapter_lead_in_ms: int = 0  # chapters start this long before their first word
     tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in podcast.yaml
     websub_hub: str | None = None  # WebSub hub told of each deploy that changes the feed
@@ -240,6 +249,7 @@ class TimedParagraph:
     start_ms: int
     end_ms: int
     source: TimingSource
+    cues: tuple[Cue, ...] = ()  # the paragraph's timed cues, in order (episode pages)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -100,17 +101,22 @@ def _code_key() -> str:
     """podpub's own code (version and source files), so a changed podpub rebuilds."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*.py")):
+    templates = sorted((package / "site" / "templates").glob("*"))
+    for path in [*sorted(package.rglob("*.py")), *templates]:
         st = path.stat()
         digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
-def show_key(show_file: Path, image: Path, mode: str) -> str:
-    """``mode`` names the build options that change outputs (alignment on/off, repair)."""
+def show_key(show_file: Path, image: Path, mode: str, templates: Sequence[Path] = ()) -> str:
+    """``mode`` names the build options that change outputs (alignment on/off, repair);
+    ``templates`` are the show's own page templates (by content)."""
     digest = hashlib.sha256(f"{_code_key()} format {FORMAT} mode {mode}".encode())
     hash_file_into(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
+    for path in templates:
+        digest.update(f"\0{path.name}\0".encode())
+        hash_file_into(digest, path)
     return digest.hexdigest()
 
 

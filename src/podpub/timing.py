@@ -228,9 +228,12 @@ def time_transcript(
             continue
         first = own[0]
         assert first.start_ms is not None and own[-1].end_ms is not None
-        timed.append(TimedParagraph(paragraph, first.start_ms, own[-1].end_ms, first.source))
+        own_cues = tuple(c for s in own for c in _split_cue(s))
+        timed.append(
+            TimedParagraph(paragraph, first.start_ms, own[-1].end_ms, first.source, own_cues)
+        )
 
-    cues = tuple(c for s in sentences for c in _split_cue(s))
+    cues = tuple(c for p in timed for c in p.cues)
     chapters = _chapters(
         transcript,
         timed,

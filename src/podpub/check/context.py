@@ -105,7 +105,9 @@ class FeedContext:
         """The feed/ file a URL under the base URL names (None: not ours)."""
         if not self.base_url or not url.startswith(self.base_url):
             return None
-        return unquote(urlsplit(url[len(self.base_url) :]).path)
+        path = unquote(urlsplit(url[len(self.base_url) :]).path)
+        # a folder's URL names its page, as web servers serve it (the episode pages)
+        return path + "index.html" if path == "" or path.endswith("/") else path
 
     def learn_base_url(self, channel: Any) -> None:
         """Without podcast.yaml, the base URL comes from the feed's self link."""

@@ -16,7 +16,7 @@ from typing import Any, cast
 from podpub.errors import ConfigError, MultipleErrors
 from podpub.load.fields import boolean, image, outside, persons, text, url
 from podpub.load.tags import tag_readers
-from podpub.model import Category, Funding, Show
+from podpub.model import Category, Funding, Link, Show
 from podpub.yaml_io import Doc, read_yaml
 
 SHOW_FILE = "podcast.yaml"
@@ -145,6 +145,27 @@ def _funding(doc: Doc, root: Path) -> tuple[Funding, ...]:
     return tuple(funding)
 
 
+def _subscribe(doc: Doc, root: Path) -> tuple[Link, ...]:
+    raw = doc.data.get("subscribe") or []
+    if not isinstance(raw, list):
+        doc.error("subscribe", "'subscribe' must be a list of {url, text}")
+        return ()
+    links: list[Link] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            doc.error(
+                f"subscribe.{index}",
+                "each subscribe entry needs 'url' and 'text'",
+                "e.g. {url: https://podcasts.apple.com/podcast/id123, text: Apple Podcasts}",
+            )
+            continue
+        link = url(doc, f"subscribe.{index}.url", required=True, data=item)
+        label = text(doc, f"subscribe.{index}.text", required=True, data=item)
+        if link and label:
+            links.append(Link(link, label))
+    return tuple(links)
+
+
 def _lead_in(doc: Doc, root: Path) -> int:
     lead_in = doc.data.get("chapter_lead_in_ms", 0)
     if isinstance(lead_in, bool) or not isinstance(lead_in, int) or not 0 <= lead_in <= 5000:
@@ -173,6 +194,7 @@ SHOW_FIELDS: dict[str, Reader] = {
     "type": _type,
     "guid": _guid,
     "funding": _funding,
+    "subscribe": _subscribe,
     "persons": lambda doc, root: persons(doc),
     "copyright": lambda doc, root: text(doc, "copyright"),
     "locked": lambda doc, root: boolean(doc, "locked", False),
