@@ -143,7 +143,8 @@ def _after_unscripted(
 ) -> tuple[SentenceSpan, ...]:
     """Sentences that start inside unscripted audio are looked for after it (heard on,
     ``TARGET_AFTER_S`` past its end, when it may go on); one its own words do not place
-    after it starts right after it, with low confidence: recognition did not settle it."""
+    after it keeps its start, with low confidence: recognition did not settle it (music
+    heard as words looks unscripted too, and the sentence may well start in it)."""
     inside = [i for i, sp in enumerate(out) if _stretch_at(hearing.stretches, sp.start_ms)]
     if not inside:
         return out
@@ -157,17 +158,14 @@ def _after_unscripted(
         doubtful = doubtful.copy()
         doubtful[inside] = True
         out = repaired(spans, hearing.sentences, hearing.scripted, loud, energy, doubtful)
-    frame_ms = HOP_S * 1000.0
     result = list(out)
     latest = 0
     for i, sp in enumerate(result):
         stretch = _stretch_at(hearing.stretches, sp.start_ms)
         start = max(sp.start_ms, latest)
-        if stretch is not None:
-            start = round(speech_onset(loud, energy, round(stretch.end_ms / frame_ms)) * frame_ms)
-            start = max(start, latest)
+        if stretch is not None:  # not placed by its words: said, not guessed
             result[i] = SentenceSpan(
-                start, max(sp.end_ms, start + 1), min(sp.confidence, UNSETTLED_CONFIDENCE)
+                start, max(sp.end_ms, start), min(sp.confidence, UNSETTLED_CONFIDENCE)
             )
         elif start != sp.start_ms:
             result[i] = SentenceSpan(start, max(sp.end_ms, start), sp.confidence)

@@ -19,6 +19,7 @@ from podpub.align.anchors import scripted_times
 from podpub.align.repair import Word, segments
 from podpub.align.tuning import (
     SCRIPTED_WEIGHT,
+    SPEECH_WORD_LETTERS,
     UNSCRIPTED_MIN_S,
     UNSCRIPTED_MIN_WORDS,
     WORD_MS,
@@ -51,7 +52,9 @@ def unscripted_stretches(
     out: list[Stretch] = []
     for a, b in segments(windows):
         lo, hi = round(a * 1000), round(b * 1000)
-        words = [w for w in heard if lo <= w.start_ms < hi]
+        # short words and letters ("to two to two", "a p h") are what the recogniser
+        # makes of music and noise: unscripted speech is heard as longer words
+        words = [w for w in heard if lo <= w.start_ms < hi and len(w.text) >= SPEECH_WORD_LETTERS]
         flags = [w.start_ms in scripted for w in words]
         for first, last in _mostly_unmatched(flags):
             start, end = words[first].start_ms, words[last].start_ms + WORD_MS
