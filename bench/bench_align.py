@@ -1,7 +1,9 @@
 """Benchmark: how well are sentences, paragraphs and chapters placed in time?
 
-For each synthetic episode (bench/make_episode.py; generated on first use under bench/out/)
-it runs, each in its own subprocess so that wall time and peak memory are its own:
+For each episode (synthetic: bench/make_episode.py, variants clean noisy hard; real recorded
+speech: bench/make_real_episodes.py, variants real real-noisy real-ads real-long; generated on
+first use under bench/out/) it runs, each in its own subprocess so that wall time and peak
+memory are its own:
 
   estimate   word-proportional placement inside the detected speech region (the fallback)
   dtw        align_sentences(repair="off"): DTW alone  (with --dtw)
@@ -13,7 +15,8 @@ it runs, each in its own subprocess so that wall time and peak memory are its ow
 and prints chapter start errors (mean, max), the share of paragraph (and sentence) starts
 within 0.5 s, wall time and peak RSS. Usage:
 
-    python bench/bench_align.py [--variants clean noisy hard] [--seed 1] [--repeat 6]
+    python bench/bench_align.py [--variants clean noisy hard real real-noisy real-ads]
+                                [--seed 1] [--repeat 6]
                                 [--dtw] [--repair] [--aeneas PYTHON]
                                 [--condition reverb|lowrate|babble|fast]
                                 [--write bench/RESULTS-align.md]
@@ -114,6 +117,7 @@ def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     sentences, firsts = sentences_of(truth)
     t0 = time.perf_counter()
     engine = method
+    confidences: list[float] = []
     if method == "estimate":
         starts = estimate(audio, sentences)
     elif method in ("dtw", "align", "repair"):
@@ -128,13 +132,18 @@ def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
             focus=firsts,
         )
         starts = [s.start_ms for s in al.spans]
+        confidences = [s.confidence for s in al.spans]
         engine = al.engine
     elif method == "aeneas":
         starts = aeneas_starts(audio, sentences, result.parent)
     else:
         raise SystemExit(f"unknown method {method}")
     wall = time.perf_counter() - t0
-    result.write_text(json.dumps({"starts": starts, "engine": engine, "inner_s": wall}))
+    result.write_text(
+        json.dumps(
+            {"starts": starts, "confidences": confidences, "engine": engine, "inner_s": wall}
+        )
+    )
     return 0
 
 
@@ -156,21 +165,43 @@ def run_measured(cmd: list[str], timeout_s: float = 1800.0) -> tuple[float, floa
 # --------------------------------------------------------------------------- scoring
 
 
-def score(truth: dict[str, object], starts: list[int]) -> dict[str, float]:
+# a start the aligner gives less confidence than this is flagged (podpub's LOW_CONFIDENCE)
+LOW_CONFIDENCE = 0.5
+
+
+def score(
+    truth: dict[str, object], starts: list[int], confidences: list[float] | None = None
+) -> dict[str, object]:
+    """Errors against the truth; a sentence without a true start (inside a real-speech
+    clip) is not scored. ``over_3s``: paragraphs off by more than 3 s whose start is not
+    flagged as low confidence; ``worst``: the five worst paragraphs (error, index, flag)."""
     _, firsts = sentences_of(truth)
     paras = truth["paragraphs"]  # type: ignore[assignment]
-    true_sent = np.array([s["start_ms"] for p in paras for s in p["sentences"]], dtype=float)
+    true_sent = np.array(
+        [np.nan if s["start_ms"] is None else s["start_ms"] for p in paras for s in p["sentences"]],
+        dtype=float,
+    )
     est = np.asarray(starts, dtype=float)
     sent_err = np.abs(est - true_sent) / 1000.0
     para_err = sent_err[firsts]
     chap_err = para_err[truth["chapters"]]  # type: ignore[index]
+    known = sent_err[~np.isnan(sent_err)]
+    conf = np.asarray(confidences if confidences else [1.0] * len(starts), dtype=float)
+    flagged = conf[firsts] < LOW_CONFIDENCE
+    worst = sorted(
+        ((round(float(e), 2), p, bool(flagged[p])) for p, e in enumerate(para_err)),
+        reverse=True,
+    )[:5]
     return {
         "chap_mean": float(chap_err.mean()),
         "chap_max": float(chap_err.max()),
         "para_05": float(np.mean(para_err <= 0.5)),
         "para_med": float(np.median(para_err)),
         "para_max": float(para_err.max()),
-        "sent_05": float(np.mean(sent_err <= 0.5)),
+        "sent_05": float(np.mean(known <= 0.5)),
+        "over_3s": float(np.sum((para_err > 3.0) & ~flagged)),
+        "flagged": float(np.sum(flagged)),
+        "worst": worst,
     }
 
 
@@ -178,6 +209,8 @@ def ensure_episode(
     out: Path, variant: str, seed: int, repeat: int, text: Path | None, tts: str
 ) -> tuple[Path, Path]:
     """The episode's audio and truth, generated unless they exist for this text."""
+    if variant.startswith("real"):
+        return ensure_real_episode(out, variant, seed)
     import make_episode
 
     text = text or make_episode.default_text()
@@ -208,6 +241,25 @@ def ensure_episode(
             "--out",
             str(out),
         ]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return audio, truth
+
+
+def ensure_real_episode(out: Path, variant: str, seed: int) -> tuple[Path, Path]:
+    """A real-speech episode (bench/make_real_episodes.py), made unless it exists for the
+    current clips and provenance."""
+    import make_real_episodes
+
+    name = f"{variant}-s{seed}"
+    audio, truth = out / f"{name}.mp3", out / f"{name}.json"
+    fresh = audio.exists() and truth.exists()
+    if fresh:
+        made_from = json.loads(truth.read_text()).get("text_sha1")
+        fresh = made_from == make_real_episodes.provenance_digest()
+    if not fresh:
+        print(f"generating {name} from real speech ...", file=sys.stderr, flush=True)
+        cmd = [sys.executable, str(HERE / "make_real_episodes.py"), "--variant", variant]
+        cmd += ["--seed", str(seed), "--out", str(out)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return audio, truth
 
@@ -260,7 +312,12 @@ def ensure_condition(audio: Path, truth_path: Path, condition: str) -> tuple[Pat
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="alignment benchmark")
     ap.add_argument("--worker", nargs=4, metavar=("METHOD", "AUDIO", "TRUTH", "RESULT"))
-    ap.add_argument("--variants", nargs="+", default=["clean", "noisy", "hard"])
+    ap.add_argument(
+        "--variants",
+        nargs="+",
+        default=["clean", "noisy", "hard", "real", "real-noisy", "real-ads"],
+        help="real-long also, once its clips are imported (bench/make_real_episodes.py)",
+    )
     ap.add_argument("--methods", nargs="+", default=["estimate", "align"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
@@ -318,16 +375,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{variant:6} {method:9} FAILED (exit {rc})", flush=True)
                 continue
             data = json.loads(result.read_text())
-            s = score(truth, data["starts"])
+            s = score(truth, data["starts"], data.get("confidences"))
             rows.append((variant, minutes, method, s, wall, rss))
             print(
                 f"{variant:6} {minutes:5.1f} min {method:9} chapters {s['chap_mean']:6.2f} / "
                 f"{s['chap_max']:6.2f} s  paragraphs<=0.5s {100 * s['para_05']:5.1f} %  "
                 f"(median {s['para_med']:.3f} s, max {s['para_max']:.2f} s)  "
-                f"sentences<=0.5s {100 * s['sent_05']:5.1f} %  wall {wall:6.1f} s  "
-                f"peak {rss:6.0f} MB",
+                f"sentences<=0.5s {100 * s['sent_05']:5.1f} %  >3s {int(s['over_3s'])}  "
+                f"wall {wall:6.1f} s  peak {rss:6.0f} MB",
                 flush=True,
             )
+            print(f"{'':6} worst paragraphs (error s, index, low confidence): {s['worst']}")
     if args.write:
         write_markdown(args.write, rows, argv)
     return 0
@@ -347,20 +405,23 @@ def write_markdown(path: Path, rows: list[tuple[object, ...]], argv: list[str] |
         f"Python {platform.python_version()}.",
         "",
         "| variant | minutes | method | chapters mean / max (s) | paragraphs ≤ 0.5 s "
-        "| median / max paragraph error (s) | sentences ≤ 0.5 s | wall (s) | peak RSS (MB) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| median / max paragraph error (s) | > 3 s, not flagged | sentences ≤ 0.5 s "
+        "| wall (s) | peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for variant, minutes, method, s, wall, rss in rows:
         if s is None:
             lines.append(
-                f"| {variant} | {minutes:.1f} | {method} | failed | | | | {wall:.1f} | {rss:.0f} |"
+                f"| {variant} | {minutes:.1f} | {method} | failed | | | | "
+                f"| {wall:.1f} | {rss:.0f} |"
             )
             continue
         assert isinstance(s, dict)
         lines.append(
             f"| {variant} | {minutes:.1f} | {method} | {s['chap_mean']:.2f} / "
             f"{s['chap_max']:.2f} | {100 * s['para_05']:.1f} % | {s['para_med']:.3f} / "
-            f"{s['para_max']:.2f} | {100 * s['sent_05']:.1f} % | {wall:.1f} | {rss:.0f} |"
+            f"{s['para_max']:.2f} | {int(s['over_3s'])} | {100 * s['sent_05']:.1f} % "
+            f"| {wall:.1f} | {rss:.0f} |"
         )
     with path.open("a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

@@ -322,7 +322,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
 def episode_record(episode: Episode) -> dict[str, object]:
     """What `podpub inspect` shows: the derived record, with timing sources."""
     t = episode.transcript
-    return {
+    record: dict[str, object] = {
         "slug": episode.slug,
         "title": episode.title,
         "guid": episode.source.guid,
@@ -361,3 +361,6 @@ def episode_record(episode: Episode) -> dict[str, object]:
         ],
         "warnings": [*episode.warnings, *(str(n) for n in episode.notices)],
     }
+    if episode.unscripted:  # speech heard that the transcript does not have (ads, asides)
+        record["unscripted"] = [{"start_ms": a, "end_ms": b} for a, b in episode.unscripted]
+    return record

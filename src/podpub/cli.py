@@ -236,6 +236,10 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     for c in episode.chapters:
         confidence = f" confidence {c.confidence:.2f}" if c.confidence is not None else ""
         print(f"  {c.start_ms / 1000:9.3f}s  {c.title}  [{c.source}{confidence}]")
+    if episode.unscripted:
+        print("unscripted (speech heard that the transcript does not have):")
+        for a, b in episode.unscripted:
+            print(f"  {a / 1000:9.3f}s - {b / 1000:9.3f}s")
     print("set aside (not spoken):")
     for s in episode.transcript.set_aside:
         print(f"  line {s.line} {s.reason}: {s.text[:70]}")

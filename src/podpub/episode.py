@@ -70,8 +70,9 @@ def align_with_cache(
     *,
     repair: bool = False,
     progress: Callable[[float], None] | None = None,
-) -> list[timing.SentenceTime] | None:
-    """Aligned sentence times, from the cache when audio and text are unchanged."""
+) -> tuple[list[timing.SentenceTime], tuple[tuple[int, int], ...]] | None:
+    """Aligned sentence times and the unscripted stretches (ms) heard in the audio, from
+    the cache when audio and text are unchanged."""
     untimed = replace(
         transcript,
         sections=tuple(
@@ -100,9 +101,12 @@ def align_with_cache(
     cache = root / CACHE_DIR / "align" / f"{key}.json"
     if cache.is_file():
         try:
-            rows = json.loads(cache.read_text("utf-8"))
-            return [timing.SentenceTime(int(a), int(b), float(c)) for a, b, c in rows]
-        except (ValueError, TypeError):
+            cached = json.loads(cache.read_text("utf-8"))
+            return (
+                [timing.SentenceTime(int(a), int(b), float(c)) for a, b, c in cached["spans"]],
+                tuple((int(a), int(b)) for a, b in cached["unscripted"]),
+            )
+        except (ValueError, TypeError, KeyError):
             pass
     try:
         result = align.align_sentences(
@@ -127,10 +131,11 @@ def align_with_cache(
     times = [timing.SentenceTime(s.start_ms, s.end_ms, s.confidence) for s in result.spans]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps([[t.start_ms, t.end_ms, t.confidence] for t in times]))
+        spans = [[t.start_ms, t.end_ms, t.confidence] for t in times]
+        cache.write_text(json.dumps({"spans": spans, "unscripted": result.unscripted}))
     except OSError:
         pass
-    return times
+    return times, result.unscripted
 
 
 def prepare_episode(
@@ -148,10 +153,13 @@ def prepare_episode(
     timing.check_speech_rate(transcript, facts.duration_ms, source.transcript)
     warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
     aligned = None
+    unscripted: tuple[tuple[int, int], ...] = ()
     if align and root is not None:
-        aligned = align_with_cache(
+        found = align_with_cache(
             source, transcript, root, warnings, repair=repair, progress=progress
         )
+        if found is not None:
+            aligned, unscripted = found
     # where speech begins and ends matters only for sentences that are estimated
     needs_region = aligned is None and not all(p.cues for p in transcript.paragraphs)
     region = (
@@ -180,6 +188,7 @@ def prepare_episode(
         cues=timed.cues,
         warnings=tuple(warnings),
         notices=timing_notices(source, timed.chapters),
+        unscripted=unscripted,
     )
 
 

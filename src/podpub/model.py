@@ -289,6 +289,8 @@ class Episode:
     cues: tuple[Cue, ...]
     warnings: tuple[str, ...] = field(default=())
     notices: tuple[Notice, ...] = field(default=())  # PP010, PP011: timing to look at
+    # audio the aligner heard as speech not in the transcript (ads, asides): (start, end) ms
+    unscripted: tuple[tuple[int, int], ...] = field(default=())
 
     @property
     def slug(self) -> str:

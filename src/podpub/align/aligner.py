@@ -86,6 +86,7 @@ def align_sentences(
         )
         spans = dtw_spans(warped, synthetic, audio, loud, len(sentences))
         engine = ENGINE
+        unscripted: tuple[tuple[int, int], ...] = ()
         if repair != "off":
             try:
                 available(language)
@@ -95,7 +96,7 @@ def align_sentences(
                 # a third-party recogniser (or its dictionary) failing never fails a
                 # build: the DTW result stands, unrepaired
                 with contextlib.suppress(Exception):
-                    spans, engine = repair_spans(
+                    spans, engine, unscripted = repair_spans(
                         spans,
                         sentences,
                         synthetic,
@@ -108,7 +109,7 @@ def align_sentences(
                         lambda f: report(dtw_share + (1 - dtw_share) * f),
                     )
     report(1.0)
-    return Alignment(spans, engine)
+    return Alignment(spans, engine, unscripted)
 
 
 def _warped(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -545,3 +546,17 @@ def _ms_per_letter(
             if PLAUSIBLE_RATE_MIN <= rate <= PLAUSIBLE_RATE_MAX:  # pauses included
                 return rate
     return TYPICAL_RATE
+
+
+def scripted_times(
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    dtw_starts: Sequence[int],
+    known: Collection[str] | None = None,
+) -> set[int]:
+    """The start times (ms) of the heard words that match the transcript placed near them
+    in runs of ``MIN_RUN`` words or more: words of the transcript, said and heard."""
+    text = _text_words(sentences, known)
+    anchor_time, block_of = _matched_words(heard, text, dtw_starts)
+    sizes = Counter(block_of.values())
+    return {ms for w, ms in anchor_time.items() if sizes[block_of[w]] >= MIN_RUN}

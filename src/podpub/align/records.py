@@ -19,6 +19,9 @@ class SentenceSpan:
 class Alignment:
     spans: tuple[SentenceSpan, ...]  # one per input sentence, same order, non-decreasing starts
     engine: str  # e.g. "espeak-ng+mfcc+dtw" (+ "+pocketsphinx" when repaired)
+    # stretches (start, end ms) where recognition heard speech that is not in the
+    # transcript (an ad read, an aside): the sentences after them start after them
+    unscripted: tuple[tuple[int, int], ...] = ()
 
 
 RepairMode = Literal["off", "targeted", "full"]

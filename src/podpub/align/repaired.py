@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from podpub.align.anchors import Anchor, anchored_starts
 from podpub.align.doubts import (
+    Doubts,
     doubtful_windows,
     doubts_of,
     farther_windows,
@@ -34,8 +35,11 @@ from podpub.align.tuning import (
     MAX_MOVE_MS,
     PUSHED_CONFIDENCE,
     REPAIRED_CONFIDENCE,
+    TARGET_AFTER_S,
     TARGET_CONFIRM_S,
+    UNSETTLED_CONFIDENCE,
 )
+from podpub.align.unscripted import Stretch, unscripted_stretches, without
 from podpub.align.warp import Warp
 from podpub.align.words import vocabulary
 
@@ -53,9 +57,9 @@ def repair_spans(
     repair: RepairMode,
     focus: Sequence[int],
     progress: Callable[[float], None],
-) -> tuple[tuple[SentenceSpan, ...], str]:
-    """DTW's spans with the starts recognised words anchor elsewhere, and the engine name;
-    DTW's spans as they are when the recogniser fails."""
+) -> tuple[tuple[SentenceSpan, ...], str, tuple[tuple[int, int], ...]]:
+    """DTW's spans with the starts recognised words anchor elsewhere, the engine name, and
+    the unscripted stretches heard (ms); DTW's spans as they are when the recogniser fails."""
     duration_s = audio.frames * HOP_S
     doubts = doubts_of(spans, synthetic, warp)
     # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
@@ -69,25 +73,29 @@ def repair_spans(
     try:
         heard = recognise(samples, windows, sentences, progress, placed=placed)
     except Exception:  # a failing recogniser (a third-party library) never fails a build
-        return spans, ENGINE  # the DTW result stands, unrepaired
+        return spans, ENGINE, ()  # the DTW result stands, unrepaired
     doubtful = doubts.head | doubts.span
-    anchors = anchors_of(spans, sentences, heard)
-    out = repaired(spans, sentences, heard, loud, audio.energy_db, doubtful, anchors)
+    hearing = _Hearing(samples, sentences, placed, heard, windows)
+    anchors = anchors_of(spans, sentences, hearing.scripted)
+    out = repaired(spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors)
     if repair == "targeted":
-        hearing = _Hearing(samples, sentences, placed, heard, windows)
         settled = _settled(spans, anchors, out)
         if hearing.more(farther_windows(spans, settled, doubts, focus, windows)):
-            anchors = anchors_of(spans, sentences, hearing.heard)
+            anchors = anchors_of(spans, sentences, hearing.scripted)
             out = repaired(
-                spans, sentences, hearing.heard, loud, audio.energy_db, doubtful, anchors
+                spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
             )
             settled = _settled(spans, anchors, out)
         out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
-    return out, ENGINE + "+pocketsphinx"
+    out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
+    out = _unsettled(spans, out, anchors_of(spans, sentences, hearing.scripted), doubts, focus)
+    stretches = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
+    return out, ENGINE + "+pocketsphinx", stretches
 
 
 class _Hearing:
-    """The words heard so far, and the windows (seconds) they were heard in."""
+    """The words heard so far, the windows (seconds) they were heard in, the unscripted
+    stretches among them, and the words outside those (``scripted``)."""
 
     def __init__(
         self,
@@ -102,6 +110,12 @@ class _Hearing:
         self.placed = placed
         self.heard = heard
         self.windows = list(windows)
+        self._sort()
+
+    def _sort(self) -> None:
+        starts = [s for s, _ in self.placed]
+        self.stretches = unscripted_stretches(self.heard, self.windows, self.sentences, starts)
+        self.scripted = without(self.heard, self.stretches)
 
     def more(self, more_windows: list[tuple[float, float]]) -> bool:
         """Hear ``more_windows`` too; whether any word was heard there."""
@@ -115,7 +129,74 @@ class _Hearing:
         except Exception:  # as for the first look: what was heard so far stands
             return False
         self.heard = sorted([*self.heard, *more], key=lambda w: w.start_ms)
+        self._sort()
         return bool(more)
+
+
+def _after_unscripted(
+    spans: tuple[SentenceSpan, ...],
+    out: tuple[SentenceSpan, ...],
+    hearing: _Hearing,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+    doubtful: npt.NDArray[np.bool_],
+) -> tuple[SentenceSpan, ...]:
+    """Sentences that start inside unscripted audio are looked for after it (heard on,
+    ``TARGET_AFTER_S`` past its end, when it may go on); one its own words do not place
+    after it keeps its start, with low confidence: recognition did not settle it (music
+    heard as words looks unscripted too, and the sentence may well start in it)."""
+    inside = [i for i, sp in enumerate(out) if _stretch_at(hearing.stretches, sp.start_ms)]
+    if not inside:
+        return out
+    extra = []
+    for i in inside:
+        stretch = _stretch_at(hearing.stretches, out[i].start_ms)
+        assert stretch is not None
+        end_s = stretch.end_ms / 1000.0
+        extra.append((end_s, end_s + (TARGET_AFTER_S if stretch.open else 0.0)))
+    if hearing.more(uncovered(extra, hearing.windows)):
+        doubtful = doubtful.copy()
+        doubtful[inside] = True
+        out = repaired(spans, hearing.sentences, hearing.scripted, loud, energy, doubtful)
+    result = list(out)
+    latest = 0
+    for i, sp in enumerate(result):
+        stretch = _stretch_at(hearing.stretches, sp.start_ms)
+        start = max(sp.start_ms, latest)
+        if stretch is not None:  # not placed by its words: said, not guessed
+            result[i] = SentenceSpan(
+                start, max(sp.end_ms, start), min(sp.confidence, UNSETTLED_CONFIDENCE)
+            )
+        elif start != sp.start_ms:
+            result[i] = SentenceSpan(start, max(sp.end_ms, start), sp.confidence)
+        latest = result[i].start_ms
+    return tuple(result)
+
+
+def _unsettled(
+    spans: Sequence[SentenceSpan],
+    out: tuple[SentenceSpan, ...],
+    anchors: Sequence[Anchor | None],
+    doubts: Doubts,
+    focus: Sequence[int],
+) -> tuple[SentenceSpan, ...]:
+    """Paragraph starts whose DTW head looked doubtful and that recognition neither
+    confirmed nor moved keep DTW's start, with low confidence: said, not guessed."""
+    settled = _settled(spans, anchors, out)
+    result = list(out)
+    for i in sorted(set(focus)):
+        if not 0 <= i < len(out) or settled[i] or not doubts.head[i]:
+            continue
+        if out[i].start_ms == spans[i].start_ms:
+            sp = out[i]
+            result[i] = SentenceSpan(
+                sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE)
+            )
+    return tuple(result)
+
+
+def _stretch_at(stretches: Sequence[Stretch], ms: int) -> Stretch | None:
+    return next((s for s in stretches if s.holds(ms)), None)
 
 
 def _settled(
@@ -153,7 +234,7 @@ def _look_for_pushed(
         SentenceSpan(*pushed[i], sp.confidence) if i in pushed else sp for i, sp in enumerate(spans)
     )
     doubtful[list(pushed)] = True
-    again = repaired(looked, hearing.sentences, hearing.heard, loud, energy, doubtful)
+    again = repaired(looked, hearing.sentences, hearing.scripted, loud, energy, doubtful)
     return tuple(
         pushed_span(spans[i], looked[i], r) if i in pushed else r for i, r in enumerate(again)
     )

@@ -175,3 +175,16 @@ OPENING_WORD_LETTERS = 6  # ... or one this long on its own
 
 ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
 LONG_RUN = 5  # ... unless this many recognised words in a row (or in order) anchor it
+
+# ---------------------------------------------------------------------------- unscripted
+
+# heard speech matching no transcript run this long is unscripted: a transcript sentence
+# misheard (a name, a noisy line) spans a few seconds, rarely more; an ad read, 15 s or more
+UNSCRIPTED_MIN_S = 8.0
+UNSCRIPTED_MIN_WORDS = 6  # ... and at least this many words: a few misheard ones are not
+SCRIPTED_WEIGHT = 3  # a word in a transcript run outweighs this many unmatched ones: a
+# chance run of common words inside an ad does not end it, a sentence of the text does
+SPEECH_WORD_LETTERS = 4  # shorter words are what a recogniser makes of music and noise
+WORD_MS = 300  # a heard word's length: an unscripted stretch ends this long after its last
+UNSETTLED_CONFIDENCE = 0.4  # a start recognition could not settle after unscripted audio:
+# under the build's low-confidence line (0.5), so the build and `podpub check` list it
