@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from podpub.model import Transcript
+from podpub.model import ChapterOverride, Transcript
 from podpub.transcripts import read_transcript
 from podpub.transcripts.chapterlist import parse_chapter_list
 
@@ -68,11 +68,22 @@ def dump_transcript(t: Transcript) -> dict[str, Any]:
     }
 
 
+def _chapter(chapter: ChapterOverride) -> dict[str, Any]:
+    """A chapter as the case files write it: what it carries beside its title and start
+    only when it has it (img, url, a silent chapter's toc: false)."""
+    out: dict[str, Any] = {"title": chapter.title, "start_ms": chapter.start_ms}
+    extras = chapter.extras
+    out |= {k: v for k, v in (("img", extras.img), ("url", extras.url)) if v}
+    if not extras.toc:
+        out["toc"] = False
+    return out
+
+
 def _read(case: str) -> dict[str, Any]:
     path = _input_of(case)
     if case.startswith("chapters_"):
         chapters = parse_chapter_list(path.read_text(encoding="utf-8"), path)
-        return {"chapters": [{"title": c.title, "start_ms": c.start_ms} for c in chapters]}
+        return {"chapters": [_chapter(c) for c in chapters]}
     return dump_transcript(read_transcript(path))
 
 
