@@ -35,6 +35,8 @@ AUDIO_EXTENSIONS = {
     ".flac": "audio/flac",
     ".wav": "audio/wav",
 }
+# masters an episode folder may hold besides published audio: encoded before publishing
+MASTER_EXTENSIONS = (".aiff", ".aif", ".aifc", ".caf", ".w64", ".wv")
 # transcript files an episode folder may hold (as transcript.<ext>), and their media types
 TRANSCRIPT_TYPES = {
     ".vtt": "text/vtt",

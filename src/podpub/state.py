@@ -22,7 +22,7 @@ from typing import Any
 
 from podpub import __version__
 from podpub.media import TRANSCRIPT_EXTENSIONS, hash_file_into
-from podpub.model import Chapter, FeedItem, NamespaceTag, Person
+from podpub.model import AlternateEnclosure, Chapter, FeedItem, NamespaceTag, Person
 
 STATE_FILE = "state.json"
 ITEMS_DIR = "items"
@@ -106,11 +106,14 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
-def show_key(show_file: Path, image: Path, mode: str) -> str:
-    """``mode`` names the build options that change outputs (alignment on/off, repair)."""
+def show_key(show_file: Path, image: Path, mode: str, pieces: tuple[Path, ...] = ()) -> str:
+    """``mode`` names the build options that change outputs (alignment on/off, repair);
+    ``pieces`` are the show's intro and outro (by size and time, like the artwork)."""
     digest = hashlib.sha256(f"{_code_key()} format {FORMAT} mode {mode}".encode())
     hash_file_into(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
+    for piece in pieces:
+        digest.update(repr(_stamp(piece)).encode())
     return digest.hexdigest()
 
 
@@ -170,6 +173,7 @@ def item_from_json(data: dict[str, Any]) -> FeedItem:
         (str(a), str(b), str(c)) for a, b, c in data["extra_transcripts"]
     )
     fields["tags"] = tuple(_tag_from_json(t) for t in data.get("tags", ()))
+    fields["alternates"] = tuple(AlternateEnclosure(**a) for a in data.get("alternates", ()))
     return FeedItem(**fields)
 
 

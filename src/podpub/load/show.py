@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from podpub.errors import ConfigError, MultipleErrors
+from podpub.load.audio import show_audio
 from podpub.load.fields import boolean, image, outside, persons, text, url
 from podpub.load.tags import tag_readers
 from podpub.model import Category, Funding, Show
@@ -177,6 +178,7 @@ SHOW_FIELDS: dict[str, Reader] = {
     "copyright": lambda doc, root: text(doc, "copyright"),
     "locked": lambda doc, root: boolean(doc, "locked", False),
     "chapter_lead_in_ms": _lead_in,
+    "audio": show_audio,
 }
 # the Podcasting 2.0 tags (podpub.namespace.TAGS), one field each, read by one reader
 NAMESPACE_FIELDS = tag_readers("channel")

@@ -1,0 +1,350 @@
+"""Encoding (I/O: ffmpeg and ffprobe subprocesses): the only module that runs them for
+publishing.
+
+Long audio never passes through Python: ffmpeg reads the master (and the intro and
+outro pieces) itself, once to measure loudness (EBU R128, two-pass ``loudnorm``) and once
+to encode every output in one process (a ``filter_complex`` that joins the pieces,
+normalises, and splits to one encoder per output). Chapters and tags go into M4A and
+Opus files by a stream-copy remux with an ffmetadata file (QuickTime chapter track and
+Nero ``chpl`` in MP4, ``CHAPTERnnn`` comments in Ogg). Every failure is an AudioError
+naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from podpub.errors import AudioError
+from podpub.model import AudioFormat, Chapter
+
+SAMPLE_RATE = 48_000  # every piece is joined at this rate (Opus's own)
+TRUE_PEAK_DBTP = -1.0  # the published ceiling (Apple, AES TD1004)
+# loudnorm aims below the ceiling: lossy encoders overshoot true peak by a few tenths
+ENCODER_HEADROOM_DB = 0.5
+LOUDNESS_RANGE_LU = 11.0
+SILENT_LUFS = -70.0  # EBU R128's absolute gate: a master this quiet holds no programme
+MAX_CHANNELS = 2
+# what each format is encoded with, and how the muxer is named
+CODECS: dict[AudioFormat, tuple[str, ...]] = {
+    "mp3": ("-c:a", "libmp3lame", "-write_id3v2", "0", "-f", "mp3"),
+    "m4a": ("-c:a", "aac", "-movflags", "+faststart", "-f", "mp4"),
+    "opus": ("-c:a", "libopus", "-f", "opus"),
+}
+EXTENSIONS: dict[AudioFormat, str] = {"mp3": ".mp3", "m4a": ".m4a", "opus": ".opus"}
+# the same output bytes on every run: no encoder version strings, no random Ogg serials
+BITEXACT = ("-fflags", "+bitexact", "-flags:a", "+bitexact")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What ffprobe says of an audio file."""
+
+    duration_ms: int
+    channels: int
+    sample_rate: int
+    codec: str
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """loudnorm's first-pass measurement of the joined programme."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    range_lu: float
+    threshold_lufs: float
+    offset_lu: float
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to encode: its format, bitrate and where it goes."""
+
+    format: AudioFormat
+    bitrate_kbps: int
+    path: Path
+
+
+def _tool(name: str, path: Path) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise AudioError(f"{name} is not installed", path, None, "install ffmpeg (make feed does)")
+    return found
+
+
+def _run(command: Sequence[str], path: Path, what: str) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(list(command), capture_output=True, check=False)
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AudioError(
+            f"{what} failed: {' / '.join(message[-3:])[:400] or 'ffmpeg stopped'}",
+            path,
+            None,
+            "check that the file is complete, readable audio",
+        )
+    return result
+
+
+def probe(path: Path) -> Probe:
+    """Duration, channels, rate and codec of a master; an AudioError for a master that
+    cannot be published (unreadable, unsupported codec, 0 s, over two channels, cut off)."""
+    ffprobe = _tool("ffprobe", path)
+    result = subprocess.run(
+        [ffprobe, "-v", "error", "-select_streams", "a:0", "-show_entries",
+         "stream=codec_name,channels,sample_rate,duration:format=duration", "-of", "json",
+         str(path)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        error = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AudioError(
+            f"not an audio file ffmpeg can read ({(error or ['unknown format'])[-1][:200]})",
+            path,
+            None,
+            "export the master as WAV, FLAC or AIFF",
+        )
+    data = json.loads(result.stdout or b"{}")
+    streams = data.get("streams") or []
+    if not streams:
+        raise AudioError("the file holds no audio stream", path, None, "export the audio again")
+    stream = streams[0]
+    codec = str(stream.get("codec_name") or "")
+    if not codec:
+        raise AudioError(
+            "the audio is in a codec ffmpeg cannot decode",
+            path,
+            None,
+            "export the master as 16- or 24-bit PCM WAV, FLAC or AIFF",
+        )
+    channels = int(stream.get("channels") or 0)
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise AudioError(
+            f"the master has {channels} channels; a podcast is mono or stereo",
+            path,
+            None,
+            "mix it down to stereo (or mono) before publishing",
+        )
+    duration = stream.get("duration") or data.get("format", {}).get("duration") or 0
+    duration_ms = round(float(duration) * 1000)
+    if duration_ms <= 0:
+        raise AudioError("the master has no duration (0 s)", path, None, "export it again")
+    _refuse_truncated_wav(path)
+    return Probe(duration_ms, channels, int(stream.get("sample_rate") or 0), codec)
+
+
+def _refuse_truncated_wav(path: Path) -> None:
+    """A WAV's data chunk states its size; a cut-off copy holds fewer bytes (ffmpeg reads
+    what is there without complaint). 0 and 0xFFFFFFFF are streaming writers' 'unknown'."""
+    if path.suffix.lower() not in (".wav", ".wave"):
+        return
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return  # RF64, W64 or not a RIFF file: ffprobe has judged it
+        offset = 12
+        while offset + 8 <= size:
+            handle.seek(offset)
+            chunk_id, chunk_size = struct.unpack("<4sI", handle.read(8))
+            if chunk_id == b"data":
+                if chunk_size not in (0, 0xFFFFFFFF) and offset + 8 + chunk_size > size:
+                    raise AudioError(
+                        f"the WAV is truncated: its header promises {chunk_size} bytes of "
+                        f"audio but the file holds {size - offset - 8}",
+                        path,
+                        None,
+                        "export or copy the master again",
+                    )
+                return
+            offset += 8 + chunk_size + (chunk_size & 1)
+
+
+def _graph(count: int, crossfade_ms: int, layout: str) -> str:
+    """Join the inputs (intro, master, outro) at one rate and layout, crossfaded or not,
+    into [joined]."""
+    parts = [
+        f"[{i}:a]aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts={layout}[p{i}]"
+        for i in range(count)
+    ]
+    if count == 1:
+        return parts[0].replace("[p0]", "[joined]")
+    if crossfade_ms == 0:
+        joined = "".join(f"[p{i}]" for i in range(count)) + f"concat=n={count}:v=0:a=1[joined]"
+        return ";".join([*parts, joined])
+    fade = f"acrossfade=d={crossfade_ms / 1000:.3f}:c1=tri:c2=tri"
+    chain = []
+    last = "p0"
+    for i in range(1, count):
+        target = "joined" if i == count - 1 else f"x{i}"
+        chain.append(f"[{last}][p{i}]{fade}[{target}]")
+        last = target
+    return ";".join([*parts, *chain])
+
+
+def _inputs(pieces: Sequence[Path]) -> list[str]:
+    args: list[str] = []
+    for piece in pieces:
+        args += ["-i", str(piece)]
+    return args
+
+
+def _loudnorm(target_lufs: float) -> str:
+    return (
+        f"loudnorm=I={target_lufs:g}:TP={TRUE_PEAK_DBTP - ENCODER_HEADROOM_DB:g}"
+        f":LRA={LOUDNESS_RANGE_LU:g}"
+    )
+
+
+def measure(
+    pieces: Sequence[Path], master: Path, target_lufs: float, crossfade_ms: int, layout: str
+) -> Loudness:
+    """First pass: the joined programme's loudness (reads every piece once, writes
+    nothing); a silent master is refused here."""
+    ffmpeg = _tool("ffmpeg", master)
+    graph = _graph(len(pieces), crossfade_ms, layout)
+    graph += f";[joined]{_loudnorm(target_lufs)}:print_format=json[out]"
+    result = _run(
+        [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-xerror", *_inputs(pieces),
+         "-filter_complex", graph, "-map", "[out]", "-f", "null", "-"],
+        master, "measuring loudness",
+    )  # fmt: skip
+    text = result.stderr.decode("utf-8", "replace")
+    found = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
+    if not found:
+        raise AudioError("ffmpeg printed no loudness measurement", master)
+    data = json.loads(found[-1])
+
+    def number(name: str) -> float:
+        try:
+            return float(data[name])
+        except (KeyError, ValueError):
+            return float("-inf")
+
+    loudness = Loudness(
+        number("input_i"),
+        number("input_tp"),
+        max(number("input_lra"), 0.0),
+        number("input_thresh"),
+        number("target_offset"),
+    )
+    return loudness
+
+
+def refuse_silent(loudness: Loudness, master: Path) -> None:
+    if not loudness.integrated_lufs > SILENT_LUFS:
+        raise AudioError(
+            "the master is silent (no programme louder than -70 LUFS)",
+            master,
+            None,
+            "check that 'audio:' names the episode's master, and export it again",
+        )
+
+
+def encode(
+    pieces: Sequence[Path],
+    master: Path,
+    outputs: Sequence[Output],
+    *,
+    crossfade_ms: int,
+    layout: str,
+    target_lufs: float | None,
+    measured: Loudness | None,
+) -> None:
+    """Second pass: one ffmpeg process joins, normalises (linear gain where the measured
+    peak allows, else loudnorm's dynamic mode) and encodes every output."""
+    ffmpeg = _tool("ffmpeg", master)
+    graph = _graph(len(pieces), crossfade_ms, layout)
+    tail = "[joined]"
+    if target_lufs is not None and measured is not None:
+        graph += (
+            f";[joined]{_loudnorm(target_lufs)}:measured_I={measured.integrated_lufs:.2f}"
+            f":measured_TP={measured.true_peak_dbtp:.2f}:measured_LRA={measured.range_lu:.2f}"
+            f":measured_thresh={measured.threshold_lufs:.2f}:offset={measured.offset_lu:.2f}"
+            f":linear=true,aresample={SAMPLE_RATE}[normal]"
+        )
+        tail = "[normal]"
+    labels = [f"[o{i}]" for i in range(len(outputs))]
+    graph += f";{tail}asplit={len(outputs)}{''.join(labels)}"
+    command = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+               "-xerror", *_inputs(pieces), "-filter_complex", graph]  # fmt: skip
+    for label, output in zip(labels, outputs, strict=True):
+        command += [
+            "-map", label, "-map_metadata", "-1", *BITEXACT,
+            "-b:a", f"{output.bitrate_kbps}k", *CODECS[output.format], "-y", str(output.path),
+        ]  # fmt: skip
+    _run(command, master, "encoding")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Tags and chapters written into M4A and Opus files."""
+
+    title: str
+    artist: str
+    album: str
+    date: str
+    comment: str
+    track: int | None
+    chapters: Sequence[Chapter]
+
+
+def _escape(value: str) -> str:
+    """ffmetadata escapes '=', ';', '#', '\\' and newlines with a backslash."""
+    return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+
+def ffmetadata(meta: Metadata, duration_ms: int) -> str:
+    """The ffmetadata text of the tags and chapters (pure)."""
+    lines = [";FFMETADATA1"]
+    for key, value in (
+        ("title", meta.title),
+        ("artist", meta.artist),
+        ("album", meta.album),
+        ("date", meta.date),
+        ("comment", meta.comment),
+        ("track", None if meta.track is None else str(meta.track)),
+    ):
+        if value:
+            lines.append(f"{key}={_escape(value)}")
+    for chapter in meta.chapters:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={chapter.start_ms}",
+            f"END={min(max(chapter.end_ms, chapter.start_ms), duration_ms)}",
+            f"title={_escape(chapter.title)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_with_metadata(source: Path, target: Path, meta: Metadata, duration_ms: int) -> None:
+    """Copy an M4A or Opus file's audio (no re-encoding) with these tags and chapters."""
+    ffmpeg = _tool("ffmpeg", source)
+    info = target.with_name(target.name + ".ffmeta")
+    info.write_text(ffmetadata(meta, duration_ms), "utf-8")
+    muxer = ("-f", "mp4", "-movflags", "+faststart") if target.suffix == ".m4a" else ("-f", "ogg")
+    try:
+        _run(
+            [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(source),
+             "-f", "ffmetadata", "-i", str(info), "-map", "0:a", "-map_metadata", "1",
+             "-map_chapters", "1", "-c", "copy", *BITEXACT, *muxer, "-y", str(target)],
+            source, "writing chapters",
+        )  # fmt: skip
+    finally:
+        info.unlink(missing_ok=True)
+
+
+def version() -> str:
+    """ffmpeg's version line: a new ffmpeg may encode differently (part of cache keys)."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        return "no ffmpeg"
+    result = subprocess.run([ffmpeg, "-version"], capture_output=True, check=False)
+    return result.stdout.decode("utf-8", "replace").partition("\n")[0]
