@@ -164,11 +164,13 @@ def _third_party() -> dict[str, set[str]]:
 
 
 # Each library comes in through one module: feedgen in feed.py, lxml in check/gate.py,
-# mutagen in audio.py, yaml in yaml_io.py; the aligner's libraries inside podpub.align.
+# mutagen in audio.py, pydub in sound.py, yaml in yaml_io.py; the aligner's libraries
+# inside podpub.align.
 ONE_IMPORTER = {
     "feedgen": "podpub.feed",
     "lxml": "podpub.check.gate",
     "mutagen": "podpub.audio",
+    "pydub": "podpub.sound",
     "yaml": "podpub.yaml_io",
     "pocketsphinx": "podpub.align",
     "threadpoolctl": "podpub.align",

@@ -26,7 +26,16 @@ from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.incremental import Built
 from podpub.lock import LockedEpisode, plan_lock, write_lock
 from podpub.mastering import CODEC_NAMES, MIME_TYPES, Produced, produce
-from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, TRANSCRIPT_TYPES, is_png
+from podpub.media import (
+    CACHE_DIR,
+    FEED_DIR,
+    FEED_FILE,
+    MP4_SIGNATURE,
+    OGG_SIGNATURE,
+    TRANSCRIPT_TYPES,
+    is_png,
+    starts_with,
+)
 from podpub.model import AlternateEnclosure, AudioFacts, Episode, EpisodeSource, FeedItem, Show
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
 from podpub.state import ItemStore
@@ -348,13 +357,14 @@ def _stage_audio(
     ]
     for relative, source in files:
         target = stage.path(relative)
-        if target.suffix == ".m4a":
+        if target.suffix == ".m4a" and starts_with(source, MP4_SIGNATURE, 4):
             write_with_metadata(source, target, meta, episode.audio.duration_ms)
-        elif target.suffix == ".opus":
+        elif target.suffix == ".opus" and starts_with(source, OGG_SIGNATURE):
             write_with_metadata(source, target, replace(meta, chapters=()), 0)
             write_ogg_chapters(target, tags.chapters)
         else:
-            write_tagged_copy(source, target, tags)  # MP3: ID3 chapters; others as given
+            # MP3: ID3 chapters; anything else as given (podpub check judges what it is)
+            write_tagged_copy(source, target, tags)
     if not produced.alternates:
         return ()
     seconds = max(episode.audio.duration_ms, 1) / 1000

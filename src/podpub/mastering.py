@@ -223,7 +223,9 @@ def _encode_into(
         joins = (plan.intro is not None) + (plan.outro is not None)
         timing = {
             "offset_ms": intro_ms - fade if plan.intro is not None else 0,
-            "duration_ms": intro_ms + own_ms + outro_ms - fade * joins,
+            # as players read the main file (the encoder's delay and padding are not audio)
+            "duration_ms": own_facts(staged[0].path).duration_ms,
+            "joined_ms": intro_ms + own_ms + outro_ms - fade * joins,
             "loudness": asdict(measured),
         }
         (work / "facts.json").write_text(json.dumps(timing, sort_keys=True), "utf-8")

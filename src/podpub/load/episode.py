@@ -191,8 +191,15 @@ def _audio(doc: Doc, ctx: _Context) -> Path | None:
         key = "audio.file"
     name = text(doc, key, data=value if isinstance(value, dict) else None)
     if name:
-        # a master named explicitly may be anything ffmpeg reads: it is probed when built
-        return inside(doc, key, ctx.root, ctx.folder, name)
+        audio = inside(doc, key, ctx.root, ctx.folder, name)
+        known = (*AUDIO_EXTENSIONS, *MASTER_EXTENSIONS)
+        if audio is not None and audio.suffix.lower() not in known:
+            doc.error(
+                key,
+                f"'{key}' must be an audio file or a master ({', '.join(known)})",
+                "name the episode's audio; masters are encoded when the show is built",
+            )
+        return audio
     audio = _find_one(
         ctx.folder,
         lambda p: p.suffix.lower() in AUDIO_EXTENSIONS or p.suffix.lower() in MASTER_EXTENSIONS,
