@@ -4,7 +4,8 @@ publishing.
 Long audio never passes through Python: ffmpeg reads the master (and the intro and
 outro pieces) itself, once to measure loudness (EBU R128, two-pass ``loudnorm``) and once
 to encode every output in one process (a ``filter_complex`` that joins the pieces,
-normalises, and splits to one encoder per output). Chapters and tags go into M4A and
+applies the gain, a true-peak limiter where needed, and splits to one encoder per
+output). Chapters and tags go into M4A and
 Opus files by a stream-copy remux with an ffmetadata file (QuickTime chapter track and
 Nero ``chpl`` in MP4, ``CHAPTERnnn`` comments in Ogg). Every failure is an AudioError
 naming the file.
@@ -29,7 +30,7 @@ TRUE_PEAK_DBTP = -1.0  # the published ceiling (Apple, AES TD1004)
 # loudnorm aims below the ceiling: lossy encoders overshoot true peak by a few tenths
 ENCODER_HEADROOM_DB = 0.5
 LOUDNESS_RANGE_LU = 11.0
-SILENT_LUFS = -70.0  # EBU R128's absolute gate: a master this quiet holds no programme
+SILENT_DBFS = -70.0  # a master with no sample louder than this holds no programme
 MAX_CHANNELS = 2
 # what each format is encoded with, and how the muxer is named
 CODECS: dict[AudioFormat, tuple[str, ...]] = {
@@ -166,13 +167,11 @@ def _refuse_truncated_wav(path: Path) -> None:
             offset += 8 + chunk_size + (chunk_size & 1)
 
 
-def _graph(count: int, crossfade_ms: int, layout: str) -> str:
+def _graph(count: int, crossfade_ms: int, layout: str, master: int = -1) -> str:
     """Join the inputs (intro, master, outro) at one rate and layout, crossfaded or not,
-    into [joined]."""
-    parts = [
-        f"[{i}:a]aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts={layout}[p{i}]"
-        for i in range(count)
-    ]
+    into [joined]; the input numbered ``master`` is measured on its own (volumedetect)."""
+    form = f"aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts={layout}"
+    parts = [f"[{i}:a]{form}{',volumedetect' if i == master else ''}[p{i}]" for i in range(count)]
     if count == 1:
         return parts[0].replace("[p0]", "[joined]")
     if crossfade_ms == 0:
@@ -205,10 +204,10 @@ def _loudnorm(target_lufs: float) -> str:
 def measure(
     pieces: Sequence[Path], master: Path, target_lufs: float, crossfade_ms: int, layout: str
 ) -> Loudness:
-    """First pass: the joined programme's loudness (reads every piece once, writes
-    nothing); a silent master is refused here."""
+    """First pass: the joined programme's loudness, and the master's own peak (reads every
+    piece once, writes nothing); a silent master is refused here."""
     ffmpeg = _tool("ffmpeg", master)
-    graph = _graph(len(pieces), crossfade_ms, layout)
+    graph = _graph(len(pieces), crossfade_ms, layout, list(pieces).index(master))
     graph += f";[joined]{_loudnorm(target_lufs)}:print_format=json[out]"
     result = _run(
         [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-xerror", *_inputs(pieces),
@@ -216,6 +215,14 @@ def measure(
         master, "measuring loudness",
     )  # fmt: skip
     text = result.stderr.decode("utf-8", "replace")
+    peak = re.search(r"max_volume: (-?[\d.]+|-inf) dB", text)
+    if peak is None or not float(peak.group(1)) > SILENT_DBFS:
+        raise AudioError(
+            "the master is silent (no sample above -70 dBFS)",
+            master,
+            None,
+            "check that 'audio:' names the episode's master, and export it again",
+        )
     found = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
     if not found:
         raise AudioError("ffmpeg printed no loudness measurement", master)
@@ -227,24 +234,28 @@ def measure(
         except (KeyError, ValueError):
             return float("-inf")
 
-    loudness = Loudness(
+    return Loudness(
         number("input_i"),
         number("input_tp"),
         max(number("input_lra"), 0.0),
         number("input_thresh"),
         number("target_offset"),
     )
-    return loudness
 
 
-def refuse_silent(loudness: Loudness, master: Path) -> None:
-    if not loudness.integrated_lufs > SILENT_LUFS:
-        raise AudioError(
-            "the master is silent (no programme louder than -70 LUFS)",
-            master,
-            None,
-            "check that 'audio:' names the episode's master, and export it again",
-        )
+def normalise(target_lufs: float, measured: Loudness) -> str:
+    """The filter that brings the programme to ``target_lufs``: one gain, exact, when the
+    true peak stays under the ceiling; else the gain and a true-peak limiter (run at four
+    times the rate, so that peaks between samples are caught; its delay compensated)."""
+    gain_db = target_lufs - measured.integrated_lufs
+    ceiling_db = TRUE_PEAK_DBTP - ENCODER_HEADROOM_DB
+    if measured.true_peak_dbtp + gain_db <= ceiling_db:
+        return f"volume={gain_db:.2f}dB"
+    return (
+        f"volume={gain_db:.2f}dB,aresample={4 * SAMPLE_RATE},"
+        f"alimiter=limit={10 ** (ceiling_db / 20):.4f}:level=false:latency=true"
+        f":attack=5:release=50,aresample={SAMPLE_RATE}"
+    )
 
 
 def encode(
@@ -257,18 +268,12 @@ def encode(
     target_lufs: float | None,
     measured: Loudness | None,
 ) -> None:
-    """Second pass: one ffmpeg process joins, normalises (linear gain where the measured
-    peak allows, else loudnorm's dynamic mode) and encodes every output."""
+    """Second pass: one ffmpeg process joins, normalises and encodes every output."""
     ffmpeg = _tool("ffmpeg", master)
     graph = _graph(len(pieces), crossfade_ms, layout)
     tail = "[joined]"
     if target_lufs is not None and measured is not None:
-        graph += (
-            f";[joined]{_loudnorm(target_lufs)}:measured_I={measured.integrated_lufs:.2f}"
-            f":measured_TP={measured.true_peak_dbtp:.2f}:measured_LRA={measured.range_lu:.2f}"
-            f":measured_thresh={measured.threshold_lufs:.2f}:offset={measured.offset_lu:.2f}"
-            f":linear=true,aresample={SAMPLE_RATE}[normal]"
-        )
+        graph += f";[joined]{normalise(target_lufs, measured)}[normal]"
         tail = "[normal]"
     labels = [f"[o{i}]" for i in range(len(outputs))]
     graph += f";{tail}asplit={len(outputs)}{''.join(labels)}"

@@ -209,7 +209,6 @@ def _encode_into(
         fade = _crossfade(plan, intro_ms, outro_ms, own_ms, master)
         layout = "mono" if channels == 1 else "stereo"
         measured = encode.measure(pieces, master, plan.loudness_lufs or -16.0, fade, layout)
-        encode.refuse_silent(measured, master)
         staged = [encode.Output(o.format, o.bitrate_kbps, work / o.path.name) for o in outputs]
         encode.encode(
             pieces,
