@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 audio: system-deps $(STAMP)
+	$(BIN)/python scripts/make_jingles.py .
 	$(BIN)/python scripts/synthesize_narration.py episodes/*/
 
 feed: system-deps $(STAMP) audio

@@ -2,7 +2,7 @@
 publishing.
 
 Long audio never passes through Python: ffmpeg reads the master (and the intro and
-outro pieces) itself, once to measure loudness (EBU R128, two-pass ``loudnorm``) and once
+outro pieces) itself, once to measure loudness (EBU R128, with ffmpeg's ebur128 meter) and once
 to encode every output in one process (a ``filter_complex`` that joins the pieces,
 applies the gain, a true-peak limiter where needed, and splits to one encoder per
 output). Chapters and tags go into M4A and
@@ -27,9 +27,8 @@ from podpub.model import AudioFormat, Chapter
 
 SAMPLE_RATE = 48_000  # every piece is joined at this rate (Opus's own)
 TRUE_PEAK_DBTP = -1.0  # the published ceiling (Apple, AES TD1004)
-# loudnorm aims below the ceiling: lossy encoders overshoot true peak by a few tenths
+# the gain aims below the ceiling: lossy encoders overshoot true peak by a few tenths
 ENCODER_HEADROOM_DB = 0.5
-LOUDNESS_RANGE_LU = 11.0
 SILENT_DBFS = -70.0  # a master with no sample louder than this holds no programme
 MAX_CHANNELS = 2
 # what each format is encoded with, and how the muxer is named
@@ -55,13 +54,11 @@ class Probe:
 
 @dataclass(frozen=True)
 class Loudness:
-    """loudnorm's first-pass measurement of the joined programme."""
+    """The first pass's measurement of the joined programme (EBU R128)."""
 
     integrated_lufs: float
     true_peak_dbtp: float
     range_lu: float
-    threshold_lufs: float
-    offset_lu: float
 
 
 @dataclass(frozen=True)
@@ -194,52 +191,37 @@ def _inputs(pieces: Sequence[Path]) -> list[str]:
     return args
 
 
-def _loudnorm(target_lufs: float) -> str:
-    return (
-        f"loudnorm=I={target_lufs:g}:TP={TRUE_PEAK_DBTP - ENCODER_HEADROOM_DB:g}"
-        f":LRA={LOUDNESS_RANGE_LU:g}"
-    )
-
-
-def measure(
-    pieces: Sequence[Path], master: Path, target_lufs: float, crossfade_ms: int, layout: str
-) -> Loudness:
-    """First pass: the joined programme's loudness, and the master's own peak (reads every
-    piece once, writes nothing); a silent master is refused here."""
+def measure(pieces: Sequence[Path], master: Path, crossfade_ms: int, layout: str) -> Loudness:
+    """First pass: the joined programme's loudness and true peak (ffmpeg's EBU R128
+    meter, peaks 4x oversampled) and the master's own peak (reads every piece once,
+    writes nothing); a silent master is refused here."""
     ffmpeg = _tool("ffmpeg", master)
     graph = _graph(len(pieces), crossfade_ms, layout, list(pieces).index(master))
-    graph += f";[joined]{_loudnorm(target_lufs)}:print_format=json[out]"
+    graph += ";[joined]ebur128=peak=true:framelog=verbose[out]"
     result = _run(
         [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-xerror", *_inputs(pieces),
          "-filter_complex", graph, "-map", "[out]", "-f", "null", "-"],
         master, "measuring loudness",
     )  # fmt: skip
     text = result.stderr.decode("utf-8", "replace")
-    peak = re.search(r"max_volume: (-?[\d.]+|-inf) dB", text)
-    if peak is None or not float(peak.group(1)) > SILENT_DBFS:
+    peaks = re.findall(r"max_volume: (-?[\d.]+|-inf) dB", text)
+    if not peaks or not float(peaks[-1]) > SILENT_DBFS:
         raise AudioError(
             "the master is silent (no sample above -70 dBFS)",
             master,
             None,
             "check that 'audio:' names the episode's master, and export it again",
         )
-    found = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
-    if not found:
+    summary = text[text.rfind("Summary:") :]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    spread = re.search(r"LRA:\s+(-?[\d.]+) LU", summary)
+    if integrated is None or peak is None:
         raise AudioError("ffmpeg printed no loudness measurement", master)
-    data = json.loads(found[-1])
-
-    def number(name: str) -> float:
-        try:
-            return float(data[name])
-        except (KeyError, ValueError):
-            return float("-inf")
-
     return Loudness(
-        number("input_i"),
-        number("input_tp"),
-        max(number("input_lra"), 0.0),
-        number("input_thresh"),
-        number("target_offset"),
+        float(integrated.group(1)),
+        float(peak.group(1)),
+        float(spread.group(1)) if spread else 0.0,
     )
 
 

@@ -208,7 +208,7 @@ def _encode_into(
         own_ms = encode.probe(master).duration_ms
         fade = _crossfade(plan, intro_ms, outro_ms, own_ms, master)
         layout = "mono" if channels == 1 else "stereo"
-        measured = encode.measure(pieces, master, plan.loudness_lufs or -16.0, fade, layout)
+        measured = encode.measure(pieces, master, fade, layout)
         staged = [encode.Output(o.format, o.bitrate_kbps, work / o.path.name) for o in outputs]
         encode.encode(
             pieces,
