@@ -6,10 +6,11 @@ Prints, each measured in this run on this machine:
 - podpub's build of the episode (a fresh process): wall time and peak memory (podpub's
   own process plus its largest ffmpeg child, added: an upper bound of what was resident
   at once);
-- the plain ffmpeg command lines that do the same by hand, the usual two-pass loudnorm
-  recipe: one measurement, then one encode per output with the measured values (each
-  reading the master again); and the stricter baseline of one ffmpeg process writing all
-  three outputs; the ratio of podpub's wall time to each.
+- the plain ffmpeg command lines that do the same by hand with the same filters: one
+  measurement (the EBU R128 meter), then one encode per output with the gain (each
+  reading the master again) -- the target's baseline; the stricter baseline of one ffmpeg
+  process writing all three outputs; and the usual two-pass loudnorm recipe; the ratio
+  of podpub's wall time to each.
 
 Targets: peak memory <= 500 MB; wall time <= 1.3x the plain ffmpeg command lines.
 
@@ -115,27 +116,42 @@ ENCODERS = {
 }
 
 
-def plain_ffmpeg(root: Path, out: Path, *, one_process: bool) -> float:
+def _measure(inputs: list[str], recipe: str) -> str:
+    """The first pass; returns the gain filter of the second."""
+    if recipe == "loudnorm":
+        err = subprocess.run(
+            ["ffmpeg", "-hide_banner", "-nostats", *inputs, "-filter_complex",
+             f"{JOIN},loudnorm=I=-16:TP=-1.5:print_format=json", "-f", "null", "-"],
+            capture_output=True, text=True, check=True,
+        ).stderr  # fmt: skip
+        found = json.loads(err[err.rindex("{") : err.rindex("}") + 1])
+        return (
+            "loudnorm=I=-16:TP=-1.5:linear=true:print_format=none"
+            f":measured_I={found['input_i']}:measured_TP={found['input_tp']}"
+            f":measured_LRA={found['input_lra']}:measured_thresh={found['input_thresh']}"
+            f":offset={found['target_offset']},aresample=48000,aformat=channel_layouts=stereo"
+        )
+    err = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", *inputs, "-filter_complex",
+         f"{JOIN},ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    summary = err[err.rindex("Summary:") :]
+    integrated = float(summary.split("I:")[1].split("LUFS")[0])
+    return f"volume={-16 - integrated:.2f}dB"
+
+
+def plain_ffmpeg(root: Path, out: Path, *, one_process: bool, recipe: str) -> float:
     """The same work as plain ffmpeg command lines: measure, then encode (separately per
-    output, or all outputs from one process)."""
+    output, or all outputs from one process); ``recipe`` is podpub's (the EBU R128 meter,
+    then a gain) or the usual two-pass loudnorm."""
     inputs = [
         "-i", str(root / "jingles" / "intro.wav"),
         "-i", str(root / "episodes" / SLUG / "master.wav"),
         "-i", str(root / "jingles" / "outro.wav"),
     ]  # fmt: skip
     start = time.perf_counter()
-    measured = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", *inputs, "-filter_complex",
-         f"{JOIN},loudnorm=I=-16:TP=-1.5:print_format=json", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr  # fmt: skip
-    found = json.loads(measured[measured.rindex("{") : measured.rindex("}") + 1])
-    gain = (
-        "loudnorm=I=-16:TP=-1.5:linear=true:print_format=none"
-        f":measured_I={found['input_i']}:measured_TP={found['input_tp']}"
-        f":measured_LRA={found['input_lra']}:measured_thresh={found['input_thresh']}"
-        f":offset={found['target_offset']},aresample=48000"
-    )
+    gain = _measure(inputs, recipe)
     if one_process:
         command = ["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex",
                    f"{JOIN},{gain},asplit=3[o0][o1][o2]"]  # fmt: skip
@@ -173,13 +189,16 @@ def main() -> int:
         )
         out = work / "plain"
         out.mkdir()
-        separate = plain_ffmpeg(root, out, one_process=False)
-        print(f"plain ffmpeg, measure + one command per output: {separate:.1f} s", flush=True)
-        together = plain_ffmpeg(root, out, one_process=True)
-        print(f"plain ffmpeg, measure + one command for all outputs: {together:.1f} s")
+        separate = plain_ffmpeg(root, out, one_process=False, recipe="gain")
+        print(f"plain ffmpeg, same filters, one command per output: {separate:.1f} s", flush=True)
+        together = plain_ffmpeg(root, out, one_process=True, recipe="gain")
+        print(f"plain ffmpeg, same filters, one command for all outputs: {together:.1f} s")
+        loudnorm = plain_ffmpeg(root, out, one_process=False, recipe="loudnorm")
+        print(f"plain ffmpeg, two-pass loudnorm, one command per output: {loudnorm:.1f} s")
         print(
             f"ratio podpub / plain command lines: {podpub['wall'] / separate:.2f} "
-            f"(target <= 1.3); / one multi-output command: {podpub['wall'] / together:.2f}"
+            f"(target <= 1.3); / one multi-output command: {podpub['wall'] / together:.2f}; "
+            f"/ two-pass loudnorm lines: {podpub['wall'] / loudnorm:.2f}"
         )
         kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"largest process of the whole run (podpub or ffmpeg): {kids:.0f} MB")
