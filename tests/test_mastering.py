@@ -39,6 +39,7 @@ chapters:
   - {title: Introduction, start: 0}
   - {title: Building the Mirror, start: 25}
   - {title: The Night Itself, start: 42}
+soundbite: {start_time: 10, duration: 20, text: A moment}
 """
 
 
@@ -143,6 +144,13 @@ def test_transcripts_and_chapters_json_are_shifted_too(mastered: Path) -> None:
     assert first_cue is not None
     h, m, s, ms = (int(g) for g in first_cue.groups())
     assert h * 3600 + m * 60 + s + ms / 1000 >= offset - 0.001
+
+
+def test_soundbites_move_with_the_intro(mastered: Path) -> None:
+    xml = (mastered / "feed" / "feed.xml").read_text("utf-8")
+    found = re.search(r'<podcast:soundbite startTime="([\d.]+)"', xml)
+    assert found is not None
+    assert abs(float(found.group(1)) - (10.0 + intro_offset_s(mastered))) <= 0.002
 
 
 def test_the_feed_lists_the_alternates_as_partytime_reads_them(

@@ -37,6 +37,7 @@ from podpub.media import (
     starts_with,
 )
 from podpub.model import AlternateEnclosure, AudioFacts, Episode, EpisodeSource, FeedItem, Show
+from podpub.namespace import shift_soundbites
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
 from podpub.state import ItemStore
 from podpub.text_safety import xml_safe_record
@@ -334,7 +335,7 @@ def _stage_episode(
         file_urls=tuple(sorted(urls.items())),
         image_url=image_url,
         extra_transcripts=tuple(extra),
-        tags=source.tags,
+        tags=shift_soundbites(source.tags, produced.offset_ms),
         alternates=alternates,
         source_duration_ms=produced.own_ms,
     )
