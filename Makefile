@@ -58,6 +58,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_align.py
+	$(BIN)/python bench/bench_audio.py
 
 clean:
 	rm -rf feed .podpub-cache .pytest_cache .mypy_cache .ruff_cache
