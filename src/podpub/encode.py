@@ -2,13 +2,12 @@
 publishing.
 
 Long audio never passes through Python: ffmpeg reads the master (and the intro and
-outro pieces) itself, once to measure loudness (EBU R128, with ffmpeg's ebur128 meter) and once
-to encode every output in one process (a ``filter_complex`` that joins the pieces,
-applies the gain, a true-peak limiter where needed, and splits to one encoder per
-output). Chapters and tags go into M4A and
-Opus files by a stream-copy remux with an ffmetadata file (QuickTime chapter track and
-Nero ``chpl`` in MP4, ``CHAPTERnnn`` comments in Ogg). Every failure is an AudioError
-naming the file.
+outro pieces) itself, once to measure loudness (ffmpeg's EBU R128 meter) and then once
+per output, the outputs encoded side by side (a ``filter_complex`` that joins the pieces
+and applies the gain, and a true-peak limiter where needed). Chapters and tags go into
+M4A and Opus files by a stream-copy remux with an ffmetadata file (QuickTime chapter
+track and Nero ``chpl`` in MP4; Ogg comments are written by ``podpub.audio``). Every
+failure is an AudioError naming the file.
 """
 
 from __future__ import annotations
@@ -250,23 +249,46 @@ def encode(
     target_lufs: float | None,
     measured: Loudness | None,
 ) -> None:
-    """Second pass: one ffmpeg process joins, normalises and encodes every output."""
+    """Second pass: one ffmpeg process per output, all at once (ffmpeg runs the encoders
+    of one process one after another; decoding and the gain are cheap next to them), each
+    joining, normalising and encoding; if one fails, the others are stopped."""
     ffmpeg = _tool("ffmpeg", master)
     graph = _graph(len(pieces), crossfade_ms, layout)
-    tail = "[joined]"
     if target_lufs is not None and measured is not None:
         graph += f";[joined]{normalise(target_lufs, measured)}[normal]"
-        tail = "[normal]"
-    labels = [f"[o{i}]" for i in range(len(outputs))]
-    graph += f";{tail}asplit={len(outputs)}{''.join(labels)}"
-    command = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-               "-xerror", *_inputs(pieces), "-filter_complex", graph]  # fmt: skip
-    for label, output in zip(labels, outputs, strict=True):
-        command += [
-            "-map", label, "-map_metadata", "-1", *BITEXACT,
-            "-b:a", f"{output.bitrate_kbps}k", *CODECS[output.format], "-y", str(output.path),
-        ]  # fmt: skip
-    _run(command, master, "encoding")
+    else:
+        graph += ";[joined]anull[normal]"
+    running: list[tuple[subprocess.Popen[bytes], Path]] = []
+    try:
+        for output in outputs:
+            command = [
+                ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+                "-xerror", *_inputs(pieces), "-filter_complex", graph, "-map", "[normal]",
+                "-map_metadata", "-1", *BITEXACT, "-b:a", f"{output.bitrate_kbps}k",
+                *CODECS[output.format], "-y", str(output.path),
+            ]  # fmt: skip
+            running.append(
+                (
+                    subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+                    output.path,
+                )
+            )
+        for process, path in running:
+            _, err = process.communicate()
+            if process.returncode != 0:
+                message = err.decode("utf-8", "replace").strip().splitlines()
+                raise AudioError(
+                    f"encoding {path.suffix} failed: "
+                    f"{' / '.join(message[-3:])[:400] or 'ffmpeg stopped'}",
+                    master,
+                    None,
+                    "check that the file is complete, readable audio",
+                )
+    finally:
+        for process, _ in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 @dataclass(frozen=True)
