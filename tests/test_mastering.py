@@ -214,6 +214,8 @@ def test_replaced_audio_with_given_times_is_warned_of(mastered: Path, tmp_path: 
     make_master(root / "episodes" / FIRST / "master.wav", MASTER_S + 2)
     report = build(root, align=False)
     assert any("now 62.0 s long (it was 60.0 s)" in w for w in report.warnings), report.warnings
+    # the old encoding is dropped from the cache once the new one is made
+    assert len(list((root / ".podpub-cache" / "audio").iterdir())) == 1
 
 
 def test_an_episode_may_drop_the_intro(mastered: Path, tmp_path: Path) -> None:

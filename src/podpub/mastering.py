@@ -167,7 +167,9 @@ def produce(show: Show, source: EpisodeSource, own_ms: int, cache_dir: Path) -> 
     formats: list[tuple[AudioFormat, bool]] = [(plan.format, True)] if encode_main else []
     formats += [(a, False) for a in plan.alternates]
     key = _key(plan, source.audio, encode_main, channels)
-    folder = cache_dir / AUDIO_CACHE / key
+    # one entry per episode: an encoding made for other inputs or settings is removed
+    # once this one exists (long masters make large cache entries)
+    folder = cache_dir / AUDIO_CACHE / f"{source.slug}-{key}"
     outputs = [
         encode.Output(f, _bitrate(plan, f, channels, m), folder / f"{f}{encode.EXTENSIONS[f]}")
         for f, m in formats
@@ -175,6 +177,10 @@ def produce(show: Show, source: EpisodeSource, own_ms: int, cache_dir: Path) -> 
     facts = folder / "facts.json"
     if not facts.is_file() or not all(o.path.is_file() for o in outputs):
         _encode_into(folder, plan, source.audio, outputs, channels)
+        for stale in folder.parent.glob(f"{source.slug}-*"):
+            # exactly this slug's: "a-" + key, not "a-b-" + key
+            if stale != folder and len(stale.name) == len(folder.name) and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
     timing = json.loads(facts.read_text("utf-8"))
     encoded = [Encoded(o.format, o.path, o.bitrate_kbps) for o in outputs]
     main_format = plan.format if encode_main else None
