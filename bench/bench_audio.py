@@ -141,13 +141,19 @@ def _measure(inputs: list[str], recipe: str) -> str:
     integrated = float(summary.split("I:")[1].split("LUFS")[0])
     peak = float(summary.split("True peak:")[1].split("Peak:")[1].split("dBFS")[0])
     gain = -16 - integrated
-    if peak + gain <= -1.5:
+    if peak + gain <= -2.0:
         return f"volume={gain:.2f}dB"
-    # the same true-peak limiter podpub adds when the gain would take peaks over -1.5 dBTP
-    return (
-        f"volume={gain:.2f}dB,aresample=192000,alimiter=limit={10 ** (-1.5 / 20):.4f}"
-        ":level=false:latency=true:attack=5:release=50,aresample=48000"
-    )
+    # the same true-peak limiter podpub adds when the gain would take peaks over -2.0 dBTP,
+    # after the same pass measuring the loudness the limiter takes, made up in the gain
+    limiter = f"alimiter=limit={10 ** (-2.0 / 20):.4f}:level=false:latency=true:attack=5:release=50"
+    err = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", *inputs, "-filter_complex",
+         f"{JOIN},volume={gain:.2f}dB,{limiter},ebur128=framelog=verbose", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    after = float(err[err.rindex("Summary:") :].split("I:")[1].split("LUFS")[0])
+    gain += -16 - after
+    return f"volume={gain:.2f}dB,aresample=192000,{limiter},aresample=48000"
 
 
 def plain_ffmpeg(root: Path, out: Path, *, one_process: bool, recipe: str) -> float:

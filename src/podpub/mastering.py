@@ -26,7 +26,7 @@ from podpub.media import AUDIO_EXTENSIONS, file_digest
 from podpub.model import AudioFacts, AudioFormat, EpisodeSource, Show
 
 AUDIO_CACHE = "audio"
-ENCODING_VERSION = "1"
+ENCODING_VERSION = "3"  # bump when the same inputs would be encoded differently
 # published as given when there is nothing to do (today's behaviour); anything else is a
 # master to encode
 AS_GIVEN = (".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus")
@@ -143,6 +143,8 @@ def _bitrate(plan: Plan, format: AudioFormat, channels: int, main: bool) -> int:
         return 32 if channels == 1 else 64
     if plan.bitrate_kbps is not None:
         return plan.bitrate_kbps
+    if format == "m4a":
+        return 96 if channels == 1 else 128  # ffmpeg's AAC overshoots peaks ~2 dB at 64k
     return 64 if channels == 1 else 128
 
 
@@ -215,16 +217,9 @@ def _encode_into(
         fade = _crossfade(plan, intro_ms, outro_ms, own_ms, master)
         layout = "mono" if channels == 1 else "stereo"
         measured = encode.measure(pieces, master, fade, layout)
+        gain = _gain(plan, measured, pieces, master, fade, layout)
         staged = [encode.Output(o.format, o.bitrate_kbps, work / o.path.name) for o in outputs]
-        encode.encode(
-            pieces,
-            master,
-            staged,
-            crossfade_ms=fade,
-            layout=layout,
-            target_lufs=plan.loudness_lufs,
-            measured=measured if plan.loudness_lufs is not None else None,
-        )
+        encode.encode(pieces, master, staged, crossfade_ms=fade, layout=layout, gain=gain)
         joins = (plan.intro is not None) + (plan.outro is not None)
         timing = {
             "offset_ms": intro_ms - fade if plan.intro is not None else 0,
@@ -232,6 +227,8 @@ def _encode_into(
             "duration_ms": own_facts(staged[0].path).duration_ms,
             "joined_ms": intro_ms + own_ms + outro_ms - fade * joins,
             "loudness": asdict(measured),
+            "gain_db": gain[0] if gain else None,
+            "limited": gain[1] if gain else False,
         }
         (work / "facts.json").write_text(json.dumps(timing, sort_keys=True), "utf-8")
         (work / "intro.wav").unlink(missing_ok=True)
@@ -242,6 +239,25 @@ def _encode_into(
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _gain(
+    plan: Plan,
+    measured: encode.Loudness,
+    pieces: list[Path],
+    master: Path,
+    fade: int,
+    layout: str,
+) -> tuple[float, bool] | None:
+    """The gain to the loudness target (None: off); where a limiter must hold the peaks,
+    the loudness it takes with them is measured and made up."""
+    if plan.loudness_lufs is None:
+        return None
+    gain_db, limit = encode.gain_for(plan.loudness_lufs, measured)
+    if limit:
+        after = encode.limited_loudness(pieces, master, fade, layout, gain_db)
+        gain_db += plan.loudness_lufs - after
+    return gain_db, limit
 
 
 def _crossfade(plan: Plan, intro_ms: int, outro_ms: int, own_ms: int, master: Path) -> int:
