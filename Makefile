@@ -32,6 +32,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 audio: system-deps $(STAMP)
+	$(BIN)/python scripts/make_jingles.py .
 	$(BIN)/python scripts/synthesize_narration.py episodes/*/
 
 feed: system-deps $(STAMP) audio
@@ -65,6 +66,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_align.py
 	$(BIN)/python bench/bench_deploy.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_audio.py
 
 clean:
 	rm -rf feed .podpub-cache .pytest_cache .mypy_cache .ruff_cache

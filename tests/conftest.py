@@ -86,6 +86,12 @@ def copy_bundled_show(target: Path) -> Path:
         target / "episodes",
         ignore=shutil.ignore_patterns("*.part", "*.mp3", "*.truth.json"),
     )
+    # the intro and outro podcast.yaml names, synthesised as make audio does
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "make_jingles.py"), str(target)],
+        check=True,
+        capture_output=True,
+    )
     missing = [
         str(e)
         for e in sorted((target / "episodes").iterdir())

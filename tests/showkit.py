@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,31 @@ def tree_digest(root: Path, *, big_bytes: int = 50_000_000) -> dict[str, str]:
         elif path.is_dir():
             out[name + "/"] = "dir"
     return out
+
+
+# The few lines of a node script that print what podcast-partytime parses (the project
+# does not depend on node: the test installs the parser into a temporary folder).
+PARTYTIME_JS = """
+const fs = require("fs");
+const { parseFeed } = require("podcast-partytime");
+const feed = parseFeed(fs.readFileSync(process.argv[2], "utf8"), { allowMissingGuid: false });
+process.stdout.write(JSON.stringify(feed));
+"""
+
+
+@pytest.fixture(scope="session", name="partytime")
+def partytime_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder holding podcast-partytime and the script; skips without node or npm."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are needed to run podcast-partytime")
+    folder = tmp_path_factory.mktemp("partytime")
+    try:
+        subprocess.run(
+            ["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund",
+             "podcast-partytime@5"],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"npm install podcast-partytime failed (no registry?): {exc}")
+    (folder / "parse.js").write_text(PARTYTIME_JS, "utf-8")
+    yield folder

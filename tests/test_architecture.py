@@ -164,13 +164,14 @@ def _third_party() -> dict[str, set[str]]:
 
 
 # Each library comes in through one module: feedgen in feed.py, lxml in check/gate.py,
-# mutagen in audio.py, yaml in yaml_io.py, jinja2 in site/pages.py; the aligner's
-# libraries inside podpub.align; boto3 (and its botocore) in deploy/s3.py,
+# mutagen in audio.py, pydub in sound.py, yaml in yaml_io.py, jinja2 in site/pages.py;
+# the aligner's libraries inside podpub.align; boto3 (and its botocore) in deploy/s3.py,
 # dask.distributed in cluster.py.
 ONE_IMPORTER = {
     "feedgen": "podpub.feed",
     "lxml": "podpub.check.gate",
     "mutagen": "podpub.audio",
+    "pydub": "podpub.sound",
     "yaml": "podpub.yaml_io",
     "jinja2": "podpub.site.pages",
     "pocketsphinx": "podpub.align",

@@ -257,18 +257,29 @@ def test_source_audio_hash_unchanged_by_build(bundled_show: Path) -> None:
 def test_trailer_keeps_the_times_its_transcript_gives(feed_dir: Path) -> None:
     """The second bundled episode comes from a timed, speaker-labelled transcript."""
     folder = feed_dir / "advocate-trailer"
+    # the show's intro is put before the episode's own audio: its times move by its length
+    intro = round(
+        float(ffprobe(feed_dir.parent / "jingles" / "intro.wav")["format"]["duration"]), 3
+    )
     cues = webvtt.read(str(folder / "transcript.vtt"))
-    assert [round(c.start_in_seconds, 3) for c in cues][:2] == [1.0, 8.0]
+    # webvtt-py's start_in_seconds drops the milliseconds: read the start itself
+    starts = [round(npt_seconds(c.start), 3) for c in cues]
+    assert starts[:2] == [1.0 + intro, 8.0 + intro]
     assert {c.voice for c in cues} == {"Karina Tehusijarana", "Mu Sochua"}
-    assert any(c.start_in_seconds == 16.0 and c.voice == "Mu Sochua" for c in cues)
+    assert any(
+        start == 16.0 + intro and c.voice == "Mu Sochua"
+        for start, c in zip(starts, cues, strict=True)
+    )
     doc = json.loads((folder / "chapters.json").read_text())
     assert [(c["startTime"], c["title"]) for c in doc["chapters"]] == [
         (0.0, "Welcome"),
-        (16.0, "From the first episode"),
-        (27.0, "Until next time"),
+        (16.0 + intro, "From the first episode"),
+        (27.0 + intro, "Until next time"),
     ]
-    probe = ffprobe(folder / "advocate-trailer.mp3")
-    assert [float(c["start_time"]) for c in probe["chapters"]] == [0.0, 16.0, 27.0]
+    for name in ("advocate-trailer.mp3", "advocate-trailer.opus", "advocate-trailer.m4a"):
+        probe = ffprobe(folder / name)
+        starts = [float(c["start_time"]) for c in probe["chapters"]]
+        assert starts == pytest.approx([0.0, 16.0 + intro, 27.0 + intro], abs=0.05), name
     parsed = feedparser.parse((feed_dir / "feed.xml").read_bytes())
     assert [e.title for e in parsed.entries] == [
         "ADVOCATE: The State of Cambodia’s Democracy with Mu Sochua",

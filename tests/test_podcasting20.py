@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ from fullshow import (  # noqa: F401
 )
 from lxml import etree
 from mutagen.id3 import ID3
-from showkit import FIRST, copy_show, tiny_source_fixture  # noqa: F401
+from showkit import FIRST, copy_show, partytime_fixture, tiny_source_fixture  # noqa: F401
 from w3c import new_errors
 
 from podpub.check import check_feed, feed_files, render_text
@@ -224,34 +222,6 @@ def test_the_full_show_passes_podpub_check(full_built: Path) -> None:
     findings = check_feed(feed_files(full_built / "feed"), full_built / "feed", None)
     assert not [f for f in findings if f.rule.startswith("PP3")], render_text(findings)
     assert not [f for f in findings if f.severity == "error"], render_text(findings)
-
-
-# The few lines of a node script that print what podcast-partytime parses (the project
-# does not depend on node: the test installs the parser into a temporary folder).
-PARTYTIME_JS = """
-const fs = require("fs");
-const { parseFeed } = require("podcast-partytime");
-const feed = parseFeed(fs.readFileSync(process.argv[2], "utf8"), { allowMissingGuid: false });
-process.stdout.write(JSON.stringify(feed));
-"""
-
-
-@pytest.fixture(scope="session", name="partytime")
-def partytime_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A folder holding podcast-partytime and the script; skips without node or npm."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are needed to run podcast-partytime")
-    folder = tmp_path_factory.mktemp("partytime")
-    try:
-        subprocess.run(
-            ["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-             "podcast-partytime@5"],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"npm install podcast-partytime failed (no registry?): {exc}")
-    (folder / "parse.js").write_text(PARTYTIME_JS, "utf-8")
-    yield folder
 
 
 def test_podcast_partytime_reads_every_tag(partytime: Path, full_built: Path) -> None:

@@ -360,3 +360,25 @@ def dump_tags(path: Path) -> str:
         else:
             lines.append(f"{frame.HashKey}: {frame}")
     return "\n".join(sorted(lines)) + "\n"
+
+
+def write_ogg_chapters(path: Path, chapters: Sequence[Chapter]) -> None:
+    """CHAPTERnnn / CHAPTERnnnNAME comments (the Ogg chapter extension, as ffprobe and
+    players read them) in an Ogg Opus or Vorbis file, in place. ffmpeg 5's own writer
+    rounds the seconds before appending the milliseconds (46.732 s becomes 00:00:47.732)."""
+    try:
+        ogg: Any = mutagen.File(path)
+        if ogg is None or ogg.tags is None:
+            raise AudioError("not an Ogg file with comments", path)
+        names = ogg.tags.keys()  # a VComment iterates as (key, value) pairs
+        for key in [k for k in names if k.upper().startswith("CHAPTER")]:
+            del ogg.tags[key]
+        for index, chapter in enumerate(chapters):
+            ms = chapter.start_ms
+            clock = f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}"
+            clock += f".{ms % 1000:03d}"
+            ogg.tags[f"CHAPTER{index:03d}"] = [clock]
+            ogg.tags[f"CHAPTER{index:03d}NAME"] = [chapter.title]
+        ogg.save()
+    except (mutagen.MutagenError, OSError, ValueError) as exc:
+        raise AudioError(f"cannot write chapters into the Ogg file: {exc}", path) from None

@@ -16,21 +16,42 @@ from functools import partial
 from pathlib import Path
 
 from podpub import incremental
-from podpub.audio import TagSet, write_tagged_copy
+from podpub.audio import TagSet, write_ogg_chapters, write_tagged_copy
 from podpub.check import refuse_failing_feed
 from podpub.cluster import cluster_executor
+from podpub.encode import EXTENSIONS, Metadata, write_with_metadata
 from podpub.episode import audio_relative, load_changed, locked_episodes, prepare_episode
 from podpub.errors import MultipleErrors, PodpubError
 from podpub.feed import show_guid, write_feed
 from podpub.formats import CHAPTERS, TRANSCRIPTS, show_notes
 from podpub.incremental import Built
 from podpub.lock import LockedEpisode, plan_lock, write_lock
-from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE, TRANSCRIPT_TYPES, is_png
-from podpub.model import Chapter, Episode, EpisodeSource, FeedItem, Show
+from podpub.mastering import CODEC_NAMES, MIME_TYPES, Produced, produce
+from podpub.media import (
+    CACHE_DIR,
+    FEED_DIR,
+    FEED_FILE,
+    MP4_SIGNATURE,
+    OGG_SIGNATURE,
+    TRANSCRIPT_TYPES,
+    is_png,
+    starts_with,
+)
+from podpub.model import (
+    AlternateEnclosure,
+    AudioFacts,
+    Chapter,
+    Episode,
+    EpisodeSource,
+    FeedItem,
+    Show,
+)
+from podpub.namespace import shift_soundbites
 from podpub.output import Stage, StageWriter, remove_stale_stages, stage_parent
 from podpub.site import pages
 from podpub.state import ItemStore
 from podpub.text_safety import xml_safe_record
+from podpub.timing import shift_episode
 from podpub.transcripts import read_transcript
 
 log = logging.getLogger(__name__)
@@ -63,9 +84,10 @@ def _build_episode(
     options: AlignOptions,
     root: Path,
     key: str,
+    previous_ms: int | None = None,
     align_progress: Callable[[float], None] | None = None,
 ) -> Built:
-    """Parse, time, render and tag one episode into the stage (runs in a worker)."""
+    """Parse, time, encode, render and tag one episode into the stage (runs in a worker)."""
     episode = prepare_episode(
         show,
         source,
@@ -74,8 +96,23 @@ def _build_episode(
         repair=options.repair,
         progress=align_progress,
     )
+    # times are found on the episode's own audio, then moved by the intro put before it
+    produced = produce(show, source, episode.audio.duration_ms, root / CACHE_DIR)
+    episode = _published_audio(
+        shift_episode(episode, produced.offset_ms, produced.duration_ms), produced
+    )
+    if _replaced(episode, previous_ms):
+        episode = replace(
+            episode,
+            warnings=(
+                *episode.warnings,
+                f"{source.slug}: the audio is now {produced.own_ms / 1000:.1f} s long (it was "
+                f"{(previous_ms or 0) / 1000:.1f} s) while its chapter or transcript times are "
+                "given: check that they still match the new audio",
+            ),
+        )
     writer = StageWriter(stage_root)
-    item = _stage_episode(writer, show, episode, show.image.read_bytes())
+    item = _stage_episode(writer, show, episode, show.image.read_bytes(), produced)
     writer.write_text(
         f"{item.slug}/{pages.EPISODE_PAGE}",
         pages.render_episode(show, episode, item, artwork_name(show)),
@@ -95,6 +132,29 @@ def _build_episode(
         (*episode.warnings, *(f"{source.slug}: {n}" for n in episode.notices)),
         summary,
     )
+
+
+REPLACED_AUDIO_MS = 500  # more than this, and given times may point at the wrong words
+
+
+def _replaced(episode: Episode, previous_ms: int | None) -> bool:
+    """The episode's own audio changed length by more than half a second while its times
+    are given (in episode.yaml, a chapters file or a timed transcript): they were written
+    for the old audio (dynamic ad insertion breaks transcript sync the same way)."""
+    own_ms = episode.audio.duration_ms if episode.own_ms is None else episode.own_ms
+    if previous_ms is None or abs(own_ms - previous_ms) <= REPLACED_AUDIO_MS:
+        return False
+    given = any(c.start_ms is not None for c in episode.source.chapters)
+    return given or any(p.cues for p in episode.transcript.paragraphs)
+
+
+def _published_audio(episode: Episode, produced: Produced) -> Episode:
+    """The facts of the audio as published (its type is the encoded one's, if encoded)."""
+    if produced.main_format is None:
+        return replace(episode, own_ms=produced.own_ms)
+    extension = EXTENSIONS[produced.main_format]
+    facts = AudioFacts(produced.duration_ms, MIME_TYPES[produced.main_format], extension)
+    return replace(episode, audio=facts, own_ms=produced.own_ms)
 
 
 def _build_all(
@@ -131,6 +191,7 @@ def _build_all(
                     options,
                     root,
                     keys[source.slug],
+                    plan.previous_audio_ms(source.slug),
                     partial(align_progress, source.slug) if align_progress else None,
                 )
             except PodpubError as exc:
@@ -142,7 +203,14 @@ def _build_all(
         with cluster_executor(scheduler) if scheduler else ProcessPoolExecutor(workers) as pool:
             futures = {
                 pool.submit(
-                    _build_episode, show, source, stage_root, options, root, keys[source.slug]
+                    _build_episode,
+                    show,
+                    source,
+                    stage_root,
+                    options,
+                    root,
+                    keys[source.slug],
+                    plan.previous_audio_ms(source.slug),
                 ): source.slug
                 for source in sources
             }
@@ -251,7 +319,9 @@ def _stage_chapter_images(stage: StageWriter, show: Show, episode: Episode) -> t
     return tuple(chapters)
 
 
-def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: bytes) -> FeedItem:
+def _stage_episode(
+    stage: StageWriter, show: Show, episode: Episode, artwork: bytes, produced: Produced
+) -> FeedItem:
     """Render and tag one episode into the stage; return what the feed needs of it."""
     slug = episode.slug
     episode = replace(episode, chapters=_stage_chapter_images(stage, show, episode))
@@ -289,7 +359,7 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         artwork=episode_artwork,
         artwork_mime="image/png" if is_png(episode_artwork) else "image/jpeg",
     )
-    write_tagged_copy(source.audio, stage.path(audio_path), tags)
+    alternates = _stage_audio(stage, show, episode, tags, produced)
     item = FeedItem(
         slug=slug,
         guid=source.guid,
@@ -313,10 +383,63 @@ def _stage_episode(stage: StageWriter, show: Show, episode: Episode, artwork: by
         file_urls=tuple(sorted(urls.items())),
         image_url=image_url,
         extra_transcripts=tuple(extra),
-        tags=source.tags,
+        tags=shift_soundbites(source.tags, produced.offset_ms),
+        alternates=alternates,
+        source_duration_ms=produced.own_ms,
     )
     item = xml_safe_record(item)  # no control characters reach the feed
     return replace(item, show_notes=show_notes.render(item))
+
+
+def _stage_audio(
+    stage: StageWriter, show: Show, episode: Episode, tags: TagSet, produced: Produced
+) -> tuple[AlternateEnclosure, ...]:
+    """Stage the main audio and each alternate, tagged with the episode's chapters: ID3 in
+    MP3, ffmetadata (chapter track, chpl, CHAPTERnnn comments) in M4A and Opus. Return the
+    podcast:alternateEnclosure entries (none without alternates)."""
+    meta = Metadata(
+        tags.title, tags.artist, tags.album, tags.date, tags.comment, tags.track, tags.chapters
+    )
+    files = [(audio_relative(episode.slug, episode.audio.extension), produced.main)]
+    files += [
+        (audio_relative(episode.slug, EXTENSIONS[a.format]), a.path) for a in produced.alternates
+    ]
+    for relative, source in files:
+        target = stage.path(relative)
+        if target.suffix == ".m4a" and starts_with(source, MP4_SIGNATURE, 4):
+            write_with_metadata(source, target, meta, episode.audio.duration_ms)
+        elif target.suffix == ".opus" and starts_with(source, OGG_SIGNATURE):
+            write_with_metadata(source, target, replace(meta, chapters=()), 0)
+            write_ogg_chapters(target, tags.chapters)
+        else:
+            # MP3: ID3 chapters; anything else as given (podpub check judges what it is)
+            write_tagged_copy(source, target, tags)
+    if not produced.alternates:
+        return ()
+    seconds = max(episode.audio.duration_ms, 1) / 1000
+    main_size = stage.size(files[0][0])
+    out = [
+        AlternateEnclosure(
+            show.base_url + files[0][0],
+            episode.audio.mime_type,
+            main_size,
+            round(main_size * 8 / seconds),
+            CODEC_NAMES.get(produced.main_format or "mp3") if produced.main_format else None,
+            default=True,
+        )
+    ]
+    for (relative, _), alternate in zip(files[1:], produced.alternates, strict=True):
+        size = stage.size(relative)
+        out.append(
+            AlternateEnclosure(
+                show.base_url + relative,
+                MIME_TYPES[alternate.format],
+                size,
+                round(size * 8 / seconds),
+                CODEC_NAMES[alternate.format],
+            )
+        )
+    return tuple(out)
 
 
 def episode_record(episode: Episode) -> dict[str, object]:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from podpub import align, timing
 from podpub.align.region import speech_region
-from podpub.audio import read_facts
 from podpub.errors import BuildError, MultipleErrors, PodpubError
 from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode
+from podpub.mastering import own_facts, published_extension
 from podpub.media import CACHE_DIR, file_digest
 from podpub.model import Chapter, Episode, EpisodeSource, Notice, Show, Transcript
 from podpub.sentences import split_sentences
@@ -149,7 +149,7 @@ def prepare_episode(
 ) -> Episode:
     """Parse and time one episode (no output written)."""
     transcript = parse_transcript(source, show)
-    facts = read_facts(source.audio)
+    facts = own_facts(source.audio)
     timing.check_speech_rate(transcript, facts.duration_ms, source.transcript)
     warnings: list[str] = [f"{source.slug}: {w}" for w in transcript.warnings]
     aligned = None
@@ -239,7 +239,9 @@ def audio_relative(slug: str, extension: str) -> str:
 def locked_episodes(show: Show, sources: list[EpisodeSource]) -> list[LockedEpisode]:
     """The lock's entry of each episode: its GUID and the enclosure URL it is published at."""
     return [
-        LockedEpisode(s.slug, s.guid, show.base_url + audio_relative(s.slug, s.audio.suffix))
+        LockedEpisode(
+            s.slug, s.guid, show.base_url + audio_relative(s.slug, published_extension(show, s))
+        )
         for s in sources
     ]
 

@@ -30,7 +30,7 @@ from podpub.media import (
     PSC_NS,
     podcast_guid_for,
 )
-from podpub.model import FeedItem, NamespaceTag, Person, Show
+from podpub.model import AlternateEnclosure, FeedItem, NamespaceTag, Person, Show
 from podpub.text_safety import xml_safe_record
 from podpub.timecode import format_npt
 
@@ -57,6 +57,7 @@ class _ItemTags:
     season: int | None = None
     episode: int | None = None
     tags: tuple[NamespaceTag, ...] = ()
+    alternates: tuple[AlternateEnclosure, ...] = ()
 
 
 P_PERSON = f"{{{PODCAST_NS}}}person"
@@ -67,6 +68,8 @@ P_EPISODE = f"{{{PODCAST_NS}}}episode"
 P_GUID = f"{{{PODCAST_NS}}}guid"
 P_LOCKED = f"{{{PODCAST_NS}}}locked"
 P_FUNDING = f"{{{PODCAST_NS}}}funding"
+P_ALTERNATE = f"{{{PODCAST_NS}}}alternateEnclosure"
+P_SOURCE = f"{{{PODCAST_NS}}}source"
 I_EXPLICIT = f"{{{ITUNES_NS}}}explicit"
 PSC_CHAPTERS = f"{{{PSC_NS}}}chapters"
 PSC_CHAPTER = f"{{{PSC_NS}}}chapter"
@@ -86,6 +89,22 @@ def _namespace_tag(parent: Any, tag: NamespaceTag) -> None:
     element = _sub(parent, f"{{{PODCAST_NS}}}{tag.name}", tag.text, dict(tag.attrs))
     for child in tag.children:
         _namespace_tag(element, child)
+
+
+def _alternate(parent: Any, alternate: AlternateEnclosure) -> None:
+    """podcast:alternateEnclosure with its one podcast:source (the namespace's
+    alternateEnclosure.md: type, length, bitrate in bits per second, default)."""
+    attrs = {
+        "type": alternate.mime_type,
+        "length": str(alternate.length_bytes),
+        "bitrate": str(alternate.bitrate_bps),
+    }
+    if alternate.codecs:
+        attrs["codecs"] = alternate.codecs
+    if alternate.default:
+        attrs["default"] = "true"
+    element = _sub(parent, P_ALTERNATE, None, attrs)
+    _sub(element, P_SOURCE, None, {"uri": alternate.url})
 
 
 def _person(parent: Any, person: Person) -> None:
@@ -151,6 +170,8 @@ class PodpubEntryExtension(BaseEntryExtension):  # type: ignore[misc]
             _person(item, person)
         for tag in t.tags:
             _namespace_tag(item, tag)
+        for alternate in t.alternates:
+            _alternate(item, alternate)
         if t.psc:
             chapters = _sub(item, PSC_CHAPTERS, None, {"version": "1.2"})
             for start_ms, title in t.psc:
@@ -330,4 +351,5 @@ def _add_item(fg: Any, show: Show, item: FeedItem) -> None:
         season=item.season,
         episode=item.number,
         tags=item.tags,
+        alternates=item.alternates,
     )

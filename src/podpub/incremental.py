@@ -71,6 +71,14 @@ class Plan:
             name for st in self.reusable.values() for name in st.outputs
         )
 
+    def previous_audio_ms(self, slug: str) -> int | None:
+        """How long the episode's own audio was at the last build (None: not built)."""
+        st = self.previous.episodes.get(slug)
+        item = ItemStore(self.cache_dir).load(slug, st.key) if st is not None else None
+        if item is None:
+            return None
+        return item.duration_ms if item.source_duration_ms is None else item.source_duration_ms
+
     def reused_warnings(self) -> list[str]:
         return [w for slug in sorted(self.reusable) for w in self.reusable[slug].warnings]
 
@@ -83,8 +91,11 @@ def plan(root: Path, mode: str) -> Plan:
         show: Show | None = load_show(root)
     except PodpubError:
         show = None  # reported with every other problem when the changed episodes load
+    pieces = tuple(p for p in (show.audio.intro, show.audio.outro) if p) if show else ()
     base_key = (
-        state.show_key(root / SHOW_FILE, show.image, mode, template_files(root)) if show else ""
+        state.show_key(root / SHOW_FILE, show.image, mode, template_files(root), pieces)
+        if show
+        else ""
     )
     keys: dict[str, str] = {}
     if (root / "episodes").is_dir():

@@ -35,6 +35,11 @@ AUDIO_EXTENSIONS = {
     ".flac": "audio/flac",
     ".wav": "audio/wav",
 }
+# masters an episode folder may hold besides published audio: encoded before publishing
+MASTER_EXTENSIONS = (
+    ".aiff", ".aif", ".aifc", ".caf", ".w64", ".rf64", ".wv", ".ape", ".tta", ".alac",
+    ".wma", ".mka", ".webm", ".mp2", ".ac3", ".au", ".amr",
+)  # fmt: skip
 # transcript files an episode folder may hold (as transcript.<ext>), and their media types
 TRANSCRIPT_TYPES = {
     ".vtt": "text/vtt",
@@ -95,6 +100,20 @@ def podcast_guid_for(feed_url: str) -> str:
 def is_png(data: bytes) -> bool:
     """PNG's signature (else podpub's artwork is JPEG: the only two it accepts)."""
     return data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+MP4_SIGNATURE = b"ftyp"  # at offset 4 of an MP4/M4A file
+OGG_SIGNATURE = b"OggS"
+
+
+def starts_with(path: Path, signature: bytes, offset: int = 0) -> bool:
+    """Whether a file holds ``signature`` at ``offset`` (its container, whatever its name)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read(len(signature)) == signature
+    except OSError:
+        return False
 
 
 def hash_file_into(digest: Any, path: Path) -> None:

@@ -59,6 +59,26 @@ class Category:
     sub: str | None = None
 
 
+AudioFormat = Literal["mp3", "m4a", "opus"]
+Channels = Literal["auto", "mono", "stereo"]
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """An ``audio:`` block (podcast.yaml, or an episode's overrides): how the published
+    audio is made. ``None`` is "not given" (the show's value, else the default applies);
+    ``intro``/``outro`` False is an episode's ``none``; ``loudness_lufs`` False is off."""
+
+    format: AudioFormat | None = None
+    bitrate_kbps: int | None = None
+    channels: Channels | None = None
+    loudness_lufs: float | Literal[False] | None = None
+    intro: Path | Literal[False] | None = None
+    outro: Path | Literal[False] | None = None
+    crossfade_ms: int | None = None
+    alternates: tuple[AudioFormat, ...] | None = None
+
+
 @dataclass(frozen=True)
 class Show:
     """podcast.yaml, validated."""
@@ -85,6 +105,7 @@ class Show:
     chapter_lead_in_ms: int = 0  # chapters start this long before their first word
     tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in podcast.yaml
     websub_hub: str | None = None  # WebSub hub told of each deploy that changes the feed
+    audio: AudioSettings = AudioSettings()  # podcast.yaml's audio: block (empty if none)
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,7 @@ class EpisodeSource:
     extra_transcripts: tuple[tuple[str, Path], ...] = ()  # (language, path) for other languages
     not_chapters: tuple[str, ...] = ()  # headings of the transcript that are not chapters
     tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in episode.yaml
+    audio_settings: AudioSettings = AudioSettings()  # episode.yaml's audio: overrides
 
 
 @dataclass(frozen=True)
@@ -291,10 +313,23 @@ class Episode:
     notices: tuple[Notice, ...] = field(default=())  # PP010, PP011: timing to look at
     # audio the aligner heard as speech not in the transcript (ads, asides): (start, end) ms
     unscripted: tuple[tuple[int, int], ...] = field(default=())
+    own_ms: int | None = None  # the episode's own audio, when intro/outro make it longer
 
     @property
     def slug(self) -> str:
         return self.source.slug
+
+
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """One podcast:alternateEnclosure: a published encoding of the episode's audio."""
+
+    url: str
+    mime_type: str
+    length_bytes: int
+    bitrate_bps: int
+    codecs: str | None = None
+    default: bool = False  # the main enclosure's own entry
 
 
 @dataclass(frozen=True)
@@ -323,6 +358,8 @@ class FeedItem:
     extra_transcripts: tuple[tuple[str, str, str], ...] = ()  # (url, mime, language)
     show_notes: str = ""  # the rendered content:encoded HTML, made once with the episode
     tags: tuple[NamespaceTag, ...] = ()  # Podcasting 2.0 tags given in episode.yaml
+    alternates: tuple[AlternateEnclosure, ...] = ()  # main first (default), then others
+    source_duration_ms: int | None = None  # the episode's own audio, before intro/outro
 
     def url(self, file_name: str) -> str | None:
         return dict(self.file_urls).get(file_name)

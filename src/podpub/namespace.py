@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Literal
+
+from podpub.model import NamespaceTag
 
 Where = Literal["channel", "item"]
 # how an attribute's (or the node text's) value is read and written
@@ -387,3 +389,20 @@ def format_seconds(ms: int) -> str:
     """Milliseconds as the namespace's decimal seconds: 73000 -> 73, 1234500 -> 1234.5."""
     seconds, rest = divmod(ms, 1000)
     return str(seconds) if not rest else f"{seconds}.{rest:03d}".rstrip("0")
+
+
+def shift_soundbites(tags: tuple[NamespaceTag, ...], offset_ms: int) -> tuple[NamespaceTag, ...]:
+    """podcast:soundbite starts are given on the episode's own audio: moved, like its
+    chapters, by what is put before it (an intro)."""
+    if offset_ms == 0:
+        return tags
+    out = []
+    for tag in tags:
+        if tag.name == "soundbite":
+            attrs = tuple(
+                (k, format_seconds(round(float(v) * 1000) + offset_ms) if k == "startTime" else v)
+                for k, v in tag.attrs
+            )
+            tag = replace(tag, attrs=attrs)
+        out.append(tag)
+    return tuple(out)

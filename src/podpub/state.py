@@ -23,7 +23,15 @@ from typing import Any
 
 from podpub import __version__
 from podpub.media import TRANSCRIPT_EXTENSIONS, hash_file_into
-from podpub.model import Chapter, ChapterExtras, ChapterLocation, FeedItem, NamespaceTag, Person
+from podpub.model import (
+    AlternateEnclosure,
+    Chapter,
+    ChapterExtras,
+    ChapterLocation,
+    FeedItem,
+    NamespaceTag,
+    Person,
+)
 
 STATE_FILE = "state.json"
 ITEMS_DIR = "items"
@@ -108,15 +116,24 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
-def show_key(show_file: Path, image: Path, mode: str, templates: Sequence[Path] = ()) -> str:
+def show_key(
+    show_file: Path,
+    image: Path,
+    mode: str,
+    templates: Sequence[Path] = (),
+    pieces: tuple[Path, ...] = (),
+) -> str:
     """``mode`` names the build options that change outputs (alignment on/off, repair);
-    ``templates`` are the show's own page templates (by content)."""
+    ``templates`` are the show's own page templates (by content); ``pieces`` are the
+    show's intro and outro (by size and time, like the artwork)."""
     digest = hashlib.sha256(f"{_code_key()} format {FORMAT} mode {mode}".encode())
     hash_file_into(digest, show_file)
     digest.update(repr(_stamp(image)).encode())
     for path in templates:
         digest.update(f"\0{path.name}\0".encode())
         hash_file_into(digest, path)
+    for piece in pieces:
+        digest.update(repr(_stamp(piece)).encode())
     return digest.hexdigest()
 
 
@@ -178,6 +195,7 @@ def item_from_json(data: dict[str, Any]) -> FeedItem:
         (str(a), str(b), str(c)) for a, b, c in data["extra_transcripts"]
     )
     fields["tags"] = tuple(_tag_from_json(t) for t in data.get("tags", ()))
+    fields["alternates"] = tuple(AlternateEnclosure(**a) for a in data.get("alternates", ()))
     return FeedItem(**fields)
 
 

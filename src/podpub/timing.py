@@ -11,7 +11,7 @@ The timing ladder, best first, recorded on every chapter and cue:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podpub.errors import ConfigError, TranscriptError
@@ -20,6 +20,7 @@ from podpub.model import (
     ChapterExtras,
     ChapterOverride,
     Cue,
+    Episode,
     Paragraph,
     TimedParagraph,
     TimingSource,
@@ -374,3 +375,38 @@ def check_speech_rate(transcript: Transcript, duration_ms: int, path: Path) -> N
             None,
             "check that 'transcript:' and 'audio:' in episode.yaml name this episode's files",
         )
+
+
+def shift_episode(episode: Episode, offset_ms: int, duration_ms: int) -> Episode:
+    """The episode's times moved by what is put before its own audio (an intro minus any
+    crossfade), onto the published audio of ``duration_ms``. The first chapter still
+    starts at 0 (it takes in the intro) and the last still ends at the end (the outro)."""
+    if offset_ms == 0 and duration_ms == episode.audio.duration_ms:
+        return episode
+
+    def moved(ms: int) -> int:
+        return min(ms + offset_ms, duration_ms)
+
+    chapters = tuple(
+        replace(
+            c,
+            start_ms=0 if index == 0 else moved(c.start_ms),
+            end_ms=duration_ms if index == len(episode.chapters) - 1 else moved(c.end_ms),
+        )
+        for index, c in enumerate(episode.chapters)
+    )
+    def moved_cues(cues: tuple[Cue, ...]) -> tuple[Cue, ...]:
+        return tuple(replace(c, start_ms=moved(c.start_ms), end_ms=moved(c.end_ms)) for c in cues)
+
+    paragraphs = tuple(
+        replace(p, start_ms=moved(p.start_ms), end_ms=moved(p.end_ms), cues=moved_cues(p.cues))
+        for p in episode.paragraphs
+    )
+    return replace(
+        episode,
+        chapters=chapters,
+        paragraphs=paragraphs,
+        cues=moved_cues(episode.cues),
+        unscripted=tuple((moved(a), moved(b)) for a, b in episode.unscripted),
+        audio=replace(episode.audio, duration_ms=duration_ms),
+    )

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from podpub.errors import ConfigError, MultipleErrors, PodpubError
+from podpub.load.audio import read_settings
 from podpub.load.chapter_extras import chapter_extras
 from podpub.load.fields import boolean, found_inside, image, inside, outside, persons, text, whole
 from podpub.load.show import LANGUAGE, unknown_fields
 from podpub.load.tags import tag_readers
-from podpub.media import AUDIO_EXTENSIONS, TRANSCRIPT_EXTENSIONS
-from podpub.model import ChapterOverride, EpisodeSource
+from podpub.media import AUDIO_EXTENSIONS, MASTER_EXTENSIONS, TRANSCRIPT_EXTENSIONS
+from podpub.model import AudioSettings, ChapterOverride, EpisodeSource
 from podpub.text_safety import xml_safe
 from podpub.timecode import parse_clock_ms
 from podpub.transcripts.chapterlist import parse_chapter_list
@@ -40,6 +41,7 @@ class _Context:
     folder: Path
     summary: str | None = None
     extra: list[tuple[str, Path]] = field(default_factory=list)
+    audio_settings: AudioSettings = field(default_factory=AudioSettings)
 
 
 def _published(doc: Doc) -> datetime | None:
@@ -184,14 +186,30 @@ def _image(doc: Doc, ctx: _Context) -> Path | None:
 
 
 def _audio(doc: Doc, ctx: _Context) -> Path | None:
-    name = text(doc, "audio")
+    """The audio (or master) named or found in the folder; given as a mapping, 'audio:'
+    names it with 'file:' and overrides the show's audio settings."""
+    key = "audio"
+    value = doc.data.get("audio")
+    if isinstance(value, dict):
+        ctx.audio_settings = read_settings(doc, value, ctx.root, extra=("file",))
+        key = "audio.file"
+    name = text(doc, key, data=value if isinstance(value, dict) else None)
     if name:
-        audio = inside(doc, "audio", ctx.root, ctx.folder, name)
-        if audio is not None and audio.suffix.lower() not in AUDIO_EXTENSIONS:
-            doc.error("audio", f"'audio' must be one of {', '.join(AUDIO_EXTENSIONS)} files")
+        audio = inside(doc, key, ctx.root, ctx.folder, name)
+        known = (*AUDIO_EXTENSIONS, *MASTER_EXTENSIONS)
+        if audio is not None and audio.suffix.lower() not in known:
+            doc.error(
+                key,
+                f"'{key}' must be an audio file or a master ({', '.join(known)})",
+                "name the episode's audio; masters are encoded when the show is built",
+            )
         return audio
     audio = _find_one(
-        ctx.folder, lambda p: p.suffix.lower() in AUDIO_EXTENSIONS, "audio file", "audio", doc
+        ctx.folder,
+        lambda p: p.suffix.lower() in AUDIO_EXTENSIONS or p.suffix.lower() in MASTER_EXTENSIONS,
+        "audio file",
+        "audio",
+        doc,
     )
     return found_inside(doc, "audio", ctx.root, audio)
 
@@ -315,6 +333,7 @@ def load_episode(root: Path, folder: Path) -> EpisodeSource:
         folder=folder,
         speaker_map=v.pop("speakers"),
         extra_transcripts=tuple(ctx.extra),
+        audio_settings=ctx.audio_settings,
         **v,
     )
 

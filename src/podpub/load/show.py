@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from podpub.errors import ConfigError, MultipleErrors
+from podpub.load.audio import show_audio
 from podpub.load.fields import boolean, image, outside, persons, text, url
 from podpub.load.tags import tag_readers
 from podpub.model import Category, Funding, Link, Show
@@ -200,6 +201,7 @@ SHOW_FIELDS: dict[str, Reader] = {
     "locked": lambda doc, root: boolean(doc, "locked", False),
     "chapter_lead_in_ms": _lead_in,
     "websub_hub": lambda doc, root: url(doc, "websub_hub"),
+    "audio": show_audio,
 }
 # the Podcasting 2.0 tags (podpub.namespace.TAGS), one field each, read by one reader
 NAMESPACE_FIELDS = tag_readers("channel")
