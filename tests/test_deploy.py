@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import feedparser
 import pytest
 from conftest import make_mp3
-from lxml import etree
+from lxml import etree, html
 from s3kit import CREDENTIALS, S3Server, free_port, s3_server_fixture  # noqa: F401
 from showkit import BASE_URL, FIRST, FIRST_GUID, copy_show, tiny_source_fixture  # noqa: F401
 
@@ -95,6 +95,54 @@ def served_key(root: Path, name: str) -> str:
     return name
 
 
+def media_keys(root: Path) -> dict[str, str]:
+    return {n: served_key(root, n) for n in feed_files(root) if is_media(n)}
+
+
+def is_media(name: str) -> bool:
+    return PurePosixPath(name).suffix in AUDIO_EXTENSIONS
+
+
+def served_bytes(root: Path, name: str) -> bytes:
+    """What a target serves for a file of feed/ that is not media: the local file with each
+    audio file's name replaced by its content name (the only difference deploy makes: the
+    links in the feed, the pages and JSON follow the renamed audio)."""
+    data = (root / "feed" / name).read_bytes()
+    for local, key in media_keys(root).items():
+        data = data.replace(PurePosixPath(local).name.encode(), PurePosixPath(key).name.encode())
+    return data
+
+
+def served_digests(root: Path) -> dict[str, str]:
+    """served key -> sha256 of the bytes served under it, for the show at ``root``."""
+    return {
+        served_key(root, n): digest(
+            (root / "feed" / n).read_bytes() if is_media(n) else served_bytes(root, n)
+        )
+        for n in feed_files(root)
+    }
+
+
+def page_media_links(body: bytes, page: str) -> set[str]:
+    """The absolute URLs of the audio a page links (href, src, content attributes, resolved
+    against the page's own URL, and absolute URLs anywhere, such as its JSON-LD)."""
+    urls = set(re.findall(re.escape(BASE_URL) + r"[^\s\"'<>\\]*", body.decode("utf-8")))
+    for element in html.fromstring(body).iter():
+        for attribute in ("href", "src", "content"):
+            value = element.get(attribute)
+            if value:
+                urls.add(urljoin(BASE_URL + page, value))
+    return {u for u in urls if is_media(urlsplit(u).path)}
+
+
+def object_key(url: str) -> str:
+    """The object a URL under the base URL names: a folder's URL (an episode page's
+    ``SLUG/``, the show page's base URL) is its index document, ``SLUG/index.html``, as a
+    static host (an S3 website endpoint, CloudFront, nginx) serves it."""
+    key = url[len(BASE_URL) :]
+    return key + "index.html" if key == "" or key.endswith("/") else key
+
+
 def feed_files(root: Path) -> list[str]:
     feed = root / "feed"
     return sorted(
@@ -135,10 +183,15 @@ def assert_served_feed_whole(server: S3Server, bucket: str, context: str) -> Non
             urls.update(pattern.findall(value))
     assert set(lengths) <= urls and len(urls) > len(lengths), context
     for url in sorted(urls):
-        obj = get(server, bucket, url[len(BASE_URL) :])
+        key = object_key(url)
+        obj = get(server, bucket, key)
         assert obj is not None, f"{context}: feed.xml names missing {url}"
         if url in lengths:
             assert obj["ContentLength"] == lengths[url], f"{context}: {url} length differs"
+        if key.endswith(".html"):  # a page it links plays audio that is there too
+            for audio in sorted(page_media_links(obj["Body"].read(), key)):
+                found = get(server, bucket, object_key(audio))
+                assert found is not None, f"{context}: {key} names missing {audio}"
 
 
 def puts(requests: list[tuple[str, str]], prefix: str = "") -> list[str]:
@@ -165,17 +218,25 @@ def test_first_deploy_puts_every_file_then_a_second_sends_nothing(
         assert obj is not None, key
         body = obj["Body"].read()
         assert obj["ContentType"] == content_type(name)
-        local = (root / "feed" / name).read_bytes()
+        if is_media(name):
+            assert body == (root / "feed" / name).read_bytes()
+            assert key != name
+            assert obj["CacheControl"] == "public, max-age=31536000, immutable"
+            continue
+        # the local file, its links to audio naming the content names
+        assert body == served_bytes(root, name), name
+        assert "immutable" not in obj["CacheControl"]
         if name == "feed.xml":
             served_feed = body
             assert obj["CacheControl"] == "public, max-age=300"
-        elif PurePosixPath(name).suffix in AUDIO_EXTENSIONS:
-            assert body == local
-            assert key != name
-            assert obj["CacheControl"] == "public, max-age=31536000, immutable"
-        else:
-            assert body == local, name
-            assert "immutable" not in obj["CacheControl"]
+        elif name.endswith(".html"):
+            if name.endswith("index.html"):  # the site's pages (transcript.html: an hour)
+                assert obj["CacheControl"] == "public, max-age=300", name
+            # every audio link of a page (relative, absolute, JSON-LD) is a served object
+            links = page_media_links(body, name)
+            assert {object_key(u) for u in links} <= set(keys.values()), name
+            if name.endswith("/index.html"):  # an episode page plays its audio
+                assert links, name
     # the served feed is the built one, its enclosures pointing at the content names
     parsed = feedparser.parse(served_feed)
     local_feed = feedparser.parse((root / "feed" / "feed.xml").read_bytes())
@@ -185,6 +246,7 @@ def test_first_deploy_puts_every_file_then_a_second_sends_nothing(
         assert served.enclosures[0]["href"] == BASE_URL + keys[old]
         assert served.enclosures[0]["length"] == built.enclosures[0]["length"]
     assert sorted(report.sent) == sorted(keys.values())
+    assert report.sent[-1] == "feed.xml"  # pages (and all else) before the feed
 
     # a second deploy: one read of the manifest, nothing sent
     mark = env.mark()
@@ -198,14 +260,13 @@ def test_an_edited_episode_sends_its_changed_files_and_the_feed(
 ) -> None:
     bucket = env.new_bucket()
     deploy(shows["two"], f"s3://{bucket}/")
-    before = {n: digest((shows["two"] / "feed" / n).read_bytes()) for n in feed_files(shows["two"])}
     root = shows["edited"]
-    after = {n: digest((root / "feed" / n).read_bytes()) for n in feed_files(root)}
-    # the files whose bytes changed, and the feed (its enclosure names the new audio)
-    changed = sorted(
-        {served_key(root, n) for n in after if before.get(n) != after[n]} | {"feed.xml"}
-    )
-    assert any(k.startswith(f"{SECOND}/") for k in changed)
+    before, after = served_digests(shows["two"]), served_digests(root)
+    # what is to be served differently: the new audio, and the feed and the episode's page,
+    # which name it (their local bytes may not change: the audio's length is the same)
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    new_audio = served_key(root, f"{SECOND}/{SECOND}.mp3")
+    assert {new_audio, f"{SECOND}/index.html", "feed.xml"} <= set(changed)
     assert not any(k.startswith(f"{FIRST}/") for k in changed)
 
     mark = env.mark()
@@ -216,7 +277,7 @@ def test_an_edited_episode_sends_its_changed_files_and_the_feed(
     assert sent[-1] == "feed.xml"  # everything it names went up first
     # the replaced audio (its old content name) went after the new feed was in place
     old_audio = served_key(shows["two"], f"{SECOND}/{SECOND}.mp3")
-    assert report.deleted == [old_audio]
+    assert report.deleted == sorted(set(before) - set(after)) == [old_audio]
     delete_at = next(i for i, (m, p) in enumerate(requests) if m == "POST" and "delete" in p)
     feed_at = requests.index(("PUT", "feed.xml"))
     assert feed_at < delete_at
@@ -229,11 +290,15 @@ def test_a_removed_episode_is_deleted_after_the_feed(env: S3Server, shows: dict[
     deploy(shows["two"], f"s3://{bucket}/")
     second = {served_key(shows["two"], n) for n in feed_files(shows["two"]) if SECOND in n}
     assert second <= served_keys(env, bucket)
+    before, after = served_digests(shows["two"]), served_digests(shows["removed"])
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed == {"index.html", "feed.xml"}  # the show page lists the episodes too
     mark = env.mark()
     report = deploy(shows["removed"], f"s3://{bucket}/")
     requests = env.requests(mark, bucket)
-    assert puts(requests) == ["feed.xml"]
-    assert set(report.deleted) == second
+    sent = puts(requests)
+    assert sorted(sent) == sorted(changed) and sent[-1] == "feed.xml"
+    assert set(report.deleted) == set(before) - set(after) == second
     feed_at = requests.index(("PUT", "feed.xml"))
     delete_at = next(i for i, (m, p) in enumerate(requests) if m == "POST" and "delete" in p)
     assert feed_at < delete_at
@@ -265,13 +330,12 @@ def test_a_file_target_gets_the_same_show(shows: dict[str, Path], tmp_path: Path
     files = feed_files(root)
     assert sorted(first.sent) == sorted(served_key(root, n) for n in files)
     for name in files:
-        if PurePosixPath(name).suffix in AUDIO_EXTENSIONS or name == "feed.xml":
-            continue
-        assert (site / name).read_bytes() == (root / "feed" / name).read_bytes()
+        if not is_media(name):
+            assert (site / name).read_bytes() == served_bytes(root, name), name
     second = deploy(root, site.as_uri() + "/", notify_directories=False)
     assert second.sent == [] and second.requests == 1
     gone = deploy(shows["removed"], site.as_uri(), notify_directories=False)
-    assert gone.sent == ["feed.xml"] and gone.deleted
+    assert gone.sent == ["index.html", "feed.xml"] and gone.deleted
     assert not (site / SECOND).exists()
     served = feedparser.parse((site / "feed.xml").read_bytes())
     for entry in served.entries:
@@ -422,13 +486,11 @@ def test_killed_deploys_never_serve_a_broken_feed(
         result = run_cli(["deploy", "--root", str(shows[state]), f"s3://{bucket}/"], env)
         assert result.returncode == 0, result.stderr
         assert_served_feed_whole(s3_server, bucket, f"rerun {state}")
-        wanted = {served_key(shows[state], n) for n in feed_files(shows[state])}
+        wanted = served_digests(shows[state])
         assert served_keys(s3_server, bucket) == {*wanted, MANIFEST}
-        for key in wanted - {"feed.xml"}:
+        for key, sha256 in wanted.items():
             obj = get(s3_server, bucket, key)
-            assert obj is not None
-            name = next(n for n in feed_files(shows[state]) if served_key(shows[state], n) == key)
-            assert obj["Body"].read() == (shows[state] / "feed" / name).read_bytes()
+            assert obj is not None and digest(obj["Body"].read()) == sha256, f"{state} {key}"
         manifest = json.loads(get(s3_server, bucket, MANIFEST)["Body"].read())  # type: ignore[index]
         assert manifest["pending"] == []
 
