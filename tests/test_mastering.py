@@ -231,6 +231,24 @@ def test_an_episode_may_drop_the_intro(mastered: Path, tmp_path: Path) -> None:
     assert not (root / "feed" / FIRST / f"{FIRST}.opus").exists()
 
 
+def test_an_episode_s_own_intro_changing_rebuilds_it(mastered: Path, tmp_path: Path) -> None:
+    """An intro named only in an episode's audio: lives outside its folder; replacing it
+    still rebuilds that episode (its chapters move by the new intro's length)."""
+    root = copy_show(mastered, tmp_path / "show")
+    yaml = root / "episodes" / FIRST / "episode.yaml"
+    yaml.write_text(
+        yaml.read_text("utf-8") + "audio: {file: master.wav, intro: own/intro.wav}\n", "utf-8"
+    )
+    (root / "own").mkdir()
+    ffmpeg("-f", "lavfi", "-i", "sine=f=440:r=48000:d=2", str(root / "own" / "intro.wav"))
+    build(root, align=False)
+    mp3 = root / "feed" / FIRST / f"{FIRST}.mp3"
+    first = probe_chapters(mp3)[1][0]
+    ffmpeg("-f", "lavfi", "-i", "sine=f=440:r=48000:d=5", str(root / "own" / "intro.wav"))
+    build(root, align=False)
+    assert abs(probe_chapters(mp3)[1][0] - first - 3.0) <= 0.05
+
+
 def test_bad_audio_settings_name_the_file_and_line(tmp_path: Path) -> None:
     root = copy_show(TINY, tmp_path / "show")
     with (root / "podcast.yaml").open("a", encoding="utf-8") as handle:

@@ -19,11 +19,12 @@ from typing import overload
 from podpub import align, state
 from podpub.episode import recogniser_state
 from podpub.errors import BuildError, PodpubError
-from podpub.load import SHOW_FILE, load_show
+from podpub.load import EPISODE_FILE, SHOW_FILE, load_show
 from podpub.media import CACHE_DIR, FEED_DIR, FEED_FILE
 from podpub.model import FeedItem, Show
 from podpub.site.pages import SHOW_PAGE, template_files
 from podpub.state import BuildState, EpisodeState, ItemStore, load_state, save_state
+from podpub.yaml_io import read_yaml
 
 
 def build_mode(align_enabled: bool, repair: bool) -> str:
@@ -83,6 +84,20 @@ class Plan:
         return [w for slug in sorted(self.reusable) for w in self.reusable[slug].warnings]
 
 
+def _episode_pieces(root: Path, folder: Path) -> tuple[Path, ...]:
+    """The intro and outro an episode's own ``audio:`` mapping names (they live outside
+    its folder, so its fingerprint must look at them too); none when it names none or
+    its episode.yaml does not read (the load reports that)."""
+    try:
+        audio = read_yaml(folder / EPISODE_FILE).data.get("audio")
+    except PodpubError:
+        return ()
+    if not isinstance(audio, dict):
+        return ()
+    named = (audio.get(k) for k in ("intro", "outro"))
+    return tuple(root / v.strip() for v in named if isinstance(v, str) and v.strip() != "none")
+
+
 def plan(root: Path, mode: str) -> Plan:
     """Fingerprint the inputs and find the episodes the last build left as they are."""
     cache_dir = root / CACHE_DIR
@@ -101,7 +116,8 @@ def plan(root: Path, mode: str) -> Plan:
     if (root / "episodes").is_dir():
         for folder in sorted((root / "episodes").iterdir()):
             if folder.is_dir() and not folder.name.startswith("."):
-                keys[folder.name] = state.episode_key(folder, base_key)
+                key = state.episode_key(folder, base_key, _episode_pieces(root, folder))
+                keys[folder.name] = key
     feed_dir = root / FEED_DIR
     reusable = {
         slug: st

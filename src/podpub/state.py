@@ -137,10 +137,12 @@ def show_key(
     return digest.hexdigest()
 
 
-def episode_key(folder: Path, base_key: str) -> str:
-    """A fingerprint of everything in the episode folder and its subfolders (cheap: no
-    audio is read)."""
+def episode_key(folder: Path, base_key: str, pieces: Sequence[Path] = ()) -> str:
+    """A fingerprint of everything in the episode folder and its subfolders, and of the
+    ``pieces`` (an intro or outro of its own) outside it (cheap: no audio is read)."""
     digest = hashlib.sha256(f"{base_key}:{folder.name}".encode())
+    for piece in pieces:
+        digest.update(repr(_stamp(piece)).encode())
     if folder.is_symlink():  # links change the key, so that load sees (and refuses) them
         digest.update(b"\0link\0")
     try:
