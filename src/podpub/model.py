@@ -250,6 +250,7 @@ class TimedParagraph:
     end_ms: int
     source: TimingSource
     cues: tuple[Cue, ...] = ()  # the paragraph's timed cues, in order (episode pages)
+    confidence: float | None = None  # 0..1, of an aligned start
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ class Episode:
     paragraphs: tuple[TimedParagraph, ...]
     cues: tuple[Cue, ...]
     warnings: tuple[str, ...] = field(default=())
-    notices: tuple[Notice, ...] = field(default=())  # PP010, PP011: timing to look at
+    notices: tuple[Notice, ...] = field(default=())  # PP010, PP011, PP013: timing to look at
     # audio the aligner heard as speech not in the transcript (ads, asides): (start, end) ms
     unscripted: tuple[tuple[int, int], ...] = field(default=())
 
