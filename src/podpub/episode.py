@@ -98,6 +98,10 @@ def align_with_cache(
         count += len(split_sentences(paragraph.text))
     if not sentences:
         return None
+    # the first sentences of the untimed paragraphs after an ad or music marker
+    first_of = {id(p): f for p, f in zip(untimed.paragraphs, focus, strict=True)}
+    marked = (id(transcript.paragraphs[h.paragraph]) for h in transcript.hints)
+    hinted = sorted({first_of[k] for k in marked if k in first_of})
 
     key = _cache_key(
         file_digest(source.audio).encode(),
@@ -106,6 +110,8 @@ def align_with_cache(
         align.ALIGNER_VERSION.encode(),
         b"repair=full" if repair else b"repair=targeted",
         json.dumps(focus).encode(),  # where paragraphs start decides what is listened to
+        # (only when there are hints: caches made before hints were read stay valid)
+        *([json.dumps(hinted).encode()] if hinted else []),
         recogniser_state(transcript.language or "en").encode(),
     )
     cache = root / CACHE_DIR / "align" / f"{key}.json"
@@ -126,6 +132,7 @@ def align_with_cache(
             repair="full" if repair else "targeted",
             focus=focus,
             progress=progress,
+            hinted=hinted,
         )
     except align.AlignmentUnavailable as exc:
         warnings.append(

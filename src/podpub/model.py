@@ -194,6 +194,17 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class AudioHint:
+    """A transcript line marking audio it does not hold ("[AD]", "[Music]", "(ad break)"):
+    set aside like any annotation, and kept as a hint for alignment, which expects that
+    audio before paragraph ``paragraph`` (an index into ``Transcript.paragraphs``)."""
+
+    line: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
 class Guess:
     """A reading the reader was unsure of, and how the podcaster settles it."""
 
@@ -214,6 +225,7 @@ class Transcript:
     language: str | None = None
     layout: tuple[str, ...] = ()  # what the reader found: "front matter (TOML)", "time marks"
     guesses: tuple[Guess, ...] = ()
+    hints: tuple[AudioHint, ...] = ()  # ad and music markers between paragraphs
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

@@ -57,11 +57,18 @@ def repair_spans(
     repair: RepairMode,
     focus: Sequence[int],
     progress: Callable[[float], None],
+    hinted: Sequence[int] = (),
 ) -> tuple[tuple[SentenceSpan, ...], str, tuple[tuple[int, int], ...]]:
     """DTW's spans with the starts recognised words anchor elsewhere, the engine name, and
-    the unscripted stretches heard (ms); DTW's spans as they are when the recogniser fails."""
+    the unscripted stretches heard (ms); DTW's spans as they are when the recogniser fails.
+    ``hinted`` sentences (after a transcript's ad or music marker) are doubtful: what is
+    heard before them is told apart as unscripted or not."""
     duration_s = audio.frames * HOP_S
     doubts = doubts_of(spans, synthetic, warp)
+    if hinted:
+        head = doubts.head.copy()
+        head[[i for i in hinted if 0 <= i < head.size]] = True
+        doubts = Doubts(head, doubts.span)
     # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
     # right there, and its words confirm it), then further around the ones not settled
     windows = (
@@ -181,11 +188,20 @@ def _unsettled(
     focus: Sequence[int],
 ) -> tuple[SentenceSpan, ...]:
     """Paragraph starts whose DTW head looked doubtful and that recognition neither
-    confirmed nor moved keep DTW's start, with low confidence: said, not guessed."""
+    confirmed nor moved keep DTW's start, with low confidence: said, not guessed. One its
+    own heard words confirm where it stands is as sure as one they moved."""
     settled = _settled(spans, anchors, out)
     result = list(out)
     for i in sorted(set(focus)):
-        if not 0 <= i < len(out) or settled[i] or not doubts.head[i]:
+        if not 0 <= i < len(out):
+            continue
+        anchor = anchors[i]
+        if anchor is not None and anchor.agrees and out[i].start_ms == spans[i].start_ms:
+            sp = out[i]
+            result[i] = SentenceSpan(
+                sp.start_ms, sp.end_ms, max(sp.confidence, REPAIRED_CONFIDENCE)
+            )
+        if settled[i] or not doubts.head[i]:
             continue
         if out[i].start_ms == spans[i].start_ms:
             sp = out[i]
