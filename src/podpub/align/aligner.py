@@ -58,7 +58,8 @@ def align_sentences(
     there) and around sentences whose DTW match looks stretched or poor; "full" on the
     whole episode (slower, and also repairs sentences inside paragraphs); "off" never.
     ``hinted``: sentences before which the transcript marks audio it does not hold (an
-    ad, music): the pause before each may absorb such audio at less than a match costs.
+    ad, music): the pause before each absorbs audio more cheaply than other pauses, and
+    recognition listens there.
 
     Raises ``AlignmentUnavailable`` when alignment cannot run here (no espeak-ng or ffmpeg,
     a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).

@@ -95,7 +95,14 @@ def repair_spans(
             settled = _settled(spans, anchors, out)
         out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
-    out = _unsettled(spans, out, anchors_of(spans, sentences, hearing.scripted), doubts, focus)
+    out = _unsettled(
+        spans,
+        out,
+        anchors_of(spans, sentences, hearing.scripted),
+        doubts,
+        focus,
+        hearing.stretches,
+    )
     stretches = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
     return out, ENGINE + "+pocketsphinx", stretches
 
@@ -186,17 +193,24 @@ def _unsettled(
     anchors: Sequence[Anchor | None],
     doubts: Doubts,
     focus: Sequence[int],
+    stretches: Sequence[Stretch] = (),
 ) -> tuple[SentenceSpan, ...]:
     """Paragraph starts whose DTW head looked doubtful and that recognition neither
     confirmed nor moved keep DTW's start, with low confidence: said, not guessed. One its
-    own heard words confirm where it stands is as sure as one they moved."""
+    own heard words confirm where it stands (not inside unscripted ``stretches``) is as
+    sure as one they moved."""
     settled = _settled(spans, anchors, out)
     result = list(out)
     for i in sorted(set(focus)):
         if not 0 <= i < len(out):
             continue
         anchor = anchors[i]
-        if anchor is not None and anchor.agrees and out[i].start_ms == spans[i].start_ms:
+        if (
+            anchor is not None
+            and anchor.agrees
+            and out[i].start_ms == spans[i].start_ms
+            and _stretch_at(stretches, out[i].start_ms) is None
+        ):
             sp = out[i]
             result[i] = SentenceSpan(
                 sp.start_ms, sp.end_ms, max(sp.confidence, REPAIRED_CONFIDENCE)

@@ -130,7 +130,7 @@ def warp_levels(
     the typical distance at that level. ``gap_rows`` (the silences between sentences) may
     absorb audio that is not in the text at ``GAP_FACTOR`` times the typical distance;
     ``hinted_rows`` (the silences where the transcript marks an ad or music) at
-    ``HINTED_GAP_FACTOR`` times, less than a typical match costs.
+    ``HINTED_GAP_FACTOR`` times, less than elsewhere.
     """
     levels = _levels(a.shape[0], b.shape[0])
     path: DtwPath | None = None
