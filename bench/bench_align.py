@@ -10,6 +10,8 @@ memory are its own:
   align      podpub.align.align_sentences, as a build runs it (paragraph starts as focus;
              speech recognition on the doubtful stretches only)
   repair     align_sentences(repair="full"): recognition on the whole episode (with --repair)
+  marked     align, as if the transcript marked each ad read ("[AD]" before the paragraph
+             after it): those paragraph starts are hinted (--methods marked)
   aeneas     aeneas-ng, a reference only, when it can be imported (--aeneas PYTHON)
 
 and prints chapter start errors (mean, max), the share of paragraph (and sentence) starts
@@ -112,6 +114,19 @@ def aeneas_starts(audio: Path, sentences: list[str], workdir: Path) -> list[int]
     return [int(float(f["begin"]) * 1000) for f in frags]
 
 
+def marked_paragraphs(truth: dict[str, object], firsts: list[int]) -> list[int]:
+    """The first sentence of each paragraph right after an ad read: where a transcript
+    that marks its ads ("[AD]") has the marker."""
+    starts = [p["start_ms"] for p in truth["paragraphs"]]  # type: ignore[attr-defined]
+    out = []
+    for insertion in truth.get("insertions", []):  # type: ignore[attr-defined]
+        if insertion["kind"] == "ad":
+            after = [k for k, t in enumerate(starts) if t >= insertion["end_ms"]]
+            if after:
+                out.append(firsts[after[0]])
+    return out
+
+
 def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     truth = json.loads(truth_path.read_text())
     sentences, firsts = sentences_of(truth)
@@ -120,16 +135,17 @@ def worker(method: str, audio: Path, truth_path: Path, result: Path) -> int:
     confidences: list[float] = []
     if method == "estimate":
         starts = estimate(audio, sentences)
-    elif method in ("dtw", "align", "repair"):
+    elif method in ("dtw", "align", "repair", "marked"):
         from podpub.align import align_sentences
 
-        mode = {"dtw": "off", "align": "targeted", "repair": "full"}[method]
+        mode = {"dtw": "off", "align": "targeted", "repair": "full", "marked": "targeted"}[method]
         al = align_sentences(
             audio,
             sentences,
             str(truth.get("language", "en")),
             repair=mode,  # type: ignore[arg-type]
             focus=firsts,
+            hinted=marked_paragraphs(truth, firsts) if method == "marked" else (),
         )
         starts = [s.start_ms for s in al.spans]
         confidences = [s.confidence for s in al.spans]

@@ -31,7 +31,10 @@ from podpub.check import (
     sniff_media,
 )
 from podpub.cli import main
+from podpub.episode import inside_chapters, timing_notices
 from podpub.lock import LOCK_FILE
+from podpub.model import EpisodeSource, Notice, Paragraph, Section, Transcript
+from podpub.timing import SentenceTime, SpeechRegion, time_transcript
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 AUDIO = f"{FIRST}/{FIRST}.mp3"
@@ -566,11 +569,54 @@ def test_build_refuses_mp3_data_published_as_m4a(
     assert sha256_tree(show / "feed") == before
 
 
+def _timed_notices(confidences: list[float]) -> list[Notice]:
+    """The timing notices of an episode of two sections of paragraphs (one sentence each,
+    a minute apart) aligned with these confidences."""
+    paragraphs = [Paragraph(f"Paragraph number {k} is said here.", line=k + 1) for k in
+                  range(len(confidences))]  # fmt: skip
+    transcript = Transcript(
+        None, (Section(None, tuple(paragraphs[:3])), Section("Later", tuple(paragraphs[3:])))
+    )
+    aligned = [SentenceTime(k * 60_000, k * 60_000 + 5000, c) for k, c in enumerate(confidences)]
+    duration = len(confidences) * 60_000
+    timed = time_transcript(transcript, duration, SpeechRegion(0, duration), aligned=aligned)
+    source = EpisodeSource("ep", Path("ep"), "g", NOW, Path("ep/a.mp3"), Path("ep/t.txt"))
+    return list(
+        timing_notices(source, timed.chapters, inside_chapters(transcript, timed.paragraphs))
+    )
+
+
+def test_paragraph_starts_alignment_could_not_settle_are_pp013() -> None:
+    # paragraph 3 opens the second section: a chapter start, PP011's (the opening
+    # chapter starts at 0 whatever its first paragraph's start)
+    unsure = 0.4
+    notices = _timed_notices([unsure, unsure, 0.9, unsure, *[unsure] * 6, 0.9])
+    assert [n.rule for n in notices] == ["PP011", "PP013"]
+    pp013 = notices[-1]
+    # listed in order, the first five, then counted
+    assert pp013.message == (
+        "8 paragraph starts of ep could not be settled by alignment: "
+        "00:00, 01:00, 04:00, 05:00, 06:00 and 3 more"
+    )
+    assert pp013.path == str(Path("ep/t.txt")) and pp013.hint
+    assert RULES["PP013"].severity == "warning"
+    one = _timed_notices([0.9, 0.9, unsure, 0.9])
+    assert [n.message for n in one if n.rule == "PP013"] == [
+        "1 paragraph start of ep could not be settled by alignment: 02:00"
+    ]
+
+
+def test_paragraph_starts_aligned_with_confidence_are_not_listed() -> None:
+    assert _timed_notices([0.9] * 8) == []
+    # a chapter start is PP011's alone
+    assert [n.rule for n in _timed_notices([0.9, 0.9, 0.9, 0.4, *[0.9] * 4])] == ["PP011"]
+
+
 def test_every_rule_is_made_to_fire_by_some_test() -> None:
     """The table above plus the tests that name their rule cover every rule but the
     alignment-confidence one (it needs a real alignment of poor audio)."""
-    named_in_tests = {"PP001", "PP002", "PP003", "PP010", "PP012", "PP110", "PP210", "PP500",
-                      "PP501", "PP502"}  # fmt: skip
+    named_in_tests = {"PP001", "PP002", "PP003", "PP010", "PP012", "PP013", "PP110", "PP210",
+                      "PP500", "PP501", "PP502"}  # fmt: skip
     # the Podcasting 2.0 tags' rules, each failing and passing: tests/test_podcasting20_check.py
     namespace_tags = {f"PP3{n:02d}" for n in range(6, 28)}
     untested = (

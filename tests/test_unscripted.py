@@ -3,9 +3,16 @@ words in order (an ad read) is a stretch; its chance runs of common words anchor
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from podpub.align.anchors import anchored_starts
+from podpub.align.dtw import Path as DtwPath
+from podpub.align.features import Features
 from podpub.align.repair import Word
-from podpub.align.unscripted import unscripted_stretches, without
+from podpub.align.synth import Synthetic
+from podpub.align.unscripted import Explained, unscripted_stretches, without
+from podpub.align.warp import Warp
 
 SENTENCES = [
     "Printing in the only sense with which we are at present concerned differs from most arts.",
@@ -54,3 +61,32 @@ def test_a_stretch_running_to_the_end_of_what_was_heard_is_open() -> None:
     heard = [*_said(SENTENCES[0], 0), *_ad(6000)]
     stretches = unscripted_stretches(heard, [(0.0, 21.0)], SENTENCES, [0, 10000, 30000])
     assert len(stretches) == 1 and stretches[0].open
+
+
+def _warp(text_frames_at: list[int], audio_frames: int) -> tuple[Synthetic, Warp]:
+    """A warp (20 ms frames, one audio frame per text frame) of one synthetic sentence
+    whose frames map to ``text_frames_at`` (audio frames, increasing); the audio runs to
+    ``audio_frames``."""
+    first = np.array(text_frames_at, dtype=np.int64)
+    path = DtwPath(
+        first, first.copy(), first.copy(), first.copy(), np.zeros(first.size, np.float32)
+    )
+    mel = np.zeros((audio_frames, 1), dtype=np.float32)
+    features = Features(mel, np.zeros(audio_frames, dtype=np.float32))
+    one = np.array([0], dtype=np.int64)
+    return Synthetic(features, one, np.array([first.size], dtype=np.int64)), Warp(path, 1.0, 1.0)
+
+
+def test_unmatched_words_are_unscripted_only_where_the_warp_leaves_time_unexplained() -> None:
+    heard = [*_said(SENTENCES[0], 0), *_ad(6000), *_said(SENTENCES[1], 24000)]
+    starts = [0, 10000, 30000]
+    # the transcript text placed over the whole audio at the episode's rate: what the
+    # recogniser made of it is transcript speech heard poorly
+    spoken = Explained(*_warp(list(range(2000)), 2000))
+    assert spoken.share(6000, 20000) == pytest.approx(1.0)
+    assert unscripted_stretches(heard, [(0.0, 40.0)], SENTENCES, starts, spoken) == []
+    # the warp put 14 s of the audio (6 s to 20 s) between two text frames: unexplained
+    gap = Explained(*_warp([*range(300), *range(1000, 2700)], 2000))
+    assert gap.share(6000, 20000) < 0.1
+    [stretch] = unscripted_stretches(heard, [(0.0, 40.0)], SENTENCES, starts, gap)
+    assert 6000 <= stretch.start_ms <= 6500 and 20000 <= stretch.end_ms <= 24000

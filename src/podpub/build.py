@@ -484,6 +484,10 @@ def episode_record(episode: Episode) -> dict[str, object]:
         ],
         "warnings": [*episode.warnings, *(str(n) for n in episode.notices)],
     }
+    if t.hints:  # ad and music markers in the transcript
+        record["hints"] = [
+            {"line": h.line, "text": h.text, "paragraph": h.paragraph} for h in t.hints
+        ]
     if episode.unscripted:  # speech heard that the transcript does not have (ads, asides)
         record["unscripted"] = [{"start_ms": a, "end_ms": b} for a, b in episode.unscripted]
     return record

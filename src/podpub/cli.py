@@ -236,6 +236,13 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     for c in episode.chapters:
         confidence = f" confidence {c.confidence:.2f}" if c.confidence is not None else ""
         print(f"  {c.start_ms / 1000:9.3f}s  {c.title}  [{c.source}{confidence}]")
+    if episode.transcript.hints:
+        print("marked in the transcript (audio it does not hold):")
+        starts = {id(p.paragraph): p.start_ms for p in episode.paragraphs}
+        for h in episode.transcript.hints:
+            at = starts.get(id(episode.transcript.paragraphs[h.paragraph]))
+            then = f", next paragraph at {at / 1000:.3f}s" if at is not None else ""
+            print(f"  line {h.line} {h.text}{then}")
     if episode.unscripted:
         print("unscripted (speech heard that the transcript does not have):")
         for a, b in episode.unscripted:

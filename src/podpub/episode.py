@@ -20,15 +20,25 @@ from podpub.load import episode_folders, load_episode, load_show
 from podpub.lock import LockedEpisode
 from podpub.mastering import own_facts, published_extension
 from podpub.media import CACHE_DIR, file_digest
-from podpub.model import Chapter, Episode, EpisodeSource, Notice, Show, Transcript
+from podpub.model import (
+    Chapter,
+    Episode,
+    EpisodeSource,
+    Notice,
+    Show,
+    TimedParagraph,
+    Transcript,
+)
 from podpub.sentences import split_sentences
 from podpub.speakers import infer_speakers
 from podpub.state import EpisodeState
+from podpub.timecode import format_clock
 from podpub.transcripts import read_transcript
 from podpub.transcripts.not_chapters import drop_headings
 from podpub.transcripts.speaker_map import apply_speaker_map
 
 LOW_CONFIDENCE = 0.5
+LISTED_STARTS = 5  # a PP013 notice lists this many paragraph starts, then counts the rest
 
 
 def parse_transcript(source: EpisodeSource, show: Show) -> Transcript:
@@ -88,6 +98,10 @@ def align_with_cache(
         count += len(split_sentences(paragraph.text))
     if not sentences:
         return None
+    # the first sentences of the untimed paragraphs after an ad or music marker
+    first_of = {id(p): f for p, f in zip(untimed.paragraphs, focus, strict=True)}
+    marked = (id(transcript.paragraphs[h.paragraph]) for h in transcript.hints)
+    hinted = sorted({first_of[k] for k in marked if k in first_of})
 
     key = _cache_key(
         file_digest(source.audio).encode(),
@@ -96,6 +110,8 @@ def align_with_cache(
         align.ALIGNER_VERSION.encode(),
         b"repair=full" if repair else b"repair=targeted",
         json.dumps(focus).encode(),  # where paragraphs start decides what is listened to
+        # (only when there are hints: caches made before hints were read stay valid)
+        *([json.dumps(hinted).encode()] if hinted else []),
         recogniser_state(transcript.language or "en").encode(),
     )
     cache = root / CACHE_DIR / "align" / f"{key}.json"
@@ -116,6 +132,7 @@ def align_with_cache(
             repair="full" if repair else "targeted",
             focus=focus,
             progress=progress,
+            hinted=hinted,
         )
     except align.AlignmentUnavailable as exc:
         warnings.append(
@@ -187,14 +204,32 @@ def prepare_episode(
         paragraphs=timed.paragraphs,
         cues=timed.cues,
         warnings=tuple(warnings),
-        notices=timing_notices(source, timed.chapters),
+        notices=timing_notices(
+            source, timed.chapters, inside_chapters(transcript, timed.paragraphs)
+        ),
         unscripted=unscripted,
     )
 
 
-def timing_notices(source: EpisodeSource, chapters: Sequence[Chapter]) -> tuple[Notice, ...]:
-    """Chapter starts to look at: estimated from word counts (PP010), or aligned with low
-    confidence (PP011)."""
+def inside_chapters(
+    transcript: Transcript, paragraphs: Sequence[TimedParagraph]
+) -> tuple[TimedParagraph, ...]:
+    """The timed paragraphs whose start is no chapter's: all but those opening a section
+    after the first (the opening chapter starts at 0, whatever its first paragraph)."""
+    openings = {id(s.paragraphs[0]) for s in transcript.sections if s.paragraphs}
+    if transcript.paragraphs:
+        openings.discard(id(transcript.paragraphs[0]))
+    return tuple(p for p in paragraphs if id(p.paragraph) not in openings)
+
+
+def timing_notices(
+    source: EpisodeSource,
+    chapters: Sequence[Chapter],
+    paragraphs: Sequence[TimedParagraph] = (),
+) -> tuple[Notice, ...]:
+    """Starts to look at: chapter starts estimated from word counts (PP010) or aligned
+    with low confidence (PP011); the other ``paragraphs``' starts aligned with low
+    confidence, in one notice (PP013)."""
     yaml_path = str(source.folder / "episode.yaml")
     notices: list[Notice] = []
     estimated = [c.title for c in chapters if c.source == "estimated" and c.start_ms > 0]
@@ -222,6 +257,27 @@ def timing_notices(source: EpisodeSource, chapters: Sequence[Chapter]) -> tuple[
                     yaml_path,
                 )
             )
+    unsure = [
+        p.start_ms
+        for p in paragraphs
+        if p.source == "aligned" and p.confidence is not None and p.confidence < LOW_CONFIDENCE
+    ]
+    if unsure:
+        listed = ", ".join(format_clock(ms) for ms in unsure[:LISTED_STARTS])
+        more = len(unsure) - LISTED_STARTS
+        if more > 0:
+            listed += f" and {more} more"
+        starts = "start" if len(unsure) == 1 else "starts"
+        notices.append(
+            Notice(
+                "PP013",
+                f"{len(unsure)} paragraph {starts} of {source.slug} could not be settled "
+                f"by alignment: {listed}",
+                "listen there and write the time in the transcript (or build with "
+                "--repair), or ignore this if the cues may be off by a few seconds",
+                str(source.transcript),
+            )
+        )
     return tuple(notices)
 
 

@@ -216,6 +216,17 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class AudioHint:
+    """A transcript line marking audio it does not hold ("[AD]", "[Music]", "(ad break)"):
+    set aside like any annotation, and kept as a hint for alignment, which expects that
+    audio before paragraph ``paragraph`` (an index into ``Transcript.paragraphs``)."""
+
+    line: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
 class Guess:
     """A reading the reader was unsure of, and how the podcaster settles it."""
 
@@ -236,6 +247,7 @@ class Transcript:
     language: str | None = None
     layout: tuple[str, ...] = ()  # what the reader found: "front matter (TOML)", "time marks"
     guesses: tuple[Guess, ...] = ()
+    hints: tuple[AudioHint, ...] = ()  # ad and music markers between paragraphs
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -272,6 +284,7 @@ class TimedParagraph:
     end_ms: int
     source: TimingSource
     cues: tuple[Cue, ...] = ()  # the paragraph's timed cues, in order (episode pages)
+    confidence: float | None = None  # 0..1, of an aligned start
 
 
 @dataclass(frozen=True)
@@ -310,7 +323,7 @@ class Episode:
     paragraphs: tuple[TimedParagraph, ...]
     cues: tuple[Cue, ...]
     warnings: tuple[str, ...] = field(default=())
-    notices: tuple[Notice, ...] = field(default=())  # PP010, PP011: timing to look at
+    notices: tuple[Notice, ...] = field(default=())  # PP010, PP011, PP013: timing to look at
     # audio the aligner heard as speech not in the transcript (ads, asides): (start, end) ms
     unscripted: tuple[tuple[int, int], ...] = field(default=())
     own_ms: int | None = None  # the episode's own audio, when intro/outro make it longer

@@ -231,7 +231,9 @@ def time_transcript(
         assert first.start_ms is not None and own[-1].end_ms is not None
         own_cues = tuple(c for s in own for c in _split_cue(s))
         timed.append(
-            TimedParagraph(paragraph, first.start_ms, own[-1].end_ms, first.source, own_cues)
+            TimedParagraph(
+                paragraph, first.start_ms, own[-1].end_ms, first.source, own_cues, first.confidence
+            )
         )
 
     cues = tuple(c for p in timed for c in p.cues)

@@ -49,6 +49,7 @@ def align_sentences(
     repair: RepairMode = "targeted",
     focus: Sequence[int] = (),
     progress: Callable[[float], None] | None = None,
+    hinted: Sequence[int] = (),
 ) -> Alignment:
     """Place each sentence of the transcript in the audio.
 
@@ -56,6 +57,9 @@ def align_sentences(
     only: around the ``focus`` sentences (paragraph starts: chapters and paragraphs start
     there) and around sentences whose DTW match looks stretched or poor; "full" on the
     whole episode (slower, and also repairs sentences inside paragraphs); "off" never.
+    ``hinted``: sentences before which the transcript marks audio it does not hold (an
+    ad, music): the pause before each absorbs audio more cheaply than other pauses, and
+    recognition listens there.
 
     Raises ``AlignmentUnavailable`` when alignment cannot run here (no espeak-ng or ffmpeg,
     a language espeak-ng lacks, no speech in the audio, nothing speakable in the text).
@@ -82,7 +86,7 @@ def align_sentences(
     ):
         samples = Path(tmp) / "samples.raw"  # the decoded audio, for the recogniser
         warped, synthetic, audio, loud = _warped(
-            voice, sentences, Path(audio_path), samples, dtw_share, report
+            voice, sentences, Path(audio_path), samples, dtw_share, report, hinted
         )
         spans = dtw_spans(warped, synthetic, audio, loud, len(sentences))
         engine = ENGINE
@@ -107,6 +111,7 @@ def align_sentences(
                         repair,
                         focus,
                         lambda f: report(dtw_share + (1 - dtw_share) * f),
+                        hinted,
                     )
     report(1.0)
     return Alignment(spans, engine, unscripted)
@@ -119,6 +124,7 @@ def _warped(
     samples: Path,
     share: float,
     report: Callable[[float], None],
+    hinted: Sequence[int] = (),
 ) -> tuple[Warp, Synthetic, Features, npt.NDArray[np.bool_]]:
     """Synthesise the sentences and decode the audio (at the same time: one waits on
     espeak-ng processes, the other on ffmpeg), then warp one onto the other. The decoded
@@ -155,6 +161,23 @@ def _warped(
     for s, e in zip(synthetic.onsets, synthetic.ends, strict=True):
         if s >= 0:
             gaps[s:e] = False
-    warped = warp(a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)))
+    warped = warp(
+        a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)), _gap_before(synthetic, hinted)
+    )
     loud = audio.energy_db >= floor + LOUD_SHARE * (level - floor)
     return warped, synthetic, audio, loud
+
+
+def _gap_before(synthetic: Synthetic, sentences: Sequence[int]) -> npt.NDArray[np.bool_] | None:
+    """The synthetic frames of the pause before each of ``sentences`` (from the end of
+    the spoken sentence before it), or None when there are none."""
+    if not sentences:
+        return None
+    rows = np.zeros(synthetic.features.frames, dtype=bool)
+    onsets, ends = synthetic.onsets, synthetic.ends
+    for i in sentences:
+        if not 0 <= i < onsets.size or onsets[i] < 0:
+            continue
+        before = [int(ends[k]) for k in range(i) if onsets[k] >= 0]
+        rows[(before[-1] if before else 0) : int(onsets[i])] = True
+    return rows

@@ -37,9 +37,11 @@ from podpub.align.tuning import (
     REPAIRED_CONFIDENCE,
     TARGET_AFTER_S,
     TARGET_CONFIRM_S,
+    UNSCRIPTED_EXPLAINED_MAX,
+    UNSCRIPTED_MIN_S,
     UNSETTLED_CONFIDENCE,
 )
-from podpub.align.unscripted import Stretch, unscripted_stretches, without
+from podpub.align.unscripted import Explained, Stretch, unscripted_stretches, without
 from podpub.align.warp import Warp
 from podpub.align.words import vocabulary
 
@@ -57,11 +59,18 @@ def repair_spans(
     repair: RepairMode,
     focus: Sequence[int],
     progress: Callable[[float], None],
+    hinted: Sequence[int] = (),
 ) -> tuple[tuple[SentenceSpan, ...], str, tuple[tuple[int, int], ...]]:
     """DTW's spans with the starts recognised words anchor elsewhere, the engine name, and
-    the unscripted stretches heard (ms); DTW's spans as they are when the recogniser fails."""
+    the unscripted stretches heard (ms); DTW's spans as they are when the recogniser fails.
+    ``hinted`` sentences (after a transcript's ad or music marker) are doubtful: what is
+    heard before them is told apart as unscripted or not."""
     duration_s = audio.frames * HOP_S
     doubts = doubts_of(spans, synthetic, warp)
+    if hinted:
+        head = doubts.head.copy()
+        head[[i for i in hinted if 0 <= i < head.size]] = True
+        doubts = Doubts(head, doubts.span)
     # targeted: first the first seconds of each doubtful paragraph start (mostly DTW is
     # right there, and its words confirm it), then further around the ones not settled
     windows = (
@@ -75,7 +84,7 @@ def repair_spans(
     except Exception:  # a failing recogniser (a third-party library) never fails a build
         return spans, ENGINE, ()  # the DTW result stands, unrepaired
     doubtful = doubts.head | doubts.span
-    hearing = _Hearing(samples, sentences, placed, heard, windows)
+    hearing = _Hearing(samples, sentences, placed, heard, windows, Explained(synthetic, warp))
     anchors = anchors_of(spans, sentences, hearing.scripted)
     out = repaired(spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors)
     if repair == "targeted":
@@ -88,7 +97,15 @@ def repair_spans(
             settled = _settled(spans, anchors, out)
         out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
-    out = _unsettled(spans, out, anchors_of(spans, sentences, hearing.scripted), doubts, focus)
+    out = _unsettled(
+        spans,
+        out,
+        anchors_of(spans, sentences, hearing.scripted),
+        doubts,
+        focus,
+        hearing.stretches,
+        hearing.explained,
+    )
     stretches = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
     return out, ENGINE + "+pocketsphinx", stretches
 
@@ -104,8 +121,10 @@ class _Hearing:
         placed: Sequence[tuple[int, int]],
         heard: list[Word],
         windows: Sequence[tuple[float, float]],
+        explained: Explained,
     ) -> None:
         self.samples = samples
+        self.explained = explained
         self.sentences = sentences
         self.placed = placed
         self.heard = heard
@@ -114,7 +133,9 @@ class _Hearing:
 
     def _sort(self) -> None:
         starts = [s for s, _ in self.placed]
-        self.stretches = unscripted_stretches(self.heard, self.windows, self.sentences, starts)
+        self.stretches = unscripted_stretches(
+            self.heard, self.windows, self.sentences, starts, self.explained
+        )
         self.scripted = without(self.heard, self.stretches)
 
     def more(self, more_windows: list[tuple[float, float]]) -> bool:
@@ -179,20 +200,54 @@ def _unsettled(
     anchors: Sequence[Anchor | None],
     doubts: Doubts,
     focus: Sequence[int],
+    stretches: Sequence[Stretch] = (),
+    explained: Explained | None = None,
 ) -> tuple[SentenceSpan, ...]:
     """Paragraph starts whose DTW head looked doubtful and that recognition neither
-    confirmed nor moved keep DTW's start, with low confidence: said, not guessed."""
+    confirmed nor moved keep DTW's start, with low confidence: said, not guessed. One its
+    own heard words confirm where it stands (not inside unscripted ``stretches``) is as
+    sure as one they moved. Recognition not confirming a start says little where the
+    recogniser hears the voice poorly: with the warp's ``explained``, a start keeps its
+    confidence when the transcript text DTW placed around it explains the audio on both
+    sides (no unscripted audio before it, nor after it inside its own span)."""
     settled = _settled(spans, anchors, out)
     result = list(out)
     for i in sorted(set(focus)):
-        if not 0 <= i < len(out) or settled[i] or not doubts.head[i]:
+        if not 0 <= i < len(out):
             continue
-        if out[i].start_ms == spans[i].start_ms:
+        anchor = anchors[i]
+        if (
+            anchor is not None
+            and anchor.agrees
+            and out[i].start_ms == spans[i].start_ms
+            and _stretch_at(stretches, out[i].start_ms) is None
+        ):
+            sp = out[i]
+            result[i] = SentenceSpan(
+                sp.start_ms, sp.end_ms, max(sp.confidence, REPAIRED_CONFIDENCE)
+            )
+        if settled[i] or not doubts.head[i]:
+            continue
+        if out[i].start_ms == spans[i].start_ms and not _explained_around(
+            explained, out[i].start_ms
+        ):
             sp = out[i]
             result[i] = SentenceSpan(
                 sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE)
             )
     return tuple(result)
+
+
+def _explained_around(explained: Explained | None, ms: int) -> bool:
+    """Whether the transcript text DTW placed explains the audio ``UNSCRIPTED_MIN_S``
+    before ``ms`` and after it as it explains scripted speech."""
+    if explained is None:
+        return False
+    reach = round(UNSCRIPTED_MIN_S * 1000)
+    return (
+        min(explained.share(max(0, ms - reach), ms), explained.share(ms, ms + reach))
+        > UNSCRIPTED_EXPLAINED_MAX
+    )
 
 
 def _stretch_at(stretches: Sequence[Stretch], ms: int) -> Stretch | None:

@@ -61,6 +61,13 @@ SPLIT_MIN_S = 400.0  # a DTW of this much text runs in two halves at once (a sec
 SPLIT_OVERLAP_S = 30.0  # overlap of the halves: paths from different starts meet within it
 SKIP_FACTOR = 1.5  # cost of a skipped frame (intro, outro) relative to a typical match
 GAP_FACTOR = 1.5  # cost of audio absorbed between sentences (music, asides) relative to typical
+# ... where the transcript marks audio it does not hold ("[AD]", "[Music]"): cheaper, so an
+# ad read DTW would match to the next paragraph's first words goes to the gap; but well
+# above a typical match (1.0): real voices sit farther from the synthetic one than a match
+# of synthetic voices does, and a gap that cheap takes in transcript speech too (measured
+# on bench real-ads with its ads marked: 0.5 -> 33 % of paragraph starts within 0.5 s,
+# 1.0 -> 88.9 %, 1.25 -> 94.4 %, as unmarked)
+HINTED_GAP_FACTOR = 1.25
 SPEAKING_RATIO_MIN = 0.25  # the episode is at most 4 times as fast as the synthetic speech ...
 SPEAKING_RATIO_MAX = 4.0  # ... or as slow: beyond, the path is not speech (music, a failure)
 BLOCK_ROWS = 32  # rows whose local distances are computed in one vector operation
@@ -182,8 +189,17 @@ LONG_RUN = 5  # ... unless this many recognised words in a row (or in order) anc
 # misheard (a name, a noisy line) spans a few seconds, rarely more; an ad read, 15 s or more
 UNSCRIPTED_MIN_S = 8.0
 UNSCRIPTED_MIN_WORDS = 6  # ... and at least this many words: a few misheard ones are not
-SCRIPTED_WEIGHT = 3  # a word in a transcript run outweighs this many unmatched ones: a
-# chance run of common words inside an ad does not end it, a sentence of the text does
+# ... and a share of its heard words in transcript runs under this part of the episode's
+# share (the recogniser's accuracy on this audio, measured in the same pass): a chance run
+# of common words inside an ad does not end it, a sentence of the text does (with every
+# transcript word heard, a quarter: a word in a run outweighs three that are not)
+UNSCRIPTED_RATE_SHARE = 0.25
+# ... and the transcript text DTW placed in it explains at most this share of its length
+# at the episode's speaking rate: transcript speech the recogniser hears poorly is
+# explained in full (0.83 or more over 10 s windows of the bundled espeak-ng narration,
+# whose misheard stretches explained 0.89-1.0), an ad DTW put between sentences or
+# stretched one over is not
+UNSCRIPTED_EXPLAINED_MAX = 0.5
 SPEECH_WORD_LETTERS = 4  # shorter words are what a recogniser makes of music and noise
 WORD_MS = 300  # a heard word's length: an unscripted stretch ends this long after its last
 UNSETTLED_CONFIDENCE = 0.4  # a start recognition could not settle after unscripted audio:

@@ -29,6 +29,7 @@ from podpub.align.tuning import (
     COARSE_CELL_BUDGET,
     FINE_RADIUS,
     GAP_FACTOR,
+    HINTED_GAP_FACTOR,
     HOP_S,
     MID_RADIUS,
     MIN_BAND,
@@ -99,14 +100,18 @@ def _speaking_ratio(path: DtwPath, speech_rows: I64) -> float:
 
 
 def warp(
-    a: F32, b: F32, gap_rows: npt.NDArray[np.bool_], progress: Callable[[float], None]
+    a: F32,
+    b: F32,
+    gap_rows: npt.NDArray[np.bool_],
+    progress: Callable[[float], None],
+    hinted_rows: npt.NDArray[np.bool_] | None = None,
 ) -> Warp:
     """``warp_levels``, with a second process for the long DTWs when there is a core to
     spare (the DTW runs on one)."""
     if (os.cpu_count() or 1) < 2 or a.shape[0] * HOP_S < SPLIT_MIN_S:
-        return warp_levels(a, b, gap_rows, progress, None)
+        return warp_levels(a, b, gap_rows, progress, None, hinted_rows)
     with ProcessPoolExecutor(max_workers=1) as pool:
-        return warp_levels(a, b, gap_rows, progress, pool)
+        return warp_levels(a, b, gap_rows, progress, pool, hinted_rows)
 
 
 def warp_levels(
@@ -115,6 +120,7 @@ def warp_levels(
     gap_rows: npt.NDArray[np.bool_],
     progress: Callable[[float], None],
     pool: ProcessPoolExecutor | None,
+    hinted_rows: npt.NDArray[np.bool_] | None = None,
 ) -> Warp:
     """The fine path of ``a`` (text frames) against ``b`` (audio frames).
 
@@ -122,7 +128,9 @@ def warp_levels(
     a matched frame, which prices a skipped frame), then with an open start and end. Each
     finer level runs in a band around the coarser path, twice: the first pass calibrates
     the typical distance at that level. ``gap_rows`` (the silences between sentences) may
-    absorb audio that is not in the text at ``GAP_FACTOR`` times the typical distance.
+    absorb audio that is not in the text at ``GAP_FACTOR`` times the typical distance;
+    ``hinted_rows`` (the silences where the transcript marks an ad or music) at
+    ``HINTED_GAP_FACTOR`` times, less than elsewhere.
     """
     levels = _levels(a.shape[0], b.shape[0])
     path: DtwPath | None = None
@@ -132,6 +140,8 @@ def warp_levels(
     for k, factor in enumerate(levels):
         ca, cb = _pool(a, factor), _pool(b, factor)
         level_gap = np.where(_pool_mask(gap_rows, factor), GAP_FACTOR, np.inf)
+        if hinted_rows is not None:
+            level_gap[_pool_mask(hinted_rows, factor)] = HINTED_GAP_FACTOR
 
         def part(f: float, _base: float = (k + 1) * share) -> None:
             progress(_base + share * f)

@@ -35,6 +35,7 @@ _RULE_LIST = (
     Rule("PP010", "warning", "chapter starts are given or aligned, not estimated"),
     Rule("PP011", "warning", "aligned chapter starts have a reasonable confidence"),
     Rule("PP012", "warning", "the transcript reader was sure of its reading (or was told)"),
+    Rule("PP013", "warning", "aligned paragraph starts have a reasonable confidence"),
     # feed, channel
     Rule("PP100", "error", "feed.xml is well-formed RSS 2.0 with one channel"),
     Rule("PP101", "error", "itunes, podcast, atom, content namespaces use the exact URIs"),

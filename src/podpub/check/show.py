@@ -86,7 +86,7 @@ def _lock_findings(root: Path, show: Show, sources: list[EpisodeSource]) -> list
 
 
 def _episode_findings(root: Path, show: Show, source: EpisodeSource, align: bool) -> list[Finding]:
-    """PP002, PP010-PP012: one episode parsed and timed as the build would."""
+    """PP002, PP010-PP013: one episode parsed and timed as the build would."""
     try:
         episode = pipeline.prepare_episode(show, source, align=align, root=root)
     except PodpubError as exc:

@@ -15,6 +15,7 @@ from podpub.errors import TranscriptError
 from podpub.model import Transcript
 from podpub.text_safety import xml_safe_record
 from podpub.transcripts.detect import READERS, detect_format
+from podpub.transcripts.hints import with_hints
 
 Reader = Callable[[str, Path], Transcript]
 
@@ -115,7 +116,7 @@ def read_transcript(path: Path, fmt: str | None = None) -> Transcript:
             None,
             f"use one of: {', '.join(sorted(READERS))}",
         )
-    transcript = reader(text, path)
+    transcript = with_hints(reader(text, path))
     if encoding == "windows-1252":
         note = "read as Windows-1252 (the file is not UTF-8); save it as UTF-8 to be sure"
         transcript = replace(transcript, warnings=(*transcript.warnings, note))
