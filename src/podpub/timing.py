@@ -397,6 +397,7 @@ def shift_episode(episode: Episode, offset_ms: int, duration_ms: int) -> Episode
         )
         for index, c in enumerate(episode.chapters)
     )
+
     def moved_cues(cues: tuple[Cue, ...]) -> tuple[Cue, ...]:
         return tuple(replace(c, start_ms=moved(c.start_ms), end_ms=moved(c.end_ms)) for c in cues)
 
