@@ -22,7 +22,11 @@ The only package that runs the aligner. Method, module by module:
    and over sentences DTW stretched or matched poorly) or the whole episode
    (``repair="full"``); sentence starts that recognised words anchor (``anchors``) override DTW
    where they disagree. This fixes the sentences after unscripted speech (ads, asides),
-   which DTW cannot tell apart from the transcript's.
+   which DTW cannot tell apart from the transcript's. Every paragraph start is heard
+   briefly, doubtful or not;
+6. ``bounds``: whatever placed it, a sentence starts after the transcript words before
+   it were heard and before its own were: the words heard in runs, in order, bound every
+   start from both sides, and one outside moves to the pause between them.
 
 Every tuning constant is in ``tuning``. Everything here is I/O at the edge (subprocesses,
 temporary files); callers get records.
@@ -41,7 +45,7 @@ from podpub.align.records import (
 from podpub.align.repair import RepairUnavailable, available
 from podpub.align.synth import espeak_voice
 
-ALIGNER_VERSION = "29"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "30"  # bump when results change (a cache key for the caller)
 
 __all__ = [
     "ALIGNER_VERSION",

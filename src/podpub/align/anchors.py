@@ -137,8 +137,8 @@ def anchored_starts(
     that way. Words outside ``known`` (the recogniser's vocabulary: names it cannot hear)
     do not break a run.
     """
-    text = _text_words(sentences, known)
-    anchor_time, block_of = _matched_words(heard, text, dtw_starts)
+    text = text_words(sentences, known)
+    anchor_time, block_of = matched_words(heard, text, dtw_starts)
     matched = _Matched(
         text,
         anchor_time,
@@ -176,7 +176,7 @@ def anchored_starts(
     return result
 
 
-def _text_words(sentences: Sequence[str], known: Collection[str] | None) -> _Text:
+def text_words(sentences: Sequence[str], known: Collection[str] | None) -> _Text:
     """The sentences' words that ``known`` holds (all when None)."""
     text_words: list[str] = []
     owner: list[int] = []
@@ -194,7 +194,7 @@ def _text_words(sentences: Sequence[str], known: Collection[str] | None) -> _Tex
     return _Text(text_words, owner, letters_before, letters)
 
 
-def _matched_words(
+def matched_words(
     heard: Sequence[Word], text: _Text, dtw_starts: Sequence[int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     """The text words the heard words match: each one's recognised start (ms), and the
@@ -556,7 +556,7 @@ def scripted_times(
 ) -> set[int]:
     """The start times (ms) of the heard words that match the transcript placed near them
     in runs of ``MIN_RUN`` words or more: words of the transcript, said and heard."""
-    text = _text_words(sentences, known)
-    anchor_time, block_of = _matched_words(heard, text, dtw_starts)
+    text = text_words(sentences, known)
+    anchor_time, block_of = matched_words(heard, text, dtw_starts)
     sizes = Counter(block_of.values())
     return {ms for w, ms in anchor_time.items() if sizes[block_of[w]] >= MIN_RUN}

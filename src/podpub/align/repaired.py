@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import Anchor, anchored_starts
+from podpub.align.bounds import held_by_heard
 from podpub.align.doubts import (
     Doubts,
     doubtful_windows,
@@ -22,10 +23,11 @@ from podpub.align.doubts import (
 from podpub.align.features import Features
 from podpub.align.onsets import after_longest_pause, speech_onset
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
-from podpub.align.repair import Word, recognise, uncovered
+from podpub.align.repair import Word, recognise, segments, uncovered
 from podpub.align.synth import Synthetic
 from podpub.align.tuning import (
     ANCHOR_BEYOND_END_MS,
+    CUT_WORD_MS,
     FIRST_WORD_TOLERANCE_MS,
     HOP_S,
     LEAD_SNAP_MAX_S,
@@ -33,6 +35,7 @@ from podpub.align.tuning import (
     LEAD_UNCERTAINTY,
     LONG_RUN,
     MAX_MOVE_MS,
+    ONSET_FORWARD_S,
     PUSHED_CONFIDENCE,
     REPAIRED_CONFIDENCE,
     TARGET_AFTER_S,
@@ -84,7 +87,7 @@ def repair_spans(
     except Exception:  # a failing recogniser (a third-party library) never fails a build
         return spans, ENGINE, ()  # the DTW result stands, unrepaired
     doubtful = doubts.head | doubts.span
-    hearing = _Hearing(samples, sentences, placed, heard, windows, Explained(synthetic, warp))
+    hearing = _Hearing(samples, sentences, placed, heard, windows, Explained(synthetic, warp), loud)
     anchors = anchors_of(spans, sentences, hearing.scripted)
     out = repaired(spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors)
     if repair == "targeted":
@@ -97,6 +100,7 @@ def repair_spans(
             settled = _settled(spans, anchors, out)
         out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
+    out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db)
     out = _unsettled(
         spans,
         out,
@@ -122,12 +126,15 @@ class _Hearing:
         heard: list[Word],
         windows: Sequence[tuple[float, float]],
         explained: Explained,
+        loud: npt.NDArray[np.bool_],
     ) -> None:
         self.samples = samples
         self.explained = explained
         self.sentences = sentences
         self.placed = placed
-        self.heard = heard
+        self.loud = loud
+        self.pieces = cut_pieces(heard, loud, windows)
+        self.heard = said_from(heard, loud)
         self.windows = list(windows)
         self._sort()
 
@@ -136,7 +143,10 @@ class _Hearing:
         self.stretches = unscripted_stretches(
             self.heard, self.windows, self.sentences, starts, self.explained
         )
-        self.scripted = without(self.heard, self.stretches)
+        self.scripted = [w for w in without(self.heard, self.stretches) if not self._piece(w)]
+
+    def _piece(self, word: Word) -> bool:
+        return word.start_ms in self.pieces
 
     def more(self, more_windows: list[tuple[float, float]]) -> bool:
         """Hear ``more_windows`` too; whether any word was heard there."""
@@ -149,9 +159,48 @@ class _Hearing:
             )
         except Exception:  # as for the first look: what was heard so far stands
             return False
-        self.heard = sorted([*self.heard, *more], key=lambda w: w.start_ms)
+        self.pieces |= cut_pieces(more, self.loud, more_windows)
+        self.heard = sorted([*self.heard, *said_from(more, self.loud)], key=lambda w: w.start_ms)
         self._sort()
         return bool(more)
+
+
+def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
+    """The heard words, each starting at the first loud frame from its recognised start
+    on (within ``ONSET_FORWARD_S``, and not past the next word's start): the recogniser
+    lets a word begin in the pause before it."""
+    frame_ms = HOP_S * 1000.0
+    reach = round(ONSET_FORWARD_S / HOP_S)
+    out = []
+    for k, w in enumerate(heard):
+        frame = round(w.start_ms / frame_ms)
+        limit = frame + reach
+        if k + 1 < len(heard):
+            limit = min(limit, round(heard[k + 1].start_ms / frame_ms))
+        ahead = loud[frame:limit]
+        if ahead.size and not ahead[0] and ahead.any():
+            out.append(Word(w.text, round((frame + int(np.argmax(ahead))) * frame_ms)))
+        else:
+            out.append(w)
+    return out
+
+
+def cut_pieces(
+    heard: Sequence[Word], loud: npt.NDArray[np.bool_], windows: Sequence[tuple[float, float]]
+) -> set[int]:
+    """The starts (ms) of the words heard right where a window of audio (``windows``,
+    seconds) begins in sound: each began before the cut, and the recogniser made a whole
+    word of its piece (a window opened on a sentence's last word hears it as the next
+    one's first). Speech, but no transcript word to anchor a sentence by."""
+    frame_ms = HOP_S * 1000.0
+    cuts = [round(a * 1000) for a, _ in segments(windows)]
+    out = set()
+    for w in heard:
+        frame = round(w.start_ms / frame_ms)
+        in_sound = 0 <= frame < loud.size and bool(loud[frame])
+        if in_sound and any(0 <= w.start_ms - c < CUT_WORD_MS for c in cuts):
+            out.add(w.start_ms)
+    return out
 
 
 def _after_unscripted(
@@ -363,7 +412,7 @@ def repaired(
 def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtful: bool) -> bool:
     """Whether ``anchor`` overrides DTW's start of sentence ``i``."""
     start = anchor.start_ms
-    if anchor.lead_ms and not is_doubtful:
+    if anchor.lead_ms and not is_doubtful and anchor.support < LONG_RUN:
         return False
     # a start timed from later words is rough, and agrees with DTW's within a wider
     # tolerance than a heard first word; not with a doubtful DTW start that lies

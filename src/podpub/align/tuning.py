@@ -183,6 +183,16 @@ OPENING_WORD_LETTERS = 6  # ... or one this long on its own
 ANCHOR_BEYOND_END_MS = 1000  # how far past DTW's end of a sentence an anchor may move it
 LONG_RUN = 5  # ... unless this many recognised words in a row (or in order) anchor it
 
+# ---------------------------------------------------------------------------- bounds
+
+# a word heard this close to where a window of audio given to the recogniser begins in
+# sound began before it: a piece of a word, heard as a whole one
+CUT_WORD_MS = 100
+
+# a start this far outside the bounds the heard words set is moved: the bounds assume
+# the fastest speech, and a weak first sound ("h", "th") starts a little before its rise
+BOUND_SLACK_MS = 200
+
 # ---------------------------------------------------------------------------- unscripted
 
 # heard speech matching no transcript run this long is unscripted: a transcript sentence

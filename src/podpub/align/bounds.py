@@ -1,0 +1,162 @@
+"""Sentence starts held between the words heard around them.
+
+However DTW and the anchors placed a sentence, it cannot start before the transcript
+words before it were said, nor after its own words (or a later sentence's) were: the
+transcript words heard in runs, in transcript order and time order at once
+(``anchors.heard_in_order``), bound every start from both sides. This needs no guess at
+why DTW went wrong (an ad it stretched a sentence over, a voice far from the synthetic
+one, a reading faster than the text's rate): a start outside its bounds moves inside, to
+the rise after the longest pause there (the latest of pauses of a second or more: a
+sentence starts just before its words are heard, after any unscripted audio between).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from podpub.align.anchors import matched_words, text_words
+from podpub.align.onsets import speech_onset
+from podpub.align.records import SentenceSpan
+from podpub.align.repair import Word
+from podpub.align.tuning import (
+    BOUND_SLACK_MS,
+    HOP_S,
+    LONGEST_PAUSE_S,
+    MIN_RUN,
+    MIN_SPEAKING_RATE,
+    PLAUSIBLE_RATE_MAX,
+    QUIET_RUN_S,
+    REPAIRED_CONFIDENCE,
+)
+from podpub.align.words import vocabulary
+
+F32 = npt.NDArray[np.float32]
+
+
+def held_by_heard(
+    spans: tuple[SentenceSpan, ...],
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+) -> tuple[SentenceSpan, ...]:
+    """``spans`` with each start outside the bounds the ``heard`` words (transcript
+    speech, unscripted stretches left out) set moved inside them."""
+    words, before = heard_in_order(sentences, heard, [s.start_ms for s in spans], vocabulary())
+    owners = [w.owner for w in words]
+    frame_ms = HOP_S * 1000.0
+    out = list(spans)
+    for i, sp in enumerate(spans):
+        k = bisect.bisect_left(owners, i)  # the first word heard of sentence i or later
+        if k == 0 or k == len(words):
+            continue  # bounded on one side only: nothing to hold it
+        prev, nxt = words[k - 1], words[k]
+        # the word before ends at the fastest speaking rate at the earliest; the sentence
+        # starts before its words up to the one heard, at that rate, at the latest, and
+        # at the slowest plausible rate (pauses between words included, not the pause
+        # after a title: only inside the sentence), at the earliest
+        said = nxt.start_ms
+        lead = nxt.letters_before - before[i]
+        lo = prev.start_ms + prev.letters * MIN_SPEAKING_RATE
+        if nxt.owner == i:  # no pause between sentences in the lead: it may be long
+            lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX)
+        hi = said - lead * MIN_SPEAKING_RATE
+        if hi < lo or lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
+            continue
+        lo_f, hi_f = round(lo / frame_ms), round(hi / frame_ms)
+        rise = _after_longest_pause(loud, lo_f, hi_f)
+        frame = speech_onset(loud, energy, rise) if rise is not None else None
+        if frame is None or not lo_f <= frame <= hi_f:
+            frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
+        start = round(frame * frame_ms)
+        out[i] = SentenceSpan(
+            start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE)
+        )
+    latest = 0  # starts stay in order: one moved later takes the unmoved after it along
+    for i, sp in enumerate(out):
+        if sp.start_ms < latest:
+            out[i] = SentenceSpan(latest, max(sp.end_ms, latest), sp.confidence)
+        latest = out[i].start_ms
+    return tuple(out)
+
+
+def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int) -> int | None:
+    """The rise in frames ``lo..hi`` after the longest quiet run (at least
+    ``QUIET_RUN_S``, counted up to ``LONGEST_PAUSE_S``), the latest of equals; None
+    when there is none."""
+    longest = round(LONGEST_PAUSE_S / HOP_S)
+    best: tuple[int, int] | None = None
+    for k in range(max(1, lo), min(loud.size, hi + 1)):
+        if loud[k] and not loud[k - 1]:
+            before = loud[max(0, k - longest) : k][::-1]
+            quiet = int(np.argmax(before)) if before.any() else before.size
+            if quiet >= round(QUIET_RUN_S / HOP_S) and (best is None or quiet >= best[0]):
+                best = (quiet, k)
+    return None if best is None else best[1]
+
+
+@dataclass(frozen=True)
+class HeardWord:
+    """A transcript word heard in a run of ``MIN_RUN`` matched words or more: its
+    sentence, the letters (as spoken, of the words the recogniser knows) of the transcript
+    before it, and when it was heard."""
+
+    owner: int
+    letters_before: int  # in the whole transcript, up to this word
+    letters: int
+    start_ms: int
+
+
+def heard_in_order(
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    dtw_starts: Sequence[int],
+    known: Collection[str] | None = None,
+) -> tuple[list[HeardWord], list[int]]:
+    """The transcript words heard in runs, in transcript order and in time order at once
+    (the longest such sequence: a run matched out of order, by chance, is dropped), and
+    the transcript letters before each sentence (as ``HeardWord.letters_before``)."""
+    text = text_words(sentences, known)
+    anchor_time, block_of = matched_words(heard, text, dtw_starts)
+    sizes = Counter(block_of.values())
+    strong = sorted(w for w in anchor_time if sizes[block_of[w]] >= MIN_RUN)
+    cumulative = np.cumsum([0, *text.letters])
+    # a sentence with no word the recogniser knows starts where the next one does
+    before = [int(cumulative[-1])] * (len(sentences) + 1)
+    firsts = {text.owner[w]: w for w in range(len(text.owner) - 1, -1, -1)}
+    for i in range(len(sentences) - 1, -1, -1):
+        before[i] = int(cumulative[firsts[i]]) if i in firsts else before[i + 1]
+    keep = _increasing([anchor_time[w] for w in strong])
+    out = [
+        HeardWord(text.owner[w], int(cumulative[w]), text.letters[w], anchor_time[w])
+        for w in (strong[k] for k in keep)
+    ]
+    return out, before[:-1]
+
+
+def _increasing(times: Sequence[int]) -> list[int]:
+    """Indices of the longest strictly increasing subsequence of ``times``."""
+    tails: list[int] = []  # index of the smallest tail of each length
+    tail_times: list[int] = []
+    back = [-1] * len(times)
+    for k, t in enumerate(times):
+        pos = bisect.bisect_left(tail_times, t)
+        back[k] = tails[pos - 1] if pos else -1
+        if pos == len(tails):
+            tails.append(k)
+            tail_times.append(t)
+        else:
+            tails[pos] = k
+            tail_times[pos] = t
+    out: list[int] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(k)
+        k = back[k]
+    return out[::-1]
