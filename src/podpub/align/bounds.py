@@ -27,8 +27,8 @@ from podpub.align.repair import Word
 from podpub.align.tuning import (
     BOUND_SLACK_MS,
     HOP_S,
+    LONG_RUN,
     LONGEST_PAUSE_S,
-    MIN_RUN,
     MIN_SPEAKING_RATE,
     PLAUSIBLE_RATE_MAX,
     QUIET_RUN_S,
@@ -103,7 +103,8 @@ def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int) -> int |
 
 @dataclass(frozen=True)
 class HeardWord:
-    """A transcript word heard in a run of ``MIN_RUN`` matched words or more: its
+    """A transcript word heard in a run of ``LONG_RUN`` matched words or more (a shorter
+    run of common words, "speech, the issue of", may be another sentence's): its
     sentence, the letters (as spoken, of the words the recogniser knows) of the transcript
     before it, and when it was heard."""
 
@@ -125,7 +126,7 @@ def heard_in_order(
     text = text_words(sentences, known)
     anchor_time, block_of = matched_words(heard, text, dtw_starts)
     sizes = Counter(block_of.values())
-    strong = sorted(w for w in anchor_time if sizes[block_of[w]] >= MIN_RUN)
+    strong = sorted(w for w in anchor_time if sizes[block_of[w]] >= LONG_RUN)
     cumulative = np.cumsum([0, *text.letters])
     # a sentence with no word the recogniser knows starts where the next one does
     before = [int(cumulative[-1])] * (len(sentences) + 1)
