@@ -33,8 +33,9 @@ from podpub.align.tuning import (
     PLAUSIBLE_RATE_MAX,
     QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
+    TYPICAL_RATE,
 )
-from podpub.align.words import vocabulary
+from podpub.align.words import vocabulary, words_and_sizes
 
 F32 = npt.NDArray[np.float32]
 
@@ -57,20 +58,28 @@ def held_by_heard(
         if k == 0 or k == len(words):
             continue  # bounded on one side only: nothing to hold it
         prev, nxt = words[k - 1], words[k]
-        # the word before ends at the fastest speaking rate at the earliest; the sentence
-        # starts before its words up to the one heard, at that rate, at the latest, and
-        # at the slowest plausible rate (pauses between words included, not the pause
-        # after a title: only inside the sentence), at the earliest
+        # the text before (from the word heard before on) is said at the fastest
+        # speaking rate at the earliest; the sentence starts before its words up to the
+        # one heard, at that rate, at the latest, and at the slowest plausible rate
+        # (pauses between words included, not the pause after a title: only inside the
+        # sentence), at the earliest
         said = nxt.start_ms
         lead = nxt.letters_before - before[i]
-        lo = prev.start_ms + prev.letters * MIN_SPEAKING_RATE
+        tail = before[i] - prev.letters_before
+        lo = prev.start_ms + tail * MIN_SPEAKING_RATE
         if nxt.owner == i:  # no pause between sentences in the lead: it may be long
             lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX)
         hi = said - lead * MIN_SPEAKING_RATE
         if hi < lo or lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
             continue
         lo_f, hi_f = round(lo / frame_ms), round(hi / frame_ms)
-        rise = _after_longest_pause(loud, lo_f, hi_f)
+        if sp.start_ms < lo:
+            # too early: right after the text before, where it ends at a typical rate
+            # (and a pause), the earliest of the longest pauses
+            reach = prev.start_ms + tail * TYPICAL_RATE + LONGEST_PAUSE_S * 1000
+            rise = _after_longest_pause(loud, lo_f, min(hi_f, round(reach / frame_ms)), False)
+        else:  # too late: right before its words, after anything unscripted between
+            rise = _after_longest_pause(loud, lo_f, hi_f, True)
         frame = speech_onset(loud, energy, rise) if rise is not None else None
         if frame is None or not lo_f <= frame <= hi_f:
             frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
@@ -86,17 +95,18 @@ def held_by_heard(
     return tuple(out)
 
 
-def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int) -> int | None:
+def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: bool) -> int | None:
     """The rise in frames ``lo..hi`` after the longest quiet run (at least
-    ``QUIET_RUN_S``, counted up to ``LONGEST_PAUSE_S``), the latest of equals; None
-    when there is none."""
+    ``QUIET_RUN_S``, counted up to ``LONGEST_PAUSE_S``), the latest of equals (or the
+    earliest); None when there is none."""
     longest = round(LONGEST_PAUSE_S / HOP_S)
     best: tuple[int, int] | None = None
     for k in range(max(1, lo), min(loud.size, hi + 1)):
         if loud[k] and not loud[k - 1]:
             before = loud[max(0, k - longest) : k][::-1]
             quiet = int(np.argmax(before)) if before.any() else before.size
-            if quiet >= round(QUIET_RUN_S / HOP_S) and (best is None or quiet >= best[0]):
+            better = best is None or quiet > best[0] or (latest and quiet == best[0])
+            if quiet >= round(QUIET_RUN_S / HOP_S) and better:
                 best = (quiet, k)
     return None if best is None else best[1]
 
@@ -122,20 +132,23 @@ def heard_in_order(
 ) -> tuple[list[HeardWord], list[int]]:
     """The transcript words heard in runs, in transcript order and in time order at once
     (the longest such sequence: a run matched out of order, by chance, is dropped), and
-    the transcript letters before each sentence (as ``HeardWord.letters_before``)."""
+    the transcript letters before each sentence (as ``HeardWord.letters_before``: every
+    word's, as spoken)."""
     text = text_words(sentences, known)
     anchor_time, block_of = matched_words(heard, text, dtw_starts)
     sizes = Counter(block_of.values())
     strong = sorted(w for w in anchor_time if sizes[block_of[w]] >= LONG_RUN)
-    cumulative = np.cumsum([0, *text.letters])
-    # a sentence with no word the recogniser knows starts where the next one does
-    before = [int(cumulative[-1])] * (len(sentences) + 1)
-    firsts = {text.owner[w]: w for w in range(len(text.owner) - 1, -1, -1)}
-    for i in range(len(sentences) - 1, -1, -1):
-        before[i] = int(cumulative[firsts[i]]) if i in firsts else before[i + 1]
+    # letters as spoken, of every word (a name the recogniser does not know takes time too)
+    said = [sum(size for _, size in words_and_sizes(s)) for s in sentences]
+    before = [int(x) for x in np.cumsum([0, *said])]
     keep = _increasing([anchor_time[w] for w in strong])
     out = [
-        HeardWord(text.owner[w], int(cumulative[w]), text.letters[w], anchor_time[w])
+        HeardWord(
+            text.owner[w],
+            before[text.owner[w]] + text.letters_before[w],
+            text.letters[w],
+            anchor_time[w],
+        )
         for w in (strong[k] for k in keep)
     ]
     return out, before[:-1]

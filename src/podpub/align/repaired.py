@@ -392,7 +392,10 @@ def repaired(
         is_doubtful = doubtful is None or bool(doubtful[i])
         if not _overrides(anchor, spans, i, is_doubtful):
             continue
-        new_start = round(_anchored_frame(anchor, loud, energy) * frame_ms)
+        frame, at_pause = _anchored_frame(anchor, loud, energy)
+        if anchor.lead_ms and not is_doubtful and not at_pause:
+            continue  # a start DTW was sure of is not moved into running speech
+        new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
             new_start,
             max(spans[i].end_ms, new_start + 1),
@@ -432,8 +435,9 @@ def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtfu
     return abs(start - spans[i].start_ms) <= MAX_MOVE_MS
 
 
-def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) -> int:
-    """The frame an overriding anchor puts the sentence's start on."""
+def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) -> tuple[int, bool]:
+    """The frame an overriding anchor puts the sentence's start on, and whether a pause
+    before it was found (always, for a start its first word times)."""
     frame_ms = HOP_S * 1000.0
     frame = round(anchor.start_ms / frame_ms)
     if anchor.lead_ms:
@@ -451,8 +455,7 @@ def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) ->
                 / HOP_S
             )
         snapped = after_longest_pause(loud, centre, radius)
-        if snapped != centre:
-            frame = speech_onset(loud, energy, snapped)
-    else:
-        frame = speech_onset(loud, energy, frame)
-    return frame
+        if snapped == centre:
+            return frame, False
+        return speech_onset(loud, energy, snapped), True
+    return speech_onset(loud, energy, frame), True
