@@ -13,7 +13,6 @@ sentence starts just before its words are heard, after any unscripted audio betw
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from podpub.align.onsets import speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.tuning import (
+    ACROSS_GAP_MS,
     BOUND_SLACK_MS,
     HOP_S,
     LONG_RUN,
@@ -136,8 +136,7 @@ def heard_in_order(
     word's, as spoken)."""
     text = text_words(sentences, known)
     anchor_time, block_of = matched_words(heard, text, dtw_starts)
-    sizes = Counter(block_of.values())
-    strong = sorted(w for w in anchor_time if sizes[block_of[w]] >= LONG_RUN)
+    strong = _long_runs(sorted(anchor_time), anchor_time, block_of)
     # letters as spoken, of every word (a name the recogniser does not know takes time too)
     said = [sum(size for _, size in words_and_sizes(s)) for s in sentences]
     before = [int(x) for x in np.cumsum([0, *said])]
@@ -152,6 +151,30 @@ def heard_in_order(
         for w in (strong[k] for k in keep)
     ]
     return out, before[:-1]
+
+
+def _long_runs(
+    matched: Sequence[int], times: dict[int, int], block_of: dict[int, int]
+) -> list[int]:
+    """The matched text words (in order) in runs of at least ``LONG_RUN`` heard one after
+    another: of one matching block, each heard within ``ACROSS_GAP_MS`` after the one
+    before (words heard in two windows of audio far apart are next to each other in the
+    list of heard words, and may match by chance as one block)."""
+    out: list[int] = []
+    run: list[int] = []
+    for w in [*matched, -1]:
+        if (
+            run
+            and w >= 0
+            and block_of[w] == block_of[run[-1]]
+            and 0 < times[w] - times[run[-1]] <= ACROSS_GAP_MS
+        ):
+            run.append(w)
+            continue
+        if len(run) >= LONG_RUN:
+            out.extend(run)
+        run = [w]
+    return out
 
 
 def _increasing(times: Sequence[int]) -> list[int]:

@@ -415,7 +415,9 @@ def repaired(
 def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtful: bool) -> bool:
     """Whether ``anchor`` overrides DTW's start of sentence ``i``."""
     start = anchor.start_ms
-    if anchor.lead_ms and not is_doubtful and anchor.support < LONG_RUN:
+    # a start DTW was sure of moves only for a long run of its words: every paragraph
+    # start is heard, and a short run ("the r see reports") may be a later word
+    if not is_doubtful and anchor.support < LONG_RUN:
         return False
     # a start timed from later words is rough, and agrees with DTW's within a wider
     # tolerance than a heard first word; not with a doubtful DTW start that lies
