@@ -119,7 +119,9 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|e\.g|i\.e|U\.S|No)
 
 
 def split_sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", text.strip())
+    """The text's sentences; a closing quote or bracket after the full stop stays with its
+    sentence."""
+    parts = re.split(r"(?:(?<=[.!?…][\"”’)])|(?<=[.!?…]))\s+(?=[\"“‘(]?[A-Z0-9])", text.strip())
     out: list[str] = []
     for part in parts:
         if out and _ABBREV.search(out[-1]):

@@ -4,8 +4,11 @@ The clips are listed in bench/data/real-speech/provenance.yaml (repository, comm
 licence, speaker, text) and committed as Opus files under bench/data/real-speech/audio/.
 An episode is assembled from them:
 
-- sections read by different real voices (LJ Speech, LibriVox readers, a speech), one
-  paragraph per one or more consecutive clips, each section with a heading (a chapter);
+- sections read by different real voices (LJ Speech, LibriVox readers, a speech, and four
+  LibriVox readers of a chapter each as Mini LibriSpeech cut them: 30 minutes, 142 clips
+  at the corpus's pauses), one paragraph per one or more consecutive clips, never starting
+  at a clip that begins inside a sentence (``continues: true`` in the provenance), each
+  section with a heading (a chapter): about 37 minutes of committed scripted speech;
 - a synthesised music bed before the speech and after it (bench/make_episode.music: no
   third-party music), random pauses between clips and paragraphs.
 
@@ -59,6 +62,10 @@ SECTIONS = (  # clip group, heading, clips per paragraph (lo, hi)
     ("dctts", "The Chronicles of Newgate", (2, 5)),
     ("sense", "Sense and Sensibility", (1, 3)),
     ("jfk", "An Inaugural Address", (1, 1)),
+    ("northanger", "Northanger Abbey", (1, 3)),
+    ("ronicky", "Ronicky Doone", (1, 3)),
+    ("fairy", "Fairer-than-a-Fairy", (1, 3)),
+    ("agatha", "Agatha Webb", (1, 3)),
 )
 
 
@@ -70,6 +77,7 @@ class Clip:
     text: str
     speaker: str
     committed: bool
+    continues: bool = False  # continues the previous clip's sentence: starts no paragraph
 
     @property
     def path(self) -> Path:
@@ -87,6 +95,7 @@ def load_clips(local: bool) -> list[Clip]:
             c.get("text", ""),
             c["speaker"],
             bool(c.get("committed", True)),
+            bool(c.get("continues", False)),
         )
         for c in doc["clips"]
     ]
@@ -163,13 +172,16 @@ def room(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def plan_paragraphs(
     clips: list[Clip], rng: np.random.Generator
 ) -> list[tuple[str | None, list[Clip]]]:
-    """(heading or None, clips) per paragraph, sections in the order of SECTIONS."""
+    """(heading or None, clips) per paragraph, sections in the order of SECTIONS; a paragraph
+    takes lo to hi clips, and more while the next one continues its sentence."""
     out: list[tuple[str | None, list[Clip]]] = []
     for group, heading, (lo, hi) in SECTIONS:
         members = [c for c in clips if c.role == "script" and c.group == group]
         first = True
         while members:
             k = int(rng.integers(lo, hi + 1))
+            while k < len(members) and members[k].continues:
+                k += 1
             out.append((heading if first else None, members[:k]))
             members = members[k:]
             first = False
