@@ -82,6 +82,7 @@ class Anchor:
     # words of the sentence heard in order at a speaking rate from the run's first word on,
     # the run's own included (two runs with a misheard word or name between them agree)
     support: int = 0
+    lead_letters: int = 0  # letters (as spoken) of the words before the run
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def anchored_starts(
         if keep_agreeing or not agrees:
             lead_ms = 0 if text.letters_before[k] == 0 else round(lead)
             support = run + _agreeing_after(k, run, last_word[i], anchor_time, text.letters_before)
-            result[i] = Anchor(start, run, lead_ms, agrees, bounds, support)
+            result[i] = Anchor(start, run, lead_ms, agrees, bounds, support, text.letters_before[k])
     return result
 
 

@@ -61,24 +61,26 @@ def held_by_heard(
         # the text before (from the word heard before on) is said at the fastest
         # speaking rate at the earliest; the sentence starts before its words up to the
         # one heard, at that rate, at the latest, and at the slowest plausible rate
-        # (pauses between words included, not the pause after a title: only inside the
-        # sentence), at the earliest
+        # and a pause ("Yes, I"; not the pause after a title: only inside the sentence),
+        # at the earliest
         said = nxt.start_ms
         lead = nxt.letters_before - before[i]
         tail = before[i] - prev.letters_before
         lo = prev.start_ms + tail * MIN_SPEAKING_RATE
         if nxt.owner == i:  # no pause between sentences in the lead: it may be long
-            lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX)
+            lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
         hi = said - lead * MIN_SPEAKING_RATE
         if hi < lo or lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
             continue
         lo_f, hi_f = round(lo / frame_ms), round(hi / frame_ms)
-        if sp.start_ms < lo:
+        reach = round((prev.start_ms + tail * TYPICAL_RATE) / frame_ms + LONGEST_PAUSE_S / HOP_S)
+        if sp.start_ms < lo and reach > lo_f:
             # too early: right after the text before, where it ends at a typical rate
             # (and a pause), the earliest of the longest pauses
-            reach = prev.start_ms + tail * TYPICAL_RATE + LONGEST_PAUSE_S * 1000
-            rise = _after_longest_pause(loud, lo_f, min(hi_f, round(reach / frame_ms)), False)
-        else:  # too late: right before its words, after anything unscripted between
+            rise = _after_longest_pause(loud, lo_f, min(hi_f, reach), False)
+        else:
+            # too late, or after more than the text before can take (unscripted audio
+            # between): right before its words, the latest of the longest pauses
             rise = _after_longest_pause(loud, lo_f, hi_f, True)
         frame = speech_onset(loud, energy, rise) if rise is not None else None
         if frame is None or not lo_f <= frame <= hi_f:

@@ -34,9 +34,14 @@ from podpub.align.tuning import (
     LEAD_SNAP_MIN_S,
     LEAD_UNCERTAINTY,
     LONG_RUN,
+    LONGEST_PAUSE_S,
     MAX_MOVE_MS,
+    MIN_SPEAKING_RATE,
     ONSET_FORWARD_S,
+    ONSET_SEARCH_S,
+    PLAUSIBLE_RATE_MAX,
     PUSHED_CONFIDENCE,
+    QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
     TARGET_AFTER_S,
     TARGET_CONFIRM_S,
@@ -168,7 +173,8 @@ class _Hearing:
 def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
     """The heard words, each starting at the first loud frame from its recognised start
     on (within ``ONSET_FORWARD_S``, and not past the next word's start): the recogniser
-    lets a word begin in the pause before it."""
+    lets a word begin in the pause before it; and a word heard longer than its letters
+    take at the slowest plausible rate, at the first rise that leaves it that long."""
     frame_ms = HOP_S * 1000.0
     reach = round(ONSET_FORWARD_S / HOP_S)
     out = []
@@ -179,9 +185,16 @@ def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
             limit = min(limit, round(heard[k + 1].start_ms / frame_ms))
         ahead = loud[frame:limit]
         if ahead.size and not ahead[0] and ahead.any():
-            out.append(Word(w.text, round((frame + int(np.argmax(ahead))) * frame_ms)))
-        else:
-            out.append(w)
+            frame += int(np.argmax(ahead))
+        if k + 1 < len(heard):
+            # longer than the word can take, even slowly: it took in a breath or noise
+            # before it, and starts at the last rise that leaves it time enough
+            nxt = round(heard[k + 1].start_ms / frame_ms)
+            earliest = nxt - round(len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms)
+            if frame < earliest:
+                rises = np.flatnonzero(loud[earliest:nxt] & ~loud[earliest - 1 : nxt - 1])
+                frame = earliest + int(rises[0]) if rises.size else earliest
+        out.append(Word(w.text, round(frame * frame_ms)))
     return out
 
 
@@ -392,9 +405,17 @@ def repaired(
         is_doubtful = doubtful is None or bool(doubtful[i])
         if not _overrides(anchor, spans, i, is_doubtful):
             continue
+        dtw_fits = _dtw_fits_lead(anchor, spans[i].start_ms, loud)
+        if anchor.lead_ms and dtw_fits:
+            continue
         frame, at_pause = _anchored_frame(anchor, loud, energy)
-        if anchor.lead_ms and not is_doubtful and not at_pause:
-            continue  # a start DTW was sure of is not moved into running speech
+        dtw_frame = round(spans[i].start_ms / frame_ms)
+        if dtw_fits and _quiet_before(loud, dtw_frame) > _quiet_before(loud, frame):
+            continue  # a first word heard late (a recogniser's timing): DTW's pause is the start
+        if anchor.lead_ms and not at_pause and (anchor.agrees or not is_doubtful):
+            # a rough start timed from later words, in running speech, does not move a
+            # start DTW was sure of, nor one it agrees with
+            continue
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
             new_start,
@@ -435,6 +456,46 @@ def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtfu
     if not bounded and anchor.support < LONG_RUN:
         return False
     return abs(start - spans[i].start_ms) <= MAX_MOVE_MS
+
+
+def _dtw_fits_lead(anchor: Anchor, dtw_ms: int, loud: npt.NDArray[np.bool_]) -> bool:
+    """Whether DTW's start, right after a pause, leaves the words before the run as
+    long as they may take: at most the slowest plausible rate and one pause, at least
+    the fastest
+    (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not" is no
+    reason to move it)."""
+    run_ms = anchor.start_ms + anchor.lead_ms
+    lead = anchor.lead_letters
+    slowest = lead * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000  # and a pause ("Yes, I")
+    if not run_ms - slowest <= dtw_ms <= run_ms - lead * MIN_SPEAKING_RATE:
+        return False
+    frame = round(dtw_ms / (HOP_S * 1000.0))
+    near = round(ONSET_SEARCH_S / HOP_S)
+    return after_longest_pause(loud, frame, near) != frame or _after_quiet(loud, frame)
+
+
+def _quiet_before(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """Quiet frames right before the rise nearest ``frame`` (within ``ONSET_SEARCH_S``),
+    up to ``LONGEST_PAUSE_S``."""
+    near = round(ONSET_SEARCH_S / HOP_S)
+    longest = round(LONGEST_PAUSE_S / HOP_S)
+    best = 0
+    for k in range(max(1, frame - near), min(loud.size, frame + near + 1)):
+        if loud[k] and not loud[k - 1]:
+            before = loud[max(0, k - longest) : k][::-1]
+            best = max(best, int(np.argmax(before)) if before.any() else before.size)
+    return best
+
+
+def _after_quiet(loud: npt.NDArray[np.bool_], frame: int) -> bool:
+    """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet."""
+    quiet = round(QUIET_RUN_S / HOP_S)
+    return (
+        0 < frame < loud.size
+        and bool(loud[frame])
+        and frame >= quiet
+        and not loud[frame - quiet : frame].any()
+    )
 
 
 def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) -> tuple[int, bool]:
