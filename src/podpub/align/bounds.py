@@ -138,7 +138,7 @@ def heard_in_order(
     word's, as spoken)."""
     text = text_words(sentences, known)
     anchor_time, block_of = matched_words(heard, text, dtw_starts)
-    strong = _long_runs(sorted(anchor_time), anchor_time, block_of)
+    strong = _long_runs(sorted(anchor_time), anchor_time, block_of, text.letters)
     # letters as spoken, of every word (a name the recogniser does not know takes time too)
     said = [sum(size for _, size in words_and_sizes(s)) for s in sentences]
     before = [int(x) for x in np.cumsum([0, *said])]
@@ -156,12 +156,17 @@ def heard_in_order(
 
 
 def _long_runs(
-    matched: Sequence[int], times: dict[int, int], block_of: dict[int, int]
+    matched: Sequence[int],
+    times: dict[int, int],
+    block_of: dict[int, int],
+    letters: Sequence[int],
 ) -> list[int]:
     """The matched text words (in order) in runs of at least ``LONG_RUN`` heard one after
     another: of one matching block, each heard within ``ACROSS_GAP_MS`` after the one
     before (words heard in two windows of audio far apart are next to each other in the
-    list of heard words, and may match by chance as one block)."""
+    list of heard words, and may match by chance as one block), and no sooner than its
+    letters take at the fastest speaking rate (no one says "speech" in 0.1 s: a chance
+    run, "free speech, the issue of" heard in "countries. The issue of")."""
     out: list[int] = []
     run: list[int] = []
     for w in [*matched, -1]:
@@ -169,7 +174,7 @@ def _long_runs(
             run
             and w >= 0
             and block_of[w] == block_of[run[-1]]
-            and 0 < times[w] - times[run[-1]] <= ACROSS_GAP_MS
+            and letters[run[-1]] * MIN_SPEAKING_RATE <= times[w] - times[run[-1]] <= ACROSS_GAP_MS
         ):
             run.append(w)
             continue

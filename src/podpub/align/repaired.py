@@ -37,6 +37,7 @@ from podpub.align.tuning import (
     LONGEST_PAUSE_S,
     MAX_MOVE_MS,
     MIN_SPEAKING_RATE,
+    MORE_CONTEXT_S,
     ONSET_FORWARD_S,
     ONSET_SEARCH_S,
     PLAUSIBLE_RATE_MAX,
@@ -157,15 +158,26 @@ class _Hearing:
         """Hear ``more_windows`` too; whether any word was heard there."""
         if not more_windows:
             return False
-        self.windows.extend(more_windows)
+        # each heard with the audio around it (a short piece between two windows heard
+        # before, alone, is heard poorly): what is heard now replaces what was there
+        around = segments(
+            [(max(0.0, a - MORE_CONTEXT_S), b + MORE_CONTEXT_S) for a, b in more_windows]
+        )
         try:
             more = recognise(
-                self.samples, more_windows, self.sentences, lambda f: None, placed=self.placed
+                self.samples, around, self.sentences, lambda f: None, placed=self.placed
             )
         except Exception:  # as for the first look: what was heard so far stands
             return False
-        self.pieces |= cut_pieces(more, self.loud, more_windows)
-        self.heard = sorted([*self.heard, *said_from(more, self.loud)], key=lambda w: w.start_ms)
+        self.windows.extend(around)
+
+        def inside(w: Word) -> bool:
+            return any(a * 1000 <= w.start_ms < b * 1000 for a, b in around)
+
+        self.pieces = {ms for ms in self.pieces if not inside(Word("", ms))}
+        self.pieces |= cut_pieces(more, self.loud, around)
+        kept = [w for w in self.heard if not inside(w)]
+        self.heard = sorted([*kept, *said_from(more, self.loud)], key=lambda w: w.start_ms)
         self._sort()
         return bool(more)
 
@@ -405,16 +417,15 @@ def repaired(
         is_doubtful = doubtful is None or bool(doubtful[i])
         if not _overrides(anchor, spans, i, is_doubtful):
             continue
-        dtw_fits = _dtw_fits_lead(anchor, spans[i].start_ms, loud)
-        if anchor.lead_ms and dtw_fits:
-            continue
         frame, at_pause = _anchored_frame(anchor, loud, energy)
-        dtw_frame = round(spans[i].start_ms / frame_ms)
-        if dtw_fits and _quiet_before(loud, dtw_frame) > _quiet_before(loud, frame):
-            continue  # a first word heard late (a recogniser's timing): DTW's pause is the start
-        if anchor.lead_ms and not at_pause and (anchor.agrees or not is_doubtful):
+        if (
+            anchor.lead_ms
+            and not at_pause
+            and (anchor.agrees or not is_doubtful or _dtw_fits_lead(anchor, spans[i], loud))
+        ):
             # a rough start timed from later words, in running speech, does not move a
-            # start DTW was sure of, nor one it agrees with
+            # start DTW was sure of, nor one it agrees with, nor one right after a pause
+            # that leaves the words before the run the time they may take
             continue
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
@@ -458,12 +469,13 @@ def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtfu
     return abs(start - spans[i].start_ms) <= MAX_MOVE_MS
 
 
-def _dtw_fits_lead(anchor: Anchor, dtw_ms: int, loud: npt.NDArray[np.bool_]) -> bool:
+def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_]) -> bool:
     """Whether DTW's start, right after a pause, leaves the words before the run as
     long as they may take: at most the slowest plausible rate and one pause, at least
     the fastest
     (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not" is no
     reason to move it)."""
+    dtw_ms = dtw.start_ms
     run_ms = anchor.start_ms + anchor.lead_ms
     lead = anchor.lead_letters
     slowest = lead * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000  # and a pause ("Yes, I")
@@ -472,19 +484,6 @@ def _dtw_fits_lead(anchor: Anchor, dtw_ms: int, loud: npt.NDArray[np.bool_]) -> 
     frame = round(dtw_ms / (HOP_S * 1000.0))
     near = round(ONSET_SEARCH_S / HOP_S)
     return after_longest_pause(loud, frame, near) != frame or _after_quiet(loud, frame)
-
-
-def _quiet_before(loud: npt.NDArray[np.bool_], frame: int) -> int:
-    """Quiet frames right before the rise nearest ``frame`` (within ``ONSET_SEARCH_S``),
-    up to ``LONGEST_PAUSE_S``."""
-    near = round(ONSET_SEARCH_S / HOP_S)
-    longest = round(LONGEST_PAUSE_S / HOP_S)
-    best = 0
-    for k in range(max(1, frame - near), min(loud.size, frame + near + 1)):
-        if loud[k] and not loud[k - 1]:
-            before = loud[max(0, k - longest) : k][::-1]
-            best = max(best, int(np.argmax(before)) if before.any() else before.size)
-    return best
 
 
 def _after_quiet(loud: npt.NDArray[np.bool_], frame: int) -> bool:
@@ -517,6 +516,15 @@ def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) ->
                 min(LEAD_SNAP_MAX_S, LEAD_SNAP_MIN_S + LEAD_UNCERTAINTY * anchor.lead_ms / 1000.0)
                 / HOP_S
             )
+            # no later than the words before the run leave time for, at the fastest rate
+            # (not at the pause between them and the run)
+            latest = round(
+                (anchor.start_ms + anchor.lead_ms - anchor.lead_letters * MIN_SPEAKING_RATE)
+                / frame_ms
+            )
+            if centre + radius > latest:
+                lo = centre - radius
+                centre, radius = (lo + latest) // 2, max(0, (latest - lo) // 2)
         snapped = after_longest_pause(loud, centre, radius)
         if snapped == centre:
             return frame, False

@@ -111,6 +111,7 @@ TARGET_GAP_S = 20.0  # ... or back to the end of the sentence before, up to this
 TARGET_AFTER_S = 8.0  # ... and after it (a sentence after an aside of several seconds)
 TARGET_END_S = 0.5  # recognised audio past a doubtful sentence's end: its last word whole
 TARGET_CONFIRM_S = 3.0  # a first look goes only this far after it: mostly DTW is right
+MORE_CONTEXT_S = 3.0  # a later look is heard with this much audio around it: context
 STRETCH_DOUBT = 1.4  # a sentence this much slower than the episode's rate is doubtful
 CONFIDENCE_DOUBT = 0.6  # ... as is one matched with less confidence than this
 HEAD_S = 1.0  # a sentence's head: its first second of synthetic speech
