@@ -922,22 +922,6 @@ def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> N
     assert repaired(spans, sentences, fast, frames, energy, np.array([True, True]))[0] == spans[0]
 
 
-def test_a_paragraph_start_pushed_along_is_looked_for_after_the_sentence_before() -> None:
-    from podpub.align.doubts import pushed_windows
-    from podpub.align.tuning import TARGET_AFTER_S
-
-    # DTW put the first sentence in the intro music (5.3 s) and the second 9.3 s after it;
-    # the repair moved the first to 16.2 s and pushed the second along with it
-    spans = [SentenceSpan(5_300, 14_000, 0.5), SentenceSpan(14_600, 20_000, 0.5)]
-    repaired = [SentenceSpan(16_180, 20_000, 0.9), SentenceSpan(16_180, 20_000, 0.25)]
-    windows = pushed_windows(spans, repaired, [True, False], [0, 1])
-    assert windows == {1: (16_180, 16_180 + 9_300 + round(TARGET_AFTER_S * 1000))}
-    # settled by its own words, or not pushed, or not a paragraph start: not looked for
-    assert pushed_windows(spans, repaired, [True, True], [0, 1]) == {}
-    assert pushed_windows(spans, spans, [True, False], [0, 1]) == {}
-    assert pushed_windows(spans, repaired, [True, False], [0]) == {}
-
-
 def test_a_long_opening_word_heard_at_a_speaking_rate_times_the_sentence() -> None:
     from podpub.align.anchors import anchored_starts
     from podpub.align.repair import Word
@@ -977,14 +961,3 @@ def test_one_opening_word_heard_moves_only_a_doubtful_start() -> None:
     assert repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
     moved = repaired(spans, sentences, heard, frames, energy, np.array([True]))
     assert moved[0].start_ms == 12_000
-
-
-def test_a_pushed_sentence_keeps_its_end_and_stays_less_sure_when_not_found() -> None:
-    from podpub.align.repaired import pushed_span
-
-    dtw = SentenceSpan(14_600, 20_000, 0.5)
-    looked = SentenceSpan(16_200, 33_500, 0.5)
-    found = pushed_span(dtw, looked, SentenceSpan(25_970, 33_500, 0.8))
-    assert found == SentenceSpan(25_970, 25_971, 0.8)
-    missed = pushed_span(dtw, looked, SentenceSpan(16_200, 33_500, 0.5))
-    assert missed == SentenceSpan(16_200, 20_000, 0.25)

@@ -156,23 +156,3 @@ def spoken_before(spans: Sequence[SentenceSpan], i: int) -> int:
     while before >= 0 and spans[before].end_ms >= spans[i].start_ms:
         before -= 1
     return before
-
-
-def pushed_windows(
-    spans: Sequence[SentenceSpan],
-    repaired: Sequence[SentenceSpan],
-    settled: Sequence[bool],
-    focus: Sequence[int],
-) -> dict[int, tuple[int, int]]:
-    """Focus sentences that nothing settled but the repair pushed later (the sentence
-    before moved past their DTW start): where to look for them (ms), from where they were
-    pushed to, as far again as DTW put them after the sentence before, and
-    ``TARGET_AFTER_S`` more."""
-    out = {}
-    for i in sorted(set(focus)):
-        if 0 < i < len(spans) and not settled[i] and repaired[i].start_ms > spans[i].start_ms:
-            before = max(0, spoken_before(spans, i))
-            lo = repaired[i].start_ms
-            after = max(0, spans[i].start_ms - spans[before].start_ms)
-            out[i] = (lo, lo + after + round(TARGET_AFTER_S * 1000))
-    return out

@@ -18,7 +18,6 @@ from podpub.align.doubts import (
     doubtful_windows,
     doubts_of,
     farther_windows,
-    pushed_windows,
 )
 from podpub.align.features import Features
 from podpub.align.onsets import after_longest_pause, speech_onset
@@ -103,8 +102,6 @@ def repair_spans(
             out = repaired(
                 spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
             )
-            settled = _settled(spans, anchors, out)
-        out = _look_for_pushed(spans, out, settled, focus, hearing, loud, audio.energy_db, doubtful)
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
     out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db)
     out = _unsettled(
@@ -339,44 +336,6 @@ def _settled(
         a is not None and (a.agrees or r.start_ms != sp.start_ms)
         for a, r, sp in zip(anchors, repaired, spans, strict=True)
     ]
-
-
-def _look_for_pushed(
-    spans: tuple[SentenceSpan, ...],
-    out: tuple[SentenceSpan, ...],
-    settled: Sequence[bool],
-    focus: Sequence[int],
-    hearing: _Hearing,
-    loud: npt.NDArray[np.bool_],
-    energy: F32,
-    doubtful: npt.NDArray[np.bool_],
-) -> tuple[SentenceSpan, ...]:
-    """A paragraph start pushed along by the sentence before it (moved later by its own
-    words) is looked for after that one's new start, as far as DTW had between them."""
-    pushed = pushed_windows(spans, out, settled, focus)
-    extra = uncovered([(a / 1000.0, b / 1000.0) for a, b in pushed.values()], hearing.windows)
-    if not hearing.more(extra):
-        return out
-    # where DTW's span is known wrong, its words are looked for (and a start is judged
-    # against) where it was pushed to, up to the window's end
-    looked = tuple(
-        SentenceSpan(*pushed[i], sp.confidence) if i in pushed else sp for i, sp in enumerate(spans)
-    )
-    doubtful[list(pushed)] = True
-    again = repaired(looked, hearing.sentences, hearing.scripted, loud, energy, doubtful)
-    return tuple(
-        pushed_span(spans[i], looked[i], r) if i in pushed else r for i, r in enumerate(again)
-    )
-
-
-def pushed_span(dtw: SentenceSpan, looked: SentenceSpan, out: SentenceSpan) -> SentenceSpan:
-    """A pushed sentence's span after the look for it: its own words moved it (DTW's
-    end, or just past its new start) or it stays pushed, less sure (as any pushed start)."""
-    if out.start_ms != looked.start_ms:
-        return SentenceSpan(out.start_ms, max(dtw.end_ms, out.start_ms + 1), out.confidence)
-    return SentenceSpan(
-        out.start_ms, max(dtw.end_ms, out.start_ms), dtw.confidence * PUSHED_CONFIDENCE
-    )
 
 
 def anchors_of(
