@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import matched_words, text_words
-from podpub.align.onsets import speech_onset
+from podpub.align.onsets import quiet_before, speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.tuning import (
@@ -101,12 +101,10 @@ def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: 
     """The rise in frames ``lo..hi`` after the longest quiet run (at least
     ``QUIET_RUN_S``, counted up to ``LONGEST_PAUSE_S``), the latest of equals (or the
     earliest); None when there is none."""
-    longest = round(LONGEST_PAUSE_S / HOP_S)
     best: tuple[int, int] | None = None
     for k in range(max(1, lo), min(loud.size, hi + 1)):
         if loud[k] and not loud[k - 1]:
-            before = loud[max(0, k - longest) : k][::-1]
-            quiet = int(np.argmax(before)) if before.any() else before.size
+            quiet = quiet_before(loud, k)
             better = best is None or quiet > best[0] or (latest and quiet == best[0])
             if quiet >= round(QUIET_RUN_S / HOP_S) and better:
                 best = (quiet, k)
@@ -117,7 +115,7 @@ def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: 
 class HeardWord:
     """A transcript word heard in a run of ``LONG_RUN`` matched words or more (a shorter
     run of common words, "speech, the issue of", may be another sentence's): its
-    sentence, the letters (as spoken, of the words the recogniser knows) of the transcript
+    sentence, the letters (as spoken, of every word) of the transcript
     before it, and when it was heard."""
 
     owner: int

@@ -109,6 +109,14 @@ def weak_start(loud: npt.NDArray[np.bool_], energy: F32, rise: int) -> int:
     return k
 
 
+def quiet_before(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """Quiet frames right before ``frame``, counted up to ``LONGEST_PAUSE_S`` (pauses
+    at least that long count as equal)."""
+    longest = round(LONGEST_PAUSE_S / HOP_S)
+    before = loud[max(0, frame - longest) : frame][::-1]
+    return int(np.argmax(before)) if before.any() else before.size
+
+
 def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
     """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
     (at least ``QUIET_RUN_S``; the closest of equals); ``frame`` itself when there is none."""
@@ -116,13 +124,10 @@ def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) ->
     lo, hi = max(1, frame - radius), min(n, frame + radius + 1)
     if lo >= hi:
         return frame
-    longest = round(LONGEST_PAUSE_S / HOP_S)
     rises = [k for k in range(lo, hi) if loud[k] and not loud[k - 1]]
     best, best_key = frame, (round(QUIET_RUN_S / HOP_S) - 1, 1)
     for k in rises:
-        before = loud[max(0, k - longest) : k][::-1]
-        quiet = int(np.argmax(before)) if before.any() else before.size
-        key = (quiet, -abs(k - frame))
+        key = (quiet_before(loud, k), -abs(k - frame))
         if key > best_key:
             best, best_key = k, key
     return best

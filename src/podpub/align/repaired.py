@@ -20,7 +20,7 @@ from podpub.align.doubts import (
     farther_windows,
 )
 from podpub.align.features import Features
-from podpub.align.onsets import after_longest_pause, speech_onset
+from podpub.align.onsets import after_longest_pause, quiet_before, speech_onset
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
 from podpub.align.repair import Word, recognise, segments, uncovered
 from podpub.align.synth import Synthetic
@@ -146,10 +146,9 @@ class _Hearing:
         self.stretches = unscripted_stretches(
             self.heard, self.windows, self.sentences, starts, self.explained
         )
-        self.scripted = [w for w in without(self.heard, self.stretches) if not self._piece(w)]
-
-    def _piece(self, word: Word) -> bool:
-        return word.start_ms in self.pieces
+        self.scripted = [
+            w for w in without(self.heard, self.stretches) if w.start_ms not in self.pieces
+        ]
 
     def more(self, more_windows: list[tuple[float, float]]) -> bool:
         """Hear ``more_windows`` too; whether any word was heard there."""
@@ -168,12 +167,12 @@ class _Hearing:
             return False
         self.windows.extend(around)
 
-        def inside(w: Word) -> bool:
-            return any(a * 1000 <= w.start_ms < b * 1000 for a, b in around)
+        def inside(ms: int) -> bool:
+            return any(a * 1000 <= ms < b * 1000 for a, b in around)
 
-        self.pieces = {ms for ms in self.pieces if not inside(Word("", ms))}
+        self.pieces = {ms for ms in self.pieces if not inside(ms)}
         self.pieces |= cut_pieces(more, self.loud, around)
-        kept = [w for w in self.heard if not inside(w)]
+        kept = [w for w in self.heard if not inside(w.start_ms)]
         self.heard = sorted([*kept, *said_from(more, self.loud)], key=lambda w: w.start_ms)
         self._sort()
         return bool(more)
@@ -431,9 +430,8 @@ def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtfu
 def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_]) -> bool:
     """Whether DTW's start, right after a pause, leaves the words before the run as
     long as they may take: at most the slowest plausible rate and one pause, at least
-    the fastest
-    (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not" is no
-    reason to move it)."""
+    the fastest (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not"
+    is no reason to move it)."""
     dtw_ms = dtw.start_ms
     run_ms = anchor.start_ms + anchor.lead_ms
     lead = anchor.lead_letters
@@ -447,12 +445,10 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
 
 def _after_quiet(loud: npt.NDArray[np.bool_], frame: int) -> bool:
     """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet."""
-    quiet = round(QUIET_RUN_S / HOP_S)
     return (
         0 < frame < loud.size
         and bool(loud[frame])
-        and frame >= quiet
-        and not loud[frame - quiet : frame].any()
+        and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
     )
 
 
