@@ -961,3 +961,58 @@ def test_one_opening_word_heard_moves_only_a_doubtful_start() -> None:
     assert repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
     moved = repaired(spans, sentences, heard, frames, energy, np.array([True]))
     assert moved[0].start_ms == 12_000
+
+
+def test_a_start_dtw_is_sure_of_is_not_moved_by_an_anchor() -> None:
+    # "I—I—" stammered: the first "I" unheard, the second heard as the first word; DTW
+    # matched the head at the episode's rate: the recogniser's timing is the rougher
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
+
+    sentences = ["I, I stammered the girl, and she could say no more about it."]
+    words = "i i stammered the girl and she could say no more about it".split()
+    heard = [Word(w, 12_700 + 250 * k) for k, w in enumerate(words)]
+    frames = np.ones(1_000, dtype=bool)
+    energy = np.full(1_000, -20.0, dtype=np.float32)
+    spans = (SentenceSpan(12_000, 17_000, 1.0),)
+    assert repaired(spans, sentences, heard, frames, energy, np.array([False])) == spans
+    moved = repaired(spans, sentences, heard, frames, energy, np.array([True]))
+    assert moved[0].start_ms == 12_700
+
+
+def test_lead_words_heard_in_order_time_a_start_across_a_speakers_pause() -> None:
+    # "And so, my fellow Americans, ... ask not": the run's rate would put the start
+    # 2 s late, on the pause; the lead's words heard in order time it
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+
+    sentences = [
+        "And so, my fellow Americans, ask not what your country can do for you, "
+        "ask what you can do for your country."
+    ]
+    run = "your country can do for you ask what you can do for your country".split()
+    tail = [Word(w, 37_040 + 250 * k) for k, w in enumerate(run)]
+    heard = [Word("and", 31_800), Word("americans", 33_120), Word("that", 34_740), *tail]
+    anchor = anchored_starts(sentences, heard, [31_780], keep_agreeing=True)[0]
+    assert anchor is not None and abs(anchor.start_ms - 31_800) <= 20 and anchor.agrees
+    # "and" heard alone, 5 s before the run: any sentence's "and", not this one's
+    alone = [Word("and", 31_800), Word("that", 34_740), *tail]
+    anchor = anchored_starts(sentences, alone, [31_780], keep_agreeing=True)[0]
+    assert anchor is not None and anchor.start_ms > 33_000
+
+
+def test_a_heard_word_starts_where_its_sound_does() -> None:
+    from podpub.align.repair import Word
+    from podpub.align.repaired import said_from
+
+    # "Yes, I": "yes" heard from its rise after a pause up to "I" after the comma's
+    # pause keeps its start; "the" heard over a breath in running sound (1.4 s for
+    # three letters) starts where it leaves itself the slowest plausible time
+    loud = np.zeros(300, dtype=bool)
+    loud[100:120] = True  # "yes" 2.0-2.4 s
+    loud[138:160] = True  # "I have" from 2.76 s
+    heard = [Word("yes", 2_000), Word("i", 2_760), Word("have", 2_900)]
+    assert [w.start_ms for w in said_from(heard, loud)] == [2_000, 2_760, 2_900]
+    running = np.ones(300, dtype=bool)
+    heard = [Word("the", 1_000), Word("man", 2_400), Word("growled", 2_700)]
+    assert said_from(heard, running)[0].start_ms == 1_800

@@ -31,6 +31,7 @@ from podpub.align.tuning import (
     LEAD_WORD_SLACK_MS,
     LONG_RUN_LEAD_LETTERS,
     LONG_RUN_WORDS,
+    LONGEST_PAUSE_S,
     MAX_LEAD_LETTERS,
     MAX_MOVE_MS,
     MAX_RUN_RATE,
@@ -365,37 +366,61 @@ def _timed_by_lead_word(
     matched: _Matched, first: int, k: int, start: int, lead: float, rate: float
 ) -> tuple[int, float] | None:
     """A word of the lead (text words ``first`` .. ``k``) heard on its own before the run:
-    the start and lead it times; None when none was heard near the estimate ``start``."""
+    the start and lead it times; None when none was heard near the estimate ``start``,
+    nor in order with another word of the lead and the run (a speaker's pause inside
+    the lead: "And so, my fellow Americans, ... ask not")."""
     text_words, letters_before = matched.text.words, matched.text.letters_before
-    heard_ms = matched.heard_ms
-    lo = start - lead - LEAD_SLACK_MS
+    heard_ms, run_ms = matched.heard_ms, matched.anchor_time[k]
+    # as early as the lead's letters at the slowest plausible rate and a pause allow
+    lo = min(start - lead - LEAD_SLACK_MS, run_slowest(run_ms, letters_before[k]))
     lo_i = bisect.bisect_left(heard_ms, lo)
-    near = matched.heard[lo_i : bisect.bisect_left(heard_ms, matched.anchor_time[k])]
+    near = matched.heard[lo_i : bisect.bisect_left(heard_ms, run_ms)]
     lead_match = difflib.SequenceMatcher(
         None,
         [_HOMOPHONES.get(h.text, h.text) for h in near],
         text_words[first:k],
         autojunk=False,
     )
-    for block in lead_match.get_matching_blocks():
-        hits = [
-            m
-            for m in range(block.size)
-            if block.size >= MIN_BLOCK_WORDS
-            or len(text_words[first + block.b + m]) >= LEAD_WORD_LETTERS
-        ]
-        if hits:
-            m = hits[0]
-            word = first + block.b + m
-            by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
-            # the same word, not another: near the estimate, or the sentence's
-            # first two words heard together before the run
-            opening = letters_before[word] <= OPENING_LETTERS and block.size >= MIN_BLOCK_WORDS
-            slack = lead + LEAD_SLACK_MS if opening else LEAD_WORD_SHARE * lead + LEAD_WORD_SLACK_MS
-            if abs(by_word - start) <= slack:
-                return by_word, letters_before[word] * rate
-            return None
+    hits = [  # (text word, heard time) of the lead words heard, in order
+        (first + block.b + m, near[block.a + m].start_ms)
+        for block in lead_match.get_matching_blocks()
+        for m in range(block.size)
+        if block.size >= MIN_BLOCK_WORDS
+        or len(text_words[first + block.b + m]) >= LEAD_WORD_LETTERS
+    ]
+    for n, (word, ms) in enumerate(hits):
+        by_word = int(ms - letters_before[word] * rate)
+        # the same word, not another: near the estimate, or the sentence's first two
+        # words heard together before the run, or followed by the lead's other words
+        # heard in order, each after the letters between at a speaking rate (a pause
+        # allowed)
+        rest = hits[n:]
+        opening = letters_before[word] <= OPENING_LETTERS and len(rest) >= MIN_BLOCK_WORDS
+        slack = lead + LEAD_SLACK_MS if opening else LEAD_WORD_SHARE * lead + LEAD_WORD_SLACK_MS
+        chained = len(rest) >= MIN_BLOCK_WORDS and all(
+            _said_between(a, b, letters_before)
+            for a, b in zip(rest, [*rest[1:], (k, run_ms)], strict=True)
+        )
+        if abs(by_word - start) <= slack or chained:
+            return by_word, letters_before[word] * rate
     return None
+
+
+def run_slowest(run_ms: int, letters: int) -> int:
+    """The earliest a sentence's words of ``letters`` letters before a word heard at
+    ``run_ms`` may start: at the slowest plausible rate, and a pause."""
+    return round(run_ms - letters * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
+
+
+def _said_between(a: tuple[int, int], b: tuple[int, int], letters_before: Sequence[int]) -> bool:
+    """Whether text word ``b[0]``, heard at ``b[1]``, can follow ``a[0]`` heard at ``a[1]``:
+    the letters between said no faster than anyone speaks, and no slower than the
+    slowest plausible rate and one pause."""
+    letters = letters_before[b[0]] - letters_before[a[0]]
+    gap = b[1] - a[1]
+    return (
+        letters * MIN_SPEAKING_RATE <= gap <= letters * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000
+    )
 
 
 def _agreeing_after(

@@ -196,9 +196,14 @@ def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
             frame += int(np.argmax(ahead))
         if k + 1 < len(heard):
             # longer than the word can take, even slowly: it took in a breath or noise
-            # before it, and starts at the last rise that leaves it time enough
+            # before it, and starts at the last rise that leaves it time enough; one
+            # that starts right after a pause may also take in one pause after it
+            # ("Yes, I")
             nxt = round(heard[k + 1].start_ms / frame_ms)
-            earliest = nxt - round(len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms)
+            longest = len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms
+            if _after_quiet(loud, frame):
+                longest += LONGEST_PAUSE_S / HOP_S
+            earliest = nxt - round(longest)
             if frame < earliest:
                 rises = np.flatnonzero(loud[earliest:nxt] & ~loud[earliest - 1 : nxt - 1])
                 frame = earliest + int(rises[0]) if rises.size else earliest
@@ -405,9 +410,11 @@ def repaired(
 def _overrides(anchor: Anchor, spans: Sequence[SentenceSpan], i: int, is_doubtful: bool) -> bool:
     """Whether ``anchor`` overrides DTW's start of sentence ``i``."""
     start = anchor.start_ms
-    # a start DTW was sure of moves only for a long run of its words: every paragraph
-    # start is heard, and a short run ("the r see reports") may be a later word
-    if not is_doubtful and anchor.support < LONG_RUN:
+    # a start DTW was sure of (its head matched at the episode's rate) is not moved by
+    # an anchor: the recogniser's timing of a sentence's first words is the rougher
+    # ("Yes, I" heard as "I'm yes I"); where DTW is sure and wrong by seconds, the
+    # runs heard around the start bound it (``bounds``)
+    if not is_doubtful:
         return False
     # a start timed from later words is rough, and agrees with DTW's within a wider
     # tolerance than a heard first word; not with a doubtful DTW start that lies
