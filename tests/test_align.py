@@ -1016,3 +1016,33 @@ def test_a_heard_word_starts_where_its_sound_does() -> None:
     running = np.ones(300, dtype=bool)
     heard = [Word("the", 1_000), Word("man", 2_400), Word("growled", 2_700)]
     assert said_from(heard, running)[0].start_ms == 1_800
+
+
+def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
+    # a heading read alone ("Two."), then a long pause: DTW squeezed it onto the next
+    # sentence's start; its word heard between the sentences around it places it
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Two.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    first = "we all know the people who live here and what they want".split()
+    last = "when forty winters shall besiege your brow and dig deep trenches".split()
+    before = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
+    after = [Word(w, 9_000 + 300 * k) for k, w in enumerate(last)]
+    loud = np.zeros(1_000, dtype=bool)
+    loud[50:230] = loud[300:320] = loud[450:800] = True  # "two" from 6.0 s
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (
+        SentenceSpan(1_000, 4_600, 1.0),
+        SentenceSpan(9_000, 9_020, 1.0),
+        SentenceSpan(9_000, 12_400, 1.0),
+    )
+    placed = held_by_heard(spans, sentences, [*before, Word("to", 6_000), *after], loud, energy)
+    assert placed[1].start_ms == 6_000 and placed[2] == spans[2]
+    # not heard: where DTW put it, with low confidence (the build lists it)
+    unheard = held_by_heard(spans, sentences, [*before, *after], loud, energy)
+    assert unheard[1].start_ms == 9_000 and unheard[1].confidence < 0.5

@@ -71,6 +71,11 @@ _HOMOPHONES = {
 }
 
 
+def spelled(word: str) -> str:
+    """A heard or transcript word in the one spelling matching uses for homophones."""
+    return _HOMOPHONES.get(word, word)
+
+
 @dataclass(frozen=True)
 class Anchor:
     start_ms: int  # the sentence's start implied by recognised words
@@ -375,35 +380,61 @@ def _timed_by_lead_word(
     lo = min(start - lead - LEAD_SLACK_MS, run_slowest(run_ms, letters_before[k]))
     lo_i = bisect.bisect_left(heard_ms, lo)
     near = matched.heard[lo_i : bisect.bisect_left(heard_ms, run_ms)]
+    chain = _lead_chain(matched, first, k, near)
+    if len(chain) >= MIN_BLOCK_WORDS:
+        # the lead's words heard in order, each at a speaking rate from the next: the
+        # earliest times the start (a speaker's pause inside the lead is no matter)
+        word, ms = chain[-1]
+        return int(ms - letters_before[word] * rate), letters_before[word] * rate
     lead_match = difflib.SequenceMatcher(
         None,
         [_HOMOPHONES.get(h.text, h.text) for h in near],
         text_words[first:k],
         autojunk=False,
     )
-    hits = [  # (text word, heard time) of the lead words heard, in order
-        (first + block.b + m, near[block.a + m].start_ms)
-        for block in lead_match.get_matching_blocks()
-        for m in range(block.size)
-        if block.size >= MIN_BLOCK_WORDS
-        or len(text_words[first + block.b + m]) >= LEAD_WORD_LETTERS
-    ]
-    for n, (word, ms) in enumerate(hits):
-        by_word = int(ms - letters_before[word] * rate)
-        # the same word, not another: near the estimate, or the sentence's first two
-        # words heard together before the run, or followed by the lead's other words
-        # heard in order, each after the letters between at a speaking rate (a pause
-        # allowed)
-        rest = hits[n:]
-        opening = letters_before[word] <= OPENING_LETTERS and len(rest) >= MIN_BLOCK_WORDS
-        slack = lead + LEAD_SLACK_MS if opening else LEAD_WORD_SHARE * lead + LEAD_WORD_SLACK_MS
-        chained = len(rest) >= MIN_BLOCK_WORDS and all(
-            _said_between(a, b, letters_before)
-            for a, b in zip(rest, [*rest[1:], (k, run_ms)], strict=True)
-        )
-        if abs(by_word - start) <= slack or chained:
-            return by_word, letters_before[word] * rate
+    for block in lead_match.get_matching_blocks():
+        hits = [
+            m
+            for m in range(block.size)
+            if block.size >= MIN_BLOCK_WORDS
+            or len(text_words[first + block.b + m]) >= LEAD_WORD_LETTERS
+        ]
+        if hits:
+            m = hits[0]
+            word = first + block.b + m
+            by_word = int(near[block.a + m].start_ms - letters_before[word] * rate)
+            # the same word, not another: near the estimate, or the sentence's
+            # first two words heard together before the run
+            opening = letters_before[word] <= OPENING_LETTERS and block.size >= MIN_BLOCK_WORDS
+            slack = lead + LEAD_SLACK_MS if opening else LEAD_WORD_SHARE * lead + LEAD_WORD_SLACK_MS
+            if abs(by_word - start) <= slack:
+                return by_word, letters_before[word] * rate
+            return None
     return None
+
+
+def _lead_chain(
+    matched: _Matched, first: int, k: int, near: Sequence[Word]
+) -> list[tuple[int, int]]:
+    """The lead's words (text words ``first`` .. ``k``, of ``LEAD_WORD_LETTERS`` letters
+    or more) heard in order before the run, from the run back: each the latest heard
+    that the next one can follow at a speaking rate, a pause allowed ("And so, my fellow
+    Americans, ... ask not"); (text word, heard time), latest first, the run's excluded."""
+    text_words, letters_before = matched.text.words, matched.text.letters_before
+    spelled = [_HOMOPHONES.get(h.text, h.text) for h in near]
+    chain: list[tuple[int, int]] = []
+    after = (k, matched.anchor_time[k])
+    j = len(near)  # heard words before this one only
+    for w in range(k - 1, first - 1, -1):
+        if len(text_words[w]) < LEAD_WORD_LETTERS:
+            continue  # "a", "to": heard anywhere
+        for h in range(j - 1, -1, -1):
+            candidate = (w, near[h].start_ms)
+            if spelled[h] == text_words[w] and _said_between(candidate, after, letters_before):
+                chain.append(candidate)
+                after, j = candidate, h
+                break
+    return chain
 
 
 def run_slowest(run_ms: int, letters: int) -> int:

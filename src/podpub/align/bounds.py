@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from podpub.align.anchors import matched_words, text_words
+from podpub.align.anchors import matched_words, spelled, text_words
 from podpub.align.onsets import quiet_before, speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
@@ -34,6 +34,7 @@ from podpub.align.tuning import (
     QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
     TYPICAL_RATE,
+    UNSETTLED_CONFIDENCE,
 )
 from podpub.align.words import vocabulary, words_and_sizes
 
@@ -48,32 +49,33 @@ def held_by_heard(
     energy: F32,
 ) -> tuple[SentenceSpan, ...]:
     """``spans`` with each start outside the bounds the ``heard`` words (transcript
-    speech, unscripted stretches left out) set moved inside them."""
+    speech, unscripted stretches left out) set moved inside them; and each sentence DTW
+    gave less time than its letters take ("Two.", a heading read before a long pause)
+    placed by its own words heard inside its bounds, or flagged (low confidence)."""
     words, before = heard_in_order(sentences, heard, [s.start_ms for s in spans], vocabulary())
     owners = [w.owner for w in words]
+    said = [before[i + 1] - before[i] for i in range(len(sentences) - 1)]
+    said.append(sum(size for _, size in words_and_sizes(sentences[-1])) if sentences else 0)
     frame_ms = HOP_S * 1000.0
     out = list(spans)
     for i, sp in enumerate(spans):
         k = bisect.bisect_left(owners, i)  # the first word heard of sentence i or later
         if k == 0 or k == len(words):
             continue  # bounded on one side only: nothing to hold it
-        prev, nxt = words[k - 1], words[k]
-        # the text before (from the word heard before on) is said at the fastest
-        # speaking rate at the earliest; the sentence starts before its words up to the
-        # one heard, at that rate, at the latest, and at the slowest plausible rate
-        # and a pause ("Yes, I"; not the pause after a title: only inside the sentence),
-        # at the earliest
-        said = nxt.start_ms
-        lead = nxt.letters_before - before[i]
-        tail = before[i] - prev.letters_before
-        lo = prev.start_ms + tail * MIN_SPEAKING_RATE
-        if nxt.owner == i:  # no pause between sentences in the lead: it may be long
-            lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
-        hi = said - lead * MIN_SPEAKING_RATE
-        if hi < lo or lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
+        lo, hi, reach = _bounds(words[k - 1], words[k], i, before[i])
+        if hi < lo:
+            continue
+        if sp.end_ms - sp.start_ms < said[i] * MIN_SPEAKING_RATE:
+            placed = _placed_by_own_words(sp, sentences[i], heard, lo, hi, loud, energy)
+            if placed is not None:
+                out[i] = placed
+                continue
+            # not heard: where DTW put it (or inside its bounds), said, not guessed
+            sp = SentenceSpan(sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE))
+            out[i] = sp
+        if lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
             continue
         lo_f, hi_f = round(lo / frame_ms), round(hi / frame_ms)
-        reach = round((prev.start_ms + tail * TYPICAL_RATE) / frame_ms + LONGEST_PAUSE_S / HOP_S)
         if sp.start_ms < lo and reach > lo_f:
             # too early: right after the text before, where it ends at a typical rate
             # (and a pause), the earliest of the longest pauses
@@ -86,15 +88,60 @@ def held_by_heard(
         if frame is None or not lo_f <= frame <= hi_f:
             frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
         start = round(frame * frame_ms)
-        out[i] = SentenceSpan(
-            start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE)
-        )
+        sure = sp.confidence if out[i] is not spans[i] else max(sp.confidence, REPAIRED_CONFIDENCE)
+        out[i] = SentenceSpan(start, max(sp.end_ms, start + 1), sure)
     latest = 0  # starts stay in order: one moved later takes the unmoved after it along
     for i, sp in enumerate(out):
         if sp.start_ms < latest:
             out[i] = SentenceSpan(latest, max(sp.end_ms, latest), sp.confidence)
         latest = out[i].start_ms
     return tuple(out)
+
+
+def _bounds(prev: HeardWord, nxt: HeardWord, i: int, before: int) -> tuple[float, float, int]:
+    """Where sentence ``i`` (``before`` letters of the transcript before it) may start,
+    between the words heard around it (ms), and how far (frames) the text before may
+    reach at a typical rate and a pause.
+
+    The text before (from the word heard before on) is said at the fastest speaking
+    rate at the earliest; the sentence starts before its words up to the one heard, at
+    that rate, at the latest, and at the slowest plausible rate and a pause ("Yes, I";
+    not the pause after a title: only inside the sentence), at the earliest."""
+    said = nxt.start_ms
+    lead = nxt.letters_before - before
+    tail = before - prev.letters_before
+    lo = prev.start_ms + tail * MIN_SPEAKING_RATE
+    if nxt.owner == i:  # no pause between sentences in the lead: it may be long
+        lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
+    hi = said - lead * MIN_SPEAKING_RATE
+    frame_ms = HOP_S * 1000.0
+    reach = round((prev.start_ms + tail * TYPICAL_RATE) / frame_ms + LONGEST_PAUSE_S / HOP_S)
+    return lo, hi, reach
+
+
+def _placed_by_own_words(
+    sp: SentenceSpan,
+    sentence: str,
+    heard: Sequence[Word],
+    lo: float,
+    hi: float,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+) -> SentenceSpan | None:
+    """A sentence DTW gave no time of its own: at the last of its words heard between
+    its bounds (``lo`` .. ``hi`` ms; less the letters before that word at a typical
+    rate); None when none was heard there."""
+    own = text_words([sentence], None)
+    inside = [h for h in heard if lo <= h.start_ms <= hi and spelled(h.text) in own.words]
+    if inside:
+        # the latest: nearest the words after it, not a word of the text before
+        h = inside[-1]
+        w = len(own.words) - 1 - own.words[::-1].index(spelled(h.text))
+        guess = round((h.start_ms - own.letters_before[w] * TYPICAL_RATE) / (HOP_S * 1000.0))
+        start = round(speech_onset(loud, energy, max(0, guess)) * HOP_S * 1000.0)
+        confidence = max(sp.confidence, REPAIRED_CONFIDENCE)
+        return SentenceSpan(start, max(sp.end_ms, start + 1), confidence)
+    return None
 
 
 def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: bool) -> int | None:
