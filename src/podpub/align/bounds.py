@@ -219,7 +219,7 @@ def _long_runs(
             run
             and w >= 0
             and block_of[w] == block_of[run[-1]]
-            and letters[run[-1]] * MIN_SPEAKING_RATE <= times[w] - times[run[-1]] <= ACROSS_GAP_MS
+            and _said_after(letters[run[-1]], times[w] - times[run[-1]])
         ):
             run.append(w)
             continue
@@ -227,6 +227,13 @@ def _long_runs(
             out.extend(run)
         run = [w]
     return out
+
+
+def _said_after(letters: int, gap_ms: int) -> bool:
+    """Whether a word heard ``gap_ms`` after one of ``letters`` letters can be the next
+    word said: no sooner than those letters take at the fastest speaking rate (less one
+    frame: a recogniser times words to a frame or two), within ``ACROSS_GAP_MS``."""
+    return letters * MIN_SPEAKING_RATE - HOP_S * 1000 <= gap_ms <= ACROSS_GAP_MS
 
 
 def _increasing(times: Sequence[int]) -> list[int]:
