@@ -1046,3 +1046,31 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     # not heard: where DTW put it, with low confidence (the build lists it)
     unheard = held_by_heard(spans, sentences, [*before, *after], loud, energy)
     assert unheard[1].start_ms == 9_000 and unheard[1].confidence < 0.5
+
+
+def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_time() -> None:
+    # recognition moved a start past DTW's end (the span is now 1 ms long): DTW gave
+    # the sentence its time, and a word heard far into it places nothing
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Before we get into the situation we would like to hear about you.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    first = "we all know the people who live here and what they want".split()
+    second = "we get into the situation we would like to hear about you".split()
+    before = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
+    during = [Word(w, 6_300 + 300 * k) for k, w in enumerate(second)]
+    loud = np.ones(1_500, dtype=bool)
+    energy = np.full(1_500, -20.0, dtype=np.float32)
+    dtw = (
+        SentenceSpan(1_000, 4_600, 1.0),
+        SentenceSpan(5_000, 9_900, 1.0),
+        SentenceSpan(10_000, 14_000, 1.0),
+    )
+    moved = (dtw[0], SentenceSpan(6_000, 6_001, 0.8), dtw[2])
+    heard = [*before, Word("you", 5_400), *during]
+    held = held_by_heard(moved, sentences, heard, loud, energy, dtw)
+    assert held[1].start_ms == 6_000 and held[1].confidence == 0.8

@@ -47,11 +47,14 @@ def held_by_heard(
     heard: Sequence[Word],
     loud: npt.NDArray[np.bool_],
     energy: F32,
+    dtw: Sequence[SentenceSpan] | None = None,
 ) -> tuple[SentenceSpan, ...]:
     """``spans`` with each start outside the bounds the ``heard`` words (transcript
     speech, unscripted stretches left out) set moved inside them; and each sentence DTW
-    gave less time than its letters take ("Two.", a heading read before a long pause)
-    placed by its own words heard inside its bounds, or flagged (low confidence)."""
+    gave less time than its letters take (in ``dtw``, DTW's own spans, else ``spans``:
+    "Two.", a heading read before a long pause) placed by its own words heard inside its
+    bounds, or flagged (low confidence)."""
+    dtw = spans if dtw is None else dtw
     words, before = heard_in_order(sentences, heard, [s.start_ms for s in spans], vocabulary())
     owners = [w.owner for w in words]
     said = [before[i + 1] - before[i] for i in range(len(sentences) - 1)]
@@ -65,7 +68,7 @@ def held_by_heard(
         lo, hi, reach = _bounds(words[k - 1], words[k], i, before[i])
         if hi < lo:
             continue
-        if sp.end_ms - sp.start_ms < said[i] * MIN_SPEAKING_RATE:
+        if dtw[i].end_ms - dtw[i].start_ms < said[i] * MIN_SPEAKING_RATE:
             placed = _placed_by_own_words(sp, sentences[i], heard, lo, hi, loud, energy)
             if placed is not None:
                 out[i] = placed
@@ -132,13 +135,17 @@ def _placed_by_own_words(
     its bounds (``lo`` .. ``hi`` ms; less the letters before that word at a typical
     rate); None when none was heard there."""
     own = text_words([sentence], None)
-    inside = [h for h in heard if lo <= h.start_ms <= hi and spelled(h.text) in own.words]
-    if inside:
-        # the latest: nearest the words after it, not a word of the text before
-        h = inside[-1]
+    frame_ms = HOP_S * 1000.0
+    for h in reversed(heard):  # the latest: nearest the words after it
+        if h.start_ms < lo:
+            break
+        if h.start_ms > hi or spelled(h.text) not in own.words:
+            continue
         w = len(own.words) - 1 - own.words[::-1].index(spelled(h.text))
-        guess = round((h.start_ms - own.letters_before[w] * TYPICAL_RATE) / (HOP_S * 1000.0))
-        start = round(speech_onset(loud, energy, max(0, guess)) * HOP_S * 1000.0)
+        guess = h.start_ms - own.letters_before[w] * TYPICAL_RATE
+        if guess < lo:
+            continue  # a word too far in to have started the sentence inside its bounds
+        start = round(speech_onset(loud, energy, round(guess / frame_ms)) * frame_ms)
         confidence = max(sp.confidence, REPAIRED_CONFIDENCE)
         return SentenceSpan(start, max(sp.end_ms, start + 1), confidence)
     return None

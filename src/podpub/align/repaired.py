@@ -103,7 +103,7 @@ def repair_spans(
                 spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
             )
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
-    out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db)
+    out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db, spans)
     out = _unsettled(
         spans,
         out,
