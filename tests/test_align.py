@@ -1074,3 +1074,22 @@ def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_ti
     heard = [*before, Word("you", 5_400), *during]
     held = held_by_heard(moved, sentences, heard, loud, energy, dtw)
     assert held[1].start_ms == 6_000 and held[1].confidence == 0.8
+
+
+def test_a_heard_word_with_unheard_words_after_it_keeps_its_start() -> None:
+    # "human rights. But as you know, the ...": "but as you know" unheard, "rights" is
+    # followed by "the" 2.8 s on; its sound ends at the pause after it, so it is no
+    # over-long word to move onto the next sentence; "the man", said one after the
+    # other in the text, is moved as before
+    from podpub.align.repair import Word
+    from podpub.align.repaired import said_from, word_pairs
+
+    pairs = word_pairs(["We fight for human rights.", "But as you know, the man left."])
+    loud = np.ones(300, dtype=bool)
+    loud[52:60] = False  # the pause after "rights" (1.04-1.2 s)
+    heard = [Word("human", 200), Word("rights", 700), Word("the", 3_500)]
+    assert said_from(heard, loud, pairs)[1].start_ms == 700
+    assert said_from(heard, loud)[1].start_ms > 700  # without the text: over-long
+    running = np.ones(300, dtype=bool)
+    heard = [Word("the", 1_000), Word("man", 2_400), Word("left", 2_700)]
+    assert said_from(heard, running, pairs)[0].start_ms == 1_800

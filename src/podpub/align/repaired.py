@@ -5,7 +5,8 @@ speech (ads, asides), which DTW cannot tell apart from the transcript's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,7 @@ from podpub.align.tuning import (
 )
 from podpub.align.unscripted import Explained, Stretch, unscripted_stretches, without
 from podpub.align.warp import Warp
-from podpub.align.words import vocabulary
+from podpub.align.words import vocabulary, words_and_sizes
 
 F32 = npt.NDArray[np.float32]
 
@@ -137,7 +138,8 @@ class _Hearing:
         self.placed = placed
         self.loud = loud
         self.pieces = cut_pieces(heard, loud, windows)
-        self.heard = said_from(heard, loud)
+        self.pairs = word_pairs(sentences)
+        self.heard = said_from(heard, loud, self.pairs)
         self.windows = list(windows)
         self._sort()
 
@@ -173,12 +175,25 @@ class _Hearing:
         self.pieces = {ms for ms in self.pieces if not inside(ms)}
         self.pieces |= cut_pieces(more, self.loud, around)
         kept = [w for w in self.heard if not inside(w.start_ms)]
-        self.heard = sorted([*kept, *said_from(more, self.loud)], key=lambda w: w.start_ms)
+        self.heard = sorted(
+            [*kept, *said_from(more, self.loud, self.pairs)], key=lambda w: w.start_ms
+        )
         self._sort()
         return bool(more)
 
 
-def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
+def word_pairs(sentences: Sequence[str]) -> set[tuple[str, str]]:
+    """The transcript's words said one after the other (across sentences too), as the
+    recogniser spells them."""
+    words = [w for sentence in sentences for w, _ in words_and_sizes(sentence)]
+    return set(itertools.pairwise(words))
+
+
+def said_from(
+    heard: Sequence[Word],
+    loud: npt.NDArray[np.bool_],
+    pairs: Collection[tuple[str, str]] | None = None,
+) -> list[Word]:
     """The heard words, each starting at the first loud frame from its recognised start
     on (within ``ONSET_FORWARD_S``, and not past the next word's start): the recogniser
     lets a word begin in the pause before it; and a word heard longer than its letters
@@ -199,7 +214,12 @@ def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
             # before it, and starts at the last rise that leaves it time enough; one
             # that starts right after a pause may also take in one pause after it
             # ("Yes, I")
+            # ("Yes, I"). Words the text does not say one after the other may have
+            # words unheard between them ("rights. But as you know" heard as "rights
+            # ... the"): such a word's sound ends at the first pause after it
             nxt = round(heard[k + 1].start_ms / frame_ms)
+            if pairs is not None and (w.text, heard[k + 1].text) not in pairs:
+                nxt = _sound_end(loud, frame, nxt)
             longest = len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms
             if _after_quiet(loud, frame):
                 longest += LONGEST_PAUSE_S / HOP_S
@@ -209,6 +229,18 @@ def said_from(heard: Sequence[Word], loud: npt.NDArray[np.bool_]) -> list[Word]:
                 frame = earliest + int(rises[0]) if rises.size else earliest
         out.append(Word(w.text, round(frame * frame_ms)))
     return out
+
+
+def _sound_end(loud: npt.NDArray[np.bool_], frame: int, nxt: int) -> int:
+    """Where the sound from ``frame`` on ends: the first pause (``QUIET_RUN_S``) before
+    frame ``nxt``, else ``nxt``."""
+    run = round(QUIET_RUN_S / HOP_S)
+    quiet = ~loud[frame:nxt]
+    if quiet.size < run:
+        return nxt
+    kernel = np.ones(run, np.int32)
+    full = np.flatnonzero(np.convolve(quiet.astype(np.int32), kernel, "valid") == run)
+    return frame + int(full[0]) if full.size else nxt
 
 
 def cut_pieces(
