@@ -1093,3 +1093,31 @@ def test_a_heard_word_with_unheard_words_after_it_keeps_its_start() -> None:
     running = np.ones(300, dtype=bool)
     heard = [Word("the", 1_000), Word("man", 2_400), Word("left", 2_700)]
     assert said_from(heard, running, pairs)[0].start_ms == 1_800
+
+
+def test_a_start_held_only_by_a_later_sentences_words_is_flagged() -> None:
+    # none of the middle sentence's words heard: the bounds move its start out of the
+    # text before, but where in the gap it starts is a guess, said as such
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Hello I am Karina Tehusijarana of the group.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    first = "we all know the people who live here and what they want".split()
+    last = "when forty winters shall besiege your brow and dig deep trenches".split()
+    heard = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
+    heard += [Word(w, 9_000 + 300 * k) for k, w in enumerate(last)]
+    loud = np.zeros(1_000, dtype=bool)
+    loud[50:230] = loud[300:420] = loud[450:800] = True
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (
+        SentenceSpan(1_000, 4_600, 1.0),
+        SentenceSpan(2_000, 8_000, 1.0),  # inside the sentence before: too early
+        SentenceSpan(9_000, 12_400, 1.0),
+    )
+    held = held_by_heard(spans, sentences, heard, loud, energy)
+    assert held[1].start_ms >= 4_300 and held[1].confidence < 0.5
+    assert held[2] == spans[2]

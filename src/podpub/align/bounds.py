@@ -91,7 +91,13 @@ def held_by_heard(
         if frame is None or not lo_f <= frame <= hi_f:
             frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
         start = round(frame * frame_ms)
-        sure = sp.confidence if out[i] is not spans[i] else max(sp.confidence, REPAIRED_CONFIDENCE)
+        # held by its own words heard after it, the start is placed; by a later
+        # sentence's only (none of its own heard), it is a guess between the text
+        # before and that sentence: said so
+        if words[k].owner == i and out[i] is spans[i]:
+            sure = max(sp.confidence, REPAIRED_CONFIDENCE)
+        else:
+            sure = min(sp.confidence, UNSETTLED_CONFIDENCE)
         out[i] = SentenceSpan(start, max(sp.end_ms, start + 1), sure)
     latest = 0  # starts stay in order: one moved later takes the unmoved after it along
     for i, sp in enumerate(out):
