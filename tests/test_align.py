@@ -24,6 +24,7 @@ from podpub.align import (
     align_sentences,
     espeak_voice,
 )
+from podpub.align.repair import Word
 
 RATE = 22050
 SENTENCES = (
@@ -1018,6 +1019,11 @@ def test_a_heard_word_starts_where_its_sound_does() -> None:
     assert said_from(heard, running)[0].start_ms == 1_800
 
 
+def _heard_from(ms: int, text: str) -> list[Word]:
+    """The words of ``text`` heard one every 300 ms from ``ms`` on."""
+    return [Word(w, ms + 300 * k) for k, w in enumerate(text.split())]
+
+
 def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     # a heading read alone ("Two."), then a long pause: DTW squeezed it onto the next
     # sentence's start; its word heard between the sentences around it places it
@@ -1029,10 +1035,8 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
         "Two.",
         "When forty winters shall besiege your brow and dig deep trenches.",
     ]
-    first = "we all know the people who live here and what they want".split()
-    last = "when forty winters shall besiege your brow and dig deep trenches".split()
-    before = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
-    after = [Word(w, 9_000 + 300 * k) for k, w in enumerate(last)]
+    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    after = _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[300:320] = loud[450:800] = True  # "two" from 6.0 s
     energy = np.where(loud, -20.0, -60.0).astype(np.float32)
@@ -1059,10 +1063,8 @@ def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_ti
         "Before we get into the situation we would like to hear about you.",
         "When forty winters shall besiege your brow and dig deep trenches.",
     ]
-    first = "we all know the people who live here and what they want".split()
-    second = "we get into the situation we would like to hear about you".split()
-    before = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
-    during = [Word(w, 6_300 + 300 * k) for k, w in enumerate(second)]
+    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    during = _heard_from(6_300, "we get into the situation we would like to hear about you")
     loud = np.ones(1_500, dtype=bool)
     energy = np.full(1_500, -20.0, dtype=np.float32)
     dtw = (
@@ -1099,17 +1101,14 @@ def test_a_start_held_only_by_a_later_sentences_words_is_flagged() -> None:
     # none of the middle sentence's words heard: the bounds move its start out of the
     # text before, but where in the gap it starts is a guess, said as such
     from podpub.align.bounds import held_by_heard
-    from podpub.align.repair import Word
 
     sentences = [
         "We all know the people who live here and what they want.",
         "Hello I am Karina Tehusijarana of the group.",
         "When forty winters shall besiege your brow and dig deep trenches.",
     ]
-    first = "we all know the people who live here and what they want".split()
-    last = "when forty winters shall besiege your brow and dig deep trenches".split()
-    heard = [Word(w, 1_000 + 300 * k) for k, w in enumerate(first)]
-    heard += [Word(w, 9_000 + 300 * k) for k, w in enumerate(last)]
+    heard = _heard_from(1_000, "we all know the people who live here and what they want")
+    heard += _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[300:420] = loud[450:800] = True
     energy = np.where(loud, -20.0, -60.0).astype(np.float32)

@@ -377,7 +377,7 @@ def _timed_by_lead_word(
     text_words, letters_before = matched.text.words, matched.text.letters_before
     heard_ms, run_ms = matched.heard_ms, matched.anchor_time[k]
     # as early as the lead's letters at the slowest plausible rate and a pause allow
-    lo = min(start - lead - LEAD_SLACK_MS, run_slowest(run_ms, letters_before[k]))
+    lo = min(start - lead - LEAD_SLACK_MS, run_ms - slowest_ms(letters_before[k]))
     lo_i = bisect.bisect_left(heard_ms, lo)
     near = matched.heard[lo_i : bisect.bisect_left(heard_ms, run_ms)]
     chain = _lead_chain(matched, first, k, near)
@@ -437,10 +437,10 @@ def _lead_chain(
     return chain
 
 
-def run_slowest(run_ms: int, letters: int) -> int:
-    """The earliest a sentence's words of ``letters`` letters before a word heard at
-    ``run_ms`` may start: at the slowest plausible rate, and a pause."""
-    return round(run_ms - letters * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
+def slowest_ms(letters: int) -> float:
+    """The longest a sentence's ``letters`` letters may take (ms): at the slowest
+    plausible rate, and one pause ("Yes, I"; a speaker's pause inside a sentence)."""
+    return letters * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000
 
 
 def _said_between(a: tuple[int, int], b: tuple[int, int], letters_before: Sequence[int]) -> bool:
@@ -449,9 +449,7 @@ def _said_between(a: tuple[int, int], b: tuple[int, int], letters_before: Sequen
     slowest plausible rate and one pause."""
     letters = letters_before[b[0]] - letters_before[a[0]]
     gap = b[1] - a[1]
-    return (
-        letters * MIN_SPEAKING_RATE <= gap <= letters * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000
-    )
+    return letters * MIN_SPEAKING_RATE <= gap <= slowest_ms(letters)
 
 
 def _agreeing_after(

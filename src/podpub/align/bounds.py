@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from podpub.align.anchors import matched_words, spelled, text_words
+from podpub.align.anchors import matched_words, slowest_ms, spelled, text_words
 from podpub.align.onsets import quiet_before, speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
@@ -30,7 +30,6 @@ from podpub.align.tuning import (
     LONG_RUN,
     LONGEST_PAUSE_S,
     MIN_SPEAKING_RATE,
-    PLAUSIBLE_RATE_MAX,
     QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
     TYPICAL_RATE,
@@ -121,7 +120,7 @@ def _bounds(prev: HeardWord, nxt: HeardWord, i: int, before: int) -> tuple[float
     tail = before - prev.letters_before
     lo = prev.start_ms + tail * MIN_SPEAKING_RATE
     if nxt.owner == i:  # no pause between sentences in the lead: it may be long
-        lo = max(lo, said - lead * PLAUSIBLE_RATE_MAX - LONGEST_PAUSE_S * 1000)
+        lo = max(lo, said - slowest_ms(lead))
     hi = said - lead * MIN_SPEAKING_RATE
     frame_ms = HOP_S * 1000.0
     reach = round((prev.start_ms + tail * TYPICAL_RATE) / frame_ms + LONGEST_PAUSE_S / HOP_S)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from podpub.align.anchors import Anchor, anchored_starts
+from podpub.align.anchors import Anchor, anchored_starts, slowest_ms
 from podpub.align.bounds import held_by_heard
 from podpub.align.doubts import (
     Doubts,
@@ -474,7 +474,7 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
     dtw_ms = dtw.start_ms
     run_ms = anchor.start_ms + anchor.lead_ms
     lead = anchor.lead_letters
-    slowest = lead * PLAUSIBLE_RATE_MAX + LONGEST_PAUSE_S * 1000  # and a pause ("Yes, I")
+    slowest = slowest_ms(lead)  # and a pause ("Yes, I")
     if not run_ms - slowest <= dtw_ms <= run_ms - lead * MIN_SPEAKING_RATE:
         return False
     frame = round(dtw_ms / (HOP_S * 1000.0))
