@@ -474,10 +474,12 @@ def test_a_doubtful_paragraph_start_is_listened_for_back_over_the_gap() -> None:
     spans = [SentenceSpan(0, 10_000, 0.9), SentenceSpan(40_000, 40_000, 0.0)]
     spans.append(SentenceSpan(40_000, 45_000, 0.9))
     doubts = Doubts(np.array([False, False, True]), np.array([False, False, False]))
-    # the confident start of sentence 0 is heard briefly, around DTW's start only
-    assert doubtful_windows(spans, doubts, [0, 2], 100.0) == [(0.0, 8.0), (20.0, 48.0)]
+    # the confident start of sentence 0 is not heard: no recognised word moves it
+    assert doubtful_windows(spans, doubts, [0, 2], 100.0) == [(20.0, 48.0)]
     calm = Doubts(np.array([False, False, False]), np.array([False, False, False]))
-    assert doubtful_windows(spans, calm, [0, 2], 100.0) == [(0.0, 8.0), (38.5, 48.0)]
+    assert doubtful_windows(spans, calm, [0, 2], 100.0) == []
+    stretched = Doubts(np.array([False, False, False]), np.array([True, False, False]))
+    assert doubtful_windows(spans, stretched, [0, 2], 100.0) == [(0.0, 10.5)]
 
 
 def test_capitals_for_emphasis_are_not_spelled() -> None:
