@@ -1122,3 +1122,23 @@ def test_a_start_held_only_by_a_later_sentences_words_is_flagged() -> None:
     held = held_by_heard(spans, sentences, heard, loud, energy)
     assert held[1].start_ms >= 4_300 and held[1].confidence < 0.5
     assert held[2] == spans[2]
+
+
+def test_a_start_its_first_word_times_does_not_move_back_over_another_heard_word() -> None:
+    # a music note rises 0.3 s before "Printing", with no pause between: the recogniser
+    # heard it as "to"; the start stays on the heard first word, not on the note's rise
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
+
+    sentences = ["Printing, in the only sense with which we are at present concerned."]
+    words = "printing in the only sense with which we are at present concerned".split()
+    run = [Word(w, 12_280 + 250 * k) for k, w in enumerate(words)]
+    loud = np.zeros(1_000, dtype=bool)
+    loud[600:800] = True  # the note from 12.00 s, the speech on through it
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (SentenceSpan(500, 17_000, 1.0),)
+    alone = repaired(spans, sentences, run, loud, energy, np.array([True]))
+    assert alone[0].start_ms == 12_000  # nothing else heard there: the sound's onset
+    heard = [Word("to", 11_980), *run]
+    kept = repaired(spans, sentences, heard, loud, energy, np.array([True]))
+    assert kept[0].start_ms == 12_280

@@ -5,6 +5,7 @@ speech (ads, asides), which DTW cannot tell apart from the transcript's."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
@@ -405,6 +406,7 @@ def repaired(
     frame_ms = HOP_S * 1000.0
     if anchors is None:
         anchors = anchors_of(spans, sentences, heard)
+    heard_ms = [w.start_ms for w in heard]
     out = list(spans)
     for i, anchor in enumerate(anchors):
         if anchor is None:
@@ -412,7 +414,7 @@ def repaired(
         is_doubtful = doubtful is None or bool(doubtful[i])
         if not _overrides(anchor, spans, i, is_doubtful):
             continue
-        frame, at_pause = _anchored_frame(anchor, loud, energy)
+        frame, at_pause = _anchored_frame(anchor, loud, energy, heard_ms)
         if (
             anchor.lead_ms
             and not at_pause
@@ -491,9 +493,14 @@ def _after_quiet(loud: npt.NDArray[np.bool_], frame: int) -> bool:
     )
 
 
-def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) -> tuple[int, bool]:
+def _anchored_frame(
+    anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32, heard_ms: Sequence[int] = ()
+) -> tuple[int, bool]:
     """The frame an overriding anchor puts the sentence's start on, and whether a pause
-    before it was found (always, for a start its first word times)."""
+    before it was found (always, for a start its first word times). A start its first
+    word times moves to the onset of that word's sound, but not back over a word the
+    recogniser heard there (``heard_ms``, in order): then that sound is another's (music
+    under the first word, a breath heard as "to")."""
     frame_ms = HOP_S * 1000.0
     frame = round(anchor.start_ms / frame_ms)
     if anchor.lead_ms:
@@ -523,4 +530,8 @@ def _anchored_frame(anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32) ->
         if snapped == centre:
             return frame, False
         return speech_onset(loud, energy, snapped), True
-    return speech_onset(loud, energy, frame), True
+    onset = speech_onset(loud, energy, frame)
+    before = bisect.bisect_left(heard_ms, anchor.start_ms) - 1
+    if onset < frame and before >= 0 and heard_ms[before] >= (onset - 1) * frame_ms:
+        return frame, True
+    return onset, True
