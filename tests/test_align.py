@@ -1142,3 +1142,37 @@ def test_a_start_its_first_word_times_does_not_move_back_over_another_heard_word
     heard = [Word("to", 11_980), *run]
     kept = repaired(spans, sentences, heard, loud, energy, np.array([True]))
     assert kept[0].start_ms == 12_280
+
+
+def test_a_first_word_heard_in_running_speech_does_not_move_a_start_after_a_pause() -> None:
+    # the bundled narration: "... in September 2017." then 1.1 s of silence, then "And I
+    # have been in post-exile since then": the recogniser heard the first "and" inside
+    # the sentence before (a chance hearing), missed the real one; DTW's start, right
+    # after the pause, leaves the words before the run the time they take
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
+
+    sentences = [
+        "And that's when I had to flee the country in 2017, in September 2017.",
+        "And I have been in post-exile since then, and I am also sentenced to 47 years "
+        "in prison for the charges that are so outrageous.",
+    ]
+    run = "also sentenced to forty seven years in prison for the charges".split()
+    heard = [
+        Word("and", 3_640),
+        Word("the", 4_240),
+        Word("competed", 5_920),
+        Word("since", 7_480),
+        Word("then", 8_360),
+        *[Word(w, 8_820 + 250 * k) for k, w in enumerate(run)],
+    ]
+    loud = np.ones(1_000, dtype=bool)
+    loud[227:281] = False  # 4.54 s to 5.62 s
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (SentenceSpan(0, 4_540, 1.0), SentenceSpan(5_620, 14_000, 0.5))
+    doubtful = np.array([False, True])
+    assert repaired(spans, sentences, heard, loud, energy, doubtful)[1].start_ms == 5_620
+    # the same word heard where a sound starts, after a pause: it times the start
+    loud[170:182] = False
+    paused = repaired(spans, sentences, heard, loud, energy, doubtful)
+    assert paused[1].start_ms == 3_640

@@ -89,6 +89,7 @@ class Anchor:
     # the run's own included (two runs with a misheard word or name between them agree)
     support: int = 0
     lead_letters: int = 0  # letters (as spoken) of the words before the run
+    run_ms: int | None = None  # when the run's first word was heard (None: at the start)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,16 @@ def anchored_starts(
         if keep_agreeing or not agrees:
             lead_ms = 0 if text.letters_before[k] == 0 else round(lead)
             support = run + _agreeing_after(k, run, last_word[i], anchor_time, text.letters_before)
-            result[i] = Anchor(start, run, lead_ms, agrees, bounds, support, text.letters_before[k])
+            result[i] = Anchor(
+                start,
+                run,
+                lead_ms,
+                agrees,
+                bounds,
+                support,
+                text.letters_before[k],
+                anchor_time[k],
+            )
     return result
 
 

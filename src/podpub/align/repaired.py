@@ -50,6 +50,7 @@ from podpub.align.tuning import (
     UNSCRIPTED_EXPLAINED_MAX,
     UNSCRIPTED_MIN_S,
     UNSETTLED_CONFIDENCE,
+    WEAK_START_S,
 )
 from podpub.align.unscripted import Explained, Stretch, unscripted_stretches, without
 from podpub.align.warp import Warp
@@ -416,7 +417,7 @@ def repaired(
             continue
         frame, at_pause = _anchored_frame(anchor, loud, energy, heard_ms)
         if (
-            anchor.lead_ms
+            (anchor.lead_ms or anchor.lead_letters)
             and not at_pause
             and (anchor.agrees or not is_doubtful or _dtw_fits_lead(anchor, spans[i], loud))
         ):
@@ -474,7 +475,7 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
     the fastest (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not"
     is no reason to move it)."""
     dtw_ms = dtw.start_ms
-    run_ms = anchor.start_ms + anchor.lead_ms
+    run_ms = anchor.start_ms + anchor.lead_ms if anchor.run_ms is None else anchor.run_ms
     lead = anchor.lead_letters
     slowest = slowest_ms(lead)  # and a pause ("Yes, I")
     if not run_ms - slowest <= dtw_ms <= run_ms - lead * MIN_SPEAKING_RATE:
@@ -533,5 +534,18 @@ def _anchored_frame(
     onset = speech_onset(loud, energy, frame)
     before = bisect.bisect_left(heard_ms, anchor.start_ms) - 1
     if onset < frame and before >= 0 and heard_ms[before] >= (onset - 1) * frame_ms:
-        return frame, True
-    return onset, True
+        onset = frame
+    # a first word heard before the run, on its own, starts a sound: heard inside running
+    # speech, it may be a chance hearing of a common word ("and") in the sentence before
+    return onset, anchor.lead_letters == 0 or _starts_sound(loud, onset)
+
+
+def _starts_sound(loud: npt.NDArray[np.bool_], frame: int) -> bool:
+    """Whether a sound starts at ``frame``: at least ``QUIET_RUN_S`` of quiet before it,
+    and speech at it or within a weak start's reach after it."""
+    reach = round(WEAK_START_S / HOP_S)
+    return (
+        0 < frame < loud.size
+        and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
+        and bool(loud[frame : frame + reach + 1].any())
+    )
