@@ -27,7 +27,7 @@ from showkit import FIRST, copy_show, tiny_built_fixture, tiny_source_fixture  #
 
 from podpub.build import build
 from podpub.cli import main
-from podpub.site.serve import make_server, parse_range
+from podpub.site.serve import input_stamps, make_server, parse_range, watch
 
 
 def _page(path: Path) -> lxml.html.HtmlElement:
@@ -290,6 +290,24 @@ def test_serve_watch_rebuilds_on_change(tiny_source: Path, tmp_path: Path) -> No
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_watch_sees_an_edit_made_before_its_thread_runs(tiny_source: Path, tmp_path: Path) -> None:
+    # `serve --watch` takes the inputs' stamps before its first build: an edit made
+    # while the watcher's thread is still starting is a change (it once went unseen on
+    # a busy machine, and the page never rebuilt)
+    root = copy_show(tiny_source, tmp_path / "show")
+    seen = input_stamps(root)
+    episode = root / "episodes" / FIRST / "episode.yaml"
+    episode.write_text(episode.read_text("utf-8") + "title: Second Light\n", "utf-8")
+    rebuilt, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watch, args=(root, rebuilt.set, stop, (), 0.01, seen))
+    thread.start()
+    try:
+        assert rebuilt.wait(timeout=60)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def test_serve_without_a_feed_says_build_first(

@@ -7,6 +7,7 @@ becomes ``error: path:line: message`` and exit 1; anything else is a bug.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -308,7 +309,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"rebuilt: {len(report.written)} file(s) written", file=sys.stderr)
 
+    image: tuple[Path, ...] = ()
+    seen = None
     if args.watch:
+        # the inputs as they are before the first build: an edit made during it, or
+        # before the watcher's thread starts, is one the watcher sees
+        with contextlib.suppress(PodpubError):
+            image = (load_show(root).image,) if (root / SHOW_FILE).is_file() else ()
+        seen = serve.input_stamps(root, image)
         rebuild()
     if not serve.have_feed(feed_dir):
         raise PodpubError(
@@ -328,8 +336,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     stop = threading.Event()
     if args.watch:
-        image = (load_show(root).image,) if (root / SHOW_FILE).is_file() else ()
-        threading.Thread(target=serve.watch, args=(root, rebuild, stop, image), daemon=True).start()
+        threading.Thread(
+            target=serve.watch, args=(root, rebuild, stop, image, 1.0, seen), daemon=True
+        ).start()
     try:
         server.serve_forever()
     finally:

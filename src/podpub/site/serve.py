@@ -182,9 +182,13 @@ def watch(
     stop: threading.Event,
     extra: tuple[Path, ...] = (),
     interval: float = 1.0,
+    seen: tuple[tuple[str, int, int], ...] | None = None,
 ) -> None:
-    """Call ``rebuild`` whenever an input changes (until ``stop`` is set)."""
-    seen = input_stamps(root, extra)
+    """Call ``rebuild`` whenever an input changes (until ``stop`` is set) from ``seen``
+    (``input_stamps`` taken by the caller before its first build, so that an edit made
+    before this thread runs is not missed; now, when None)."""
+    if seen is None:
+        seen = input_stamps(root, extra)
     while not stop.wait(interval):
         if input_stamps(root, extra) != seen:
             time.sleep(0.2)  # let an editor finish writing
