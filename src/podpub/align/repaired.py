@@ -498,7 +498,8 @@ def _anchored_frame(
     anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32, heard_ms: Sequence[int] = ()
 ) -> tuple[int, bool]:
     """The frame an overriding anchor puts the sentence's start on, and whether a pause
-    before it was found (always, for a start its first word times). A start its first
+    before it was found: always for a start the run's first word times; for one a lead
+    word heard on its own times, whether that word starts a sound. A start its first
     word times moves to the onset of that word's sound, but not back over a word the
     recogniser heard there (``heard_ms``, in order): then that sound is another's (music
     under the first word, a breath heard as "to")."""

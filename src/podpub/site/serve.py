@@ -184,9 +184,9 @@ def watch(
     interval: float = 1.0,
     seen: tuple[tuple[str, int, int], ...] | None = None,
 ) -> None:
-    """Call ``rebuild`` whenever an input changes (until ``stop`` is set) from ``seen``
-    (``input_stamps`` taken by the caller before its first build, so that an edit made
-    before this thread runs is not missed; now, when None)."""
+    """Call ``rebuild`` whenever an input changes (until ``stop`` is set). Changes count
+    from ``seen``: the caller's ``input_stamps`` from before its first build, so that an
+    edit made before this thread runs is not missed (taken here when None)."""
     if seen is None:
         seen = input_stamps(root, extra)
     while not stop.wait(interval):
