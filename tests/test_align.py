@@ -1176,3 +1176,23 @@ def test_a_first_word_heard_in_running_speech_does_not_move_a_start_after_a_paus
     loud[170:182] = False
     paused = repaired(spans, sentences, heard, loud, energy, doubtful)
     assert paused[1].start_ms == 3_640
+
+
+def test_a_first_word_heard_late_in_running_speech_does_not_move_a_start_after_a_pause() -> None:
+    # an espeak-ng voice: "Before we get into the situation" begins at 10.0 s, after a
+    # pause; the recogniser timed "before" 0.6 s late, inside the running sound
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
+
+    sentences = ["Before we get into the situation in Cambodia, we would like to hear it."]
+    words = "before we get into the situation in cambodia we would like to hear it".split()
+    heard = [Word(w, 10_600 + 250 * k) for k, w in enumerate(words)]
+    loud = np.ones(1_000, dtype=bool)
+    loud[480:500] = False  # 9.6 s to 10.0 s
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (SentenceSpan(10_000, 15_000, 1.0),)
+    doubtful = np.array([True])
+    assert repaired(spans, sentences, heard, loud, energy, doubtful) == spans
+    # heard where a sound starts after a pause, the word times the start
+    loud[520:530] = False
+    assert repaired(spans, sentences, heard, loud, energy, doubtful)[0].start_ms == 10_600

@@ -416,14 +416,13 @@ def repaired(
         if not _overrides(anchor, spans, i, is_doubtful):
             continue
         frame, at_pause = _anchored_frame(anchor, loud, energy, heard_ms)
-        if (
-            (anchor.lead_ms or anchor.lead_letters)
-            and not at_pause
-            and (anchor.agrees or not is_doubtful or _dtw_fits_lead(anchor, spans[i], loud))
+        if not at_pause and (
+            anchor.agrees or not is_doubtful or _dtw_fits_lead(anchor, spans[i], loud)
         ):
-            # a rough start timed from later words, in running speech, does not move a
-            # start DTW was sure of, nor one it agrees with, nor one right after a pause
-            # that leaves the words before the run the time they may take
+            # a start heard words time roughly (from later words, or a word's heard time,
+            # a word or so off), landing in running speech, does not move a start DTW was
+            # sure of, nor one it agrees with, nor one right after a pause that leaves the
+            # words before the run the time they may take
             continue
         new_start = round(frame * frame_ms)
         out[i] = SentenceSpan(
@@ -498,11 +497,10 @@ def _anchored_frame(
     anchor: Anchor, loud: npt.NDArray[np.bool_], energy: F32, heard_ms: Sequence[int] = ()
 ) -> tuple[int, bool]:
     """The frame an overriding anchor puts the sentence's start on, and whether a pause
-    before it was found: always for a start the run's first word times; for one a lead
-    word heard on its own times, whether that word starts a sound. A start its first
-    word times moves to the onset of that word's sound, but not back over a word the
-    recogniser heard there (``heard_ms``, in order): then that sound is another's (music
-    under the first word, a breath heard as "to")."""
+    before it was found (for a start its first word times: whether a sound starts
+    there). A start its first word times moves to the onset of that word's sound, but
+    not back over a word the recogniser heard there (``heard_ms``, in order): then that
+    sound is another's (music under the first word, a breath heard as "to")."""
     frame_ms = HOP_S * 1000.0
     frame = round(anchor.start_ms / frame_ms)
     if anchor.lead_ms:
@@ -536,9 +534,10 @@ def _anchored_frame(
     before = bisect.bisect_left(heard_ms, anchor.start_ms) - 1
     if onset < frame and before >= 0 and heard_ms[before] >= (onset - 1) * frame_ms:
         onset = frame
-    # a first word heard before the run, on its own, starts a sound: heard inside running
-    # speech, it may be a chance hearing of a common word ("and") in the sentence before
-    return onset, anchor.lead_letters == 0 or _starts_sound(loud, onset)
+    # a sentence's first word starts a sound: heard inside running speech, its time is
+    # a word off ("Before" heard 0.6 s late), or it is a chance hearing of a common word
+    # ("and") in the sentence before
+    return onset, _starts_sound(loud, onset)
 
 
 def _starts_sound(loud: npt.NDArray[np.bool_], frame: int) -> bool:
