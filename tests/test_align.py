@@ -1021,9 +1021,9 @@ def test_a_heard_word_starts_where_its_sound_does() -> None:
     assert said_from(heard, running)[0].start_ms == 1_800
 
 
-def _heard_from(ms: int, text: str) -> list[Word]:
-    """The words of ``text`` heard one every 300 ms from ``ms`` on."""
-    return [Word(w, ms + 300 * k) for k, w in enumerate(text.split())]
+def _heard_from(ms: int, text: str, step: int = 300) -> list[Word]:
+    """The words of ``text`` heard one every ``step`` ms from ``ms`` on."""
+    return [Word(w, ms + step * k) for k, w in enumerate(text.split())]
 
 
 def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
@@ -1131,8 +1131,9 @@ def test_a_start_its_first_word_times_does_not_move_back_over_another_heard_word
     from podpub.align.repaired import repaired
 
     sentences = ["Printing, in the only sense with which we are at present concerned."]
-    words = "printing in the only sense with which we are at present concerned".split()
-    run = [Word(w, 12_280 + 250 * k) for k, w in enumerate(words)]
+    run = _heard_from(
+        12_280, "printing in the only sense with which we are at present concerned", 250
+    )
     loud = np.zeros(1_000, dtype=bool)
     loud[600:800] = True  # the note from 12.00 s, the speech on through it
     energy = np.where(loud, -20.0, -60.0).astype(np.float32)
@@ -1157,14 +1158,14 @@ def test_a_first_word_heard_in_running_speech_does_not_move_a_start_after_a_paus
         "And I have been in post-exile since then, and I am also sentenced to 47 years "
         "in prison for the charges that are so outrageous.",
     ]
-    run = "also sentenced to forty seven years in prison for the charges".split()
+    run = _heard_from(8_820, "also sentenced to forty seven years in prison for the charges", 250)
     heard = [
         Word("and", 3_640),
         Word("the", 4_240),
         Word("competed", 5_920),
         Word("since", 7_480),
         Word("then", 8_360),
-        *[Word(w, 8_820 + 250 * k) for k, w in enumerate(run)],
+        *run,
     ]
     loud = np.ones(1_000, dtype=bool)
     loud[227:281] = False  # 4.54 s to 5.62 s
@@ -1181,12 +1182,12 @@ def test_a_first_word_heard_in_running_speech_does_not_move_a_start_after_a_paus
 def test_a_first_word_heard_late_in_running_speech_does_not_move_a_start_after_a_pause() -> None:
     # an espeak-ng voice: "Before we get into the situation" begins at 10.0 s, after a
     # pause; the recogniser timed "before" 0.6 s late, inside the running sound
-    from podpub.align.repair import Word
     from podpub.align.repaired import repaired
 
     sentences = ["Before we get into the situation in Cambodia, we would like to hear it."]
-    words = "before we get into the situation in cambodia we would like to hear it".split()
-    heard = [Word(w, 10_600 + 250 * k) for k, w in enumerate(words)]
+    heard = _heard_from(
+        10_600, "before we get into the situation in cambodia we would like to hear it", 250
+    )
     loud = np.ones(1_000, dtype=bool)
     loud[480:500] = False  # 9.6 s to 10.0 s
     energy = np.where(loud, -20.0, -60.0).astype(np.float32)

@@ -484,11 +484,12 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
     return after_longest_pause(loud, frame, near) != frame or _after_quiet(loud, frame)
 
 
-def _after_quiet(loud: npt.NDArray[np.bool_], frame: int) -> bool:
-    """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet."""
+def _after_quiet(loud: npt.NDArray[np.bool_], frame: int, reach: int = 0) -> bool:
+    """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet: speech at it,
+    or within ``reach`` frames after it (a weak start, walked back to)."""
     return (
         0 < frame < loud.size
-        and bool(loud[frame])
+        and bool(loud[frame : frame + reach + 1].any())
         and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
     )
 
@@ -537,15 +538,4 @@ def _anchored_frame(
     # a sentence's first word starts a sound: heard inside running speech, its time is
     # a word off ("Before" heard 0.6 s late), or it is a chance hearing of a common word
     # ("and") in the sentence before
-    return onset, _starts_sound(loud, onset)
-
-
-def _starts_sound(loud: npt.NDArray[np.bool_], frame: int) -> bool:
-    """Whether a sound starts at ``frame``: at least ``QUIET_RUN_S`` of quiet before it,
-    and speech at it or within a weak start's reach after it."""
-    reach = round(WEAK_START_S / HOP_S)
-    return (
-        0 < frame < loud.size
-        and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
-        and bool(loud[frame : frame + reach + 1].any())
-    )
+    return onset, _after_quiet(loud, onset, round(WEAK_START_S / HOP_S))
