@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from podpub.align import (
@@ -887,12 +888,59 @@ def test_an_aside_a_few_seconds_into_a_sentence_makes_its_start_doubtful() -> No
     features = Features(np.zeros((500, 40), np.float32), np.zeros(500, np.float32))
     synthetic = Synthetic(features, np.array([0, 250]), np.array([250, 500]))
     spans = (SentenceSpan(0, 5000, 1.0), SentenceSpan(5000, 10000, 1.0))
-    assert not doubts_of(spans, synthetic, warp_with(None)).head.any()
+    loud = np.ones(500, dtype=bool)  # running speech: no pause
+    assert not doubts_of(spans, synthetic, warp_with(None), loud).head.any()
     # 1.5 s into the second sentence: its first second matched well, its first 3 s not
-    doubts = doubts_of(spans, synthetic, warp_with(250 + 75))
+    doubts = doubts_of(spans, synthetic, warp_with(250 + 75), loud)
     assert doubts.head.tolist() == [False, True]
     # 4 s in: not the start's doubt
-    assert not doubts_of(spans, synthetic, warp_with(250 + 200)).head.any()
+    assert not doubts_of(spans, synthetic, warp_with(250 + 200), loud).head.any()
+
+
+def _sounds(*parts: tuple[bool, int]) -> npt.NDArray[np.bool_]:
+    """A loudness mask from (loud?, frames) parts."""
+    return np.concatenate([np.full(n, on, dtype=bool) for on, n in parts])
+
+
+def test_a_word_on_its_own_between_two_pauses_may_begin_the_sentence_after() -> None:
+    from podpub.align.onsets import word_between_pauses
+
+    # a sentence; 1 s pause; "two" (0.3 s); 0.5 s pause; "persons under sentence ..."
+    loud = _sounds((True, 100), (False, 50), (True, 15), (False, 25), (True, 110))
+    assert word_between_pauses(loud, 190, longest=50)
+    assert word_between_pauses(loud, 185, longest=50)  # a weak start before the rise
+    assert not word_between_pauses(loud, 150, longest=50)  # a whole sentence before
+    assert not word_between_pauses(loud, 250, longest=50)  # inside running speech
+    assert not word_between_pauses(loud, 190, longest=10)  # longer than a word
+    # the pause after the word is the longer one: the word ends the sentence before
+    ends = _sounds((True, 100), (False, 25), (True, 15), (False, 50), (True, 110))
+    assert not word_between_pauses(ends, 190, longest=50)
+    # a dip inside the word is not a pause
+    dipped = _sounds((True, 100), (False, 50), (True, 6), (False, 3), (True, 6), (False, 25))
+    assert word_between_pauses(np.concatenate([dipped, np.ones(50, bool)]), 190, longest=50)
+
+
+def test_a_start_after_a_word_on_its_own_is_doubtful() -> None:
+    from podpub.align.doubts import doubts_of
+    from podpub.align.dtw import Path as DtwPath
+    from podpub.align.features import Features
+    from podpub.align.synth import Synthetic
+    from podpub.align.warp import Warp
+
+    # DTW matched frame for frame: its heads are not stretched, nor poorly matched
+    rows = np.arange(300)
+    path = DtwPath(rows, rows, rows, rows, np.ones(300, dtype=np.float32))
+    warp = Warp(path, 1.0, 1.0)
+    synthetic = Synthetic(
+        Features(np.zeros((300, 40), np.float32), np.zeros(300, np.float32)),
+        np.array([0, 190]),
+        np.array([165, 300]),
+    )
+    spans = (SentenceSpan(0, 3300, 1.0), SentenceSpan(3800, 6000, 1.0))
+    after_word = _sounds((True, 100), (False, 50), (True, 15), (False, 25), (True, 110))
+    assert doubts_of(spans, synthetic, warp, after_word).head.tolist() == [False, True]
+    after_sentence = _sounds((True, 165), (False, 25), (True, 110))
+    assert not doubts_of(spans, synthetic, warp, after_sentence).head.any()
 
 
 def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from podpub.align.onsets import word_between_pauses
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import uncovered
 from podpub.align.synth import Synthetic
@@ -72,14 +73,26 @@ class Doubts:
     span: npt.NDArray[np.bool_]
 
 
-def doubts_of(spans: Sequence[SentenceSpan], synthetic: Synthetic, warp: Warp) -> Doubts:
-    """Per sentence, whether its head or its whole span DTW matched doubtfully."""
+def doubts_of(
+    spans: Sequence[SentenceSpan],
+    synthetic: Synthetic,
+    warp: Warp,
+    loud: npt.NDArray[np.bool_],
+) -> Doubts:
+    """Per sentence, whether its head or its whole span DTW matched doubtfully. A head is
+    also doubtful when DTW started it after a pause that follows a word on its own (no
+    longer than a head) after a longer pause: DTW's match cannot tell which sentence such
+    a word ends or begins (a reader's "... [pause] two [pause] persons under sentence")."""
     head_stretch, head_cost, long_stretch = _head_doubts(synthetic, warp)
     head = (
         (head_stretch > HEAD_STRETCH_DOUBT)
         | (head_cost > HEAD_COST_DOUBT)
         | (long_stretch > LONG_HEAD_STRETCH_DOUBT)
     )
+    head_frames = round(HEAD_S / HOP_S * warp.speaking_ratio)
+    for i, sp in enumerate(spans):
+        start = round(sp.start_ms / 1000 / HOP_S)
+        head[i] = head[i] or word_between_pauses(loud, start, head_frames)
     span = np.zeros(len(spans), dtype=bool)
     for i, sp in enumerate(spans):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])

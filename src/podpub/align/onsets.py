@@ -131,3 +131,33 @@ def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) ->
         if key > best_key:
             best, best_key = k, key
     return best
+
+
+def word_between_pauses(loud: npt.NDArray[np.bool_], frame: int, longest: int) -> bool:
+    """Whether a start at ``frame`` (a rise, or a weak start up to ``WEAK_START_S`` before
+    one) follows a pause that follows a sound of at most ``longest`` frames, itself after
+    a longer pause: a word on its own between two pauses. Sentences part at the longer
+    pause, so that word may well be the first of the sentence starting at ``frame``
+    rather than the last of the one before."""
+    n = loud.size
+    quiet_run = round(QUIET_RUN_S / HOP_S)
+    if not 0 <= frame < n:
+        return False
+    ahead = np.flatnonzero(loud[frame : min(n, frame + round(WEAK_START_S / HOP_S) + 1)])
+    if not ahead.size:
+        return False
+    rise = frame + int(ahead[0])
+    pause = quiet_before(loud, rise)
+    if pause < quiet_run:
+        return False
+    end = rise - pause  # one past the sound before the pause
+    start = end
+    while start > 0 and end - start <= longest:
+        if loud[start - 1]:
+            start -= 1
+            continue
+        dip = quiet_before(loud, start)
+        if dip >= quiet_run:
+            break
+        start -= dip
+    return 0 < end - start <= longest and quiet_before(loud, start) > pause

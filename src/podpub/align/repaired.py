@@ -77,7 +77,7 @@ def repair_spans(
     ``hinted`` sentences (after a transcript's ad or music marker) are doubtful: what is
     heard before them is told apart as unscripted or not."""
     duration_s = audio.frames * HOP_S
-    doubts = doubts_of(spans, synthetic, warp)
+    doubts = doubts_of(spans, synthetic, warp, loud)
     if hinted:
         head = doubts.head.copy()
         head[[i for i in hinted if 0 <= i < head.size]] = True
