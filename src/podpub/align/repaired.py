@@ -42,6 +42,7 @@ from podpub.align.tuning import (
     ONSET_FORWARD_S,
     ONSET_SEARCH_S,
     PLAUSIBLE_RATE_MAX,
+    PLAUSIBLE_RATE_MIN,
     PUSHED_CONFIDENCE,
     QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
@@ -199,7 +200,8 @@ def said_from(
     """The heard words, each starting at the first loud frame from its recognised start
     on (within ``ONSET_FORWARD_S``, and not past the next word's start): the recogniser
     lets a word begin in the pause before it; and a word heard longer than its letters
-    take at the slowest plausible rate, at the first rise that leaves it that long."""
+    take at the slowest plausible rate, up to the next word or to the end of its sound,
+    at the first rise that leaves it that long."""
     frame_ms = HOP_S * 1000.0
     reach = round(ONSET_FORWARD_S / HOP_S)
     out = []
@@ -215,13 +217,18 @@ def said_from(
             # longer than the word can take, even slowly: it took in a breath or noise
             # before it, and starts at the last rise that leaves it time enough; one
             # that starts right after a pause may also take in one pause after it
-            # ("Yes, I")
-            # ("Yes, I"). Words the text does not say one after the other may have
-            # words unheard between them ("rights. But as you know" heard as "rights
-            # ... the"): such a word's sound ends at the first pause after it
+            # ("Yes, I"). The word ends at the first pause after it when its sound up
+            # to there can hold it (at the fastest plausible rate): the recogniser let
+            # it run on into the pause (the last word of a sentence: "... Human Rights.
+            # [1 s] Hello" is no over-long "rights" to move onto "Hello"); and so does
+            # a word the text does not say before the next one heard, which may have
+            # words unheard after it ("rights. But as you know" heard as "rights ...
+            # the")
             nxt = round(heard[k + 1].start_ms / frame_ms)
-            if pairs is not None and (w.text, heard[k + 1].text) not in pairs:
-                nxt = _sound_end(loud, frame, nxt)
+            end = _sound_end(loud, frame, nxt)
+            holds = end - frame >= len(w.text) * PLAUSIBLE_RATE_MIN / frame_ms
+            if holds or (pairs is not None and (w.text, heard[k + 1].text) not in pairs):
+                nxt = end
             longest = len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms
             if _after_quiet(loud, frame):
                 longest += LONGEST_PAUSE_S / HOP_S
