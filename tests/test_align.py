@@ -717,6 +717,39 @@ def test_a_run_through_the_sentence_before_anchors_the_first_word() -> None:
     assert anchored_starts(sentences, apart, [11_000, 11_900], known)[1] is None
 
 
+def test_a_run_goes_on_over_a_name_the_recogniser_heard_as_other_words() -> None:
+    from podpub.align.anchors import anchored_starts
+    from podpub.align.repair import Word
+
+    # "Hello" misheard, "Tehusijarana" (not in the recogniser's vocabulary) heard as
+    # five other words: "i'm karina" and "media manager of" are one run
+    sentences = ["We talk about it.", "Hello, I'm Karina Tehusijarana, Media Manager of APHR."]
+    known = {"we", "talk", "about", "it", "hello", "i'm", "karina", "media", "manager", "of"}
+    name = [Word(w, 26_980 + 150 * k) for k, w in enumerate(["that", "years", "into", "on"])]
+    heard = [
+        Word("good", 25_940),
+        Word("i'm", 26_440),
+        Word("karina", 26_620),
+        *name,
+        Word("media", 27_920),
+        Word("manager", 28_240),
+        Word("of", 28_700),
+    ]
+    anchor = anchored_starts(sentences, heard, [20_000, 24_640], known)[1]
+    assert anchor is not None and anchor.run_ms == 26_440 and anchor.lead_letters == 5
+    assert 25_700 < anchor.start_ms < 26_300
+    # more words heard there than the name has letters: not the name, and only the
+    # later run anchors (timed back over the lead)
+    many = [Word("a", 26_700 + 80 * k) for k in range(13)]
+    heard_many = [*heard[:3], *many, *heard[-3:]]
+    apart = anchored_starts(sentences, heard_many, [20_000, 24_640], known)[1]
+    assert apart is not None and apart.run_ms == 27_920
+    # a known word left unheard between them is no name: the runs stay apart
+    known_all = known | {"tehusijarana"}
+    apart = anchored_starts(sentences, heard, [20_000, 24_640], known_all)[1]
+    assert apart is not None and apart.run_ms == 27_920
+
+
 def test_letters_of_an_acronym_count_as_said_by_name() -> None:
     from podpub.align.tuning import SPELLED_LETTER
     from podpub.align.words import spoken_letters, words_of
@@ -1069,6 +1102,31 @@ def test_a_heard_word_starts_where_its_sound_does() -> None:
     assert said_from(heard, running)[0].start_ms == 1_800
 
 
+def test_a_heard_word_is_not_moved_onto_the_next_words_sound() -> None:
+    from podpub.align.repair import Word
+    from podpub.align.repaired import said_from, word_pairs
+
+    # "... for Human Rights. [1.1 s] Hello, I'm": "rights" heard from 18.88 s, "hello"
+    # from 20.46 s. Over-long for "rights", but the only rise that would leave it its
+    # slowest time is "hello"'s own (20.44 s): "rights" keeps its sound
+    pairs = word_pairs(["For Human Rights.", "Hello, I'm Karina."])
+    loud = np.zeros(1_100, dtype=bool)
+    loud[941:966] = True  # "rights" 18.82-19.32 s
+    loud[1_022:] = True  # "hello, I'm" from 20.44 s
+    heard = [Word("rights", 18_880), Word("hello", 20_460), Word("i'm", 21_200)]
+    assert [w.start_ms for w in said_from(heard, loud, pairs)][:2] == [18_880, 20_460]
+    # heard in the pause, it starts at the sound after it: the recogniser lets a word
+    # begin in the pause before it ("The" of "... obsolete. [1.3 s] The public")
+    late = [Word("rights", 19_500), *heard[1:]]
+    assert said_from(late, loud, pairs)[0].start_ms == 20_440
+    # a word heard over a breath before a pause still moves onto its own sound
+    breath = np.zeros(300, dtype=bool)
+    breath[50:55] = True  # a breath at 1.0 s
+    breath[150:190] = True  # "hello" 3.0-3.8 s
+    heard = [Word("hello", 1_000), Word("i'm", 3_900)]
+    assert said_from(heard, breath, pairs)[0].start_ms == 3_000
+
+
 def _heard_from(ms: int, text: str, step: int = 300) -> list[Word]:
     """The words of ``text`` heard one every ``step`` ms from ``ms`` on."""
     return [Word(w, ms + step * k) for k, w in enumerate(text.split())]
@@ -1139,9 +1197,15 @@ def test_a_heard_word_with_unheard_words_after_it_keeps_its_start() -> None:
     pairs = word_pairs(["We fight for human rights.", "But as you know, the man left."])
     loud = np.ones(300, dtype=bool)
     loud[52:60] = False  # the pause after "rights" (1.04-1.2 s)
+    loud[125:130] = False  # one between the unheard words (2.5-2.6 s)
     heard = [Word("human", 200), Word("rights", 700), Word("the", 3_500)]
     assert said_from(heard, loud, pairs)[1].start_ms == 700
-    assert said_from(heard, loud)[1].start_ms > 700  # without the text: over-long
+    # heard on a sound too short to hold it (60 ms): only the text says that its sound
+    # ends there; without the text it is over-long, and moves
+    short = loud.copy()
+    short[38:60] = False
+    assert said_from(heard, short, pairs)[1].start_ms == 700
+    assert said_from(heard, short)[1].start_ms > 700
     running = np.ones(300, dtype=bool)
     heard = [Word("the", 1_000), Word("man", 2_400), Word("left", 2_700)]
     assert said_from(heard, running, pairs)[0].start_ms == 1_800

@@ -277,13 +277,39 @@ def _matched_groups(
             assert previous is not None
             word = b0 + previous[1] + previous[2]
             groups[-1].append((word, heard[a0 + previous[0] + previous[2]].start_ms))
-        else:
+        elif previous is None or not _over_unknown(heard, a0, b0, previous, block, text):
             groups.append([])
         groups[-1].extend(
             (b0 + block.b + k, heard[a0 + block.a + k].start_ms) for k in range(block.size)
         )
         previous = (block.a, block.b, block.size)
     return groups
+
+
+def _over_unknown(
+    heard: Sequence[Word],
+    a0: int,
+    b0: int,
+    previous: tuple[int, int, int],
+    block: difflib.Match,
+    text: _Text,
+) -> bool:
+    """Whether a matching ``block`` goes on from the ``previous`` one over words the
+    recogniser does not know (a name): the text words are next to each other, in one
+    sentence, with unknown letters between; the heard words between, no more than those
+    letters, said in the time they may take ("I'm Karina [Tehusijarana] Media Manager"
+    heard as "i'm karina that years into on to media manager")."""
+    last = b0 + previous[1] + previous[2] - 1  # the text words either side
+    first = b0 + block.b
+    extra = block.a - (previous[0] + previous[2])  # heard words between
+    if first != last + 1 or extra < 1 or text.owner[first] != text.owner[last]:
+        return False
+    unknown = text.letters_before[first] - text.letters_before[last] - text.letters[last]
+    return extra <= unknown and _said_between(
+        (last, heard[a0 + previous[0] + previous[2] - 1].start_ms),
+        (first, heard[a0 + block.a].start_ms),
+        text.letters_before,
+    )
 
 
 def _run_start(matched: _Matched, i: int, first: int, last: int) -> int | None:
