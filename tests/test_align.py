@@ -1158,6 +1158,14 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     # not heard: where DTW put it, with low confidence (the build lists it)
     unheard = held_by_heard(spans, sentences, [*before, *after], loud, energy)
     assert unheard[1].start_ms == 9_000 and unheard[1].confidence < 0.5
+    # "to" heard in running speech (an aside 5.0-5.8 s), the heading itself misheard:
+    # a chance hearing places nothing, and the start is listed as unsettled
+    aside = loud.copy()
+    aside[250:290] = True
+    energy = np.where(aside, -20.0, -60.0).astype(np.float32)
+    heard = [*before, Word("to", 5_400), Word("pity", 6_000), *after]
+    chance = held_by_heard(spans, sentences, heard, aside, energy)
+    assert chance[1].confidence < 0.5  # said, not guessed
 
 
 def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_time() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import matched_words, slowest_ms, spelled, text_words
-from podpub.align.onsets import quiet_before, speech_onset
+from podpub.align.onsets import after_quiet, quiet_before, speech_onset
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.tuning import (
@@ -34,6 +34,7 @@ from podpub.align.tuning import (
     REPAIRED_CONFIDENCE,
     TYPICAL_RATE,
     UNSETTLED_CONFIDENCE,
+    WEAK_START_S,
 )
 from podpub.align.words import vocabulary, words_and_sizes
 
@@ -138,7 +139,9 @@ def _placed_by_own_words(
 ) -> SentenceSpan | None:
     """A sentence DTW gave no time of its own: at the last of its words heard between
     its bounds (``lo`` .. ``hi`` ms; less the letters before that word at a typical
-    rate); None when none was heard there."""
+    rate) that puts it where a sound starts after a pause; None when none was heard
+    there. Such a sentence (a heading, "Two.") is said alone: its word heard inside
+    running speech is a chance hearing ("to" heard in an aside before it)."""
     own = text_words([sentence], None)
     frame_ms = HOP_S * 1000.0
     for h in reversed(heard):  # the latest: nearest the words after it
@@ -150,7 +153,10 @@ def _placed_by_own_words(
         guess = h.start_ms - own.letters_before[w] * TYPICAL_RATE
         if guess < lo:
             continue  # a word too far in to have started the sentence inside its bounds
-        start = round(speech_onset(loud, energy, round(guess / frame_ms)) * frame_ms)
+        onset = speech_onset(loud, energy, round(guess / frame_ms))
+        if not after_quiet(loud, onset, round(WEAK_START_S / HOP_S)):
+            continue
+        start = round(onset * frame_ms)
         confidence = max(sp.confidence, REPAIRED_CONFIDENCE)
         return SentenceSpan(start, max(sp.end_ms, start + 1), confidence)
     return None

@@ -117,6 +117,16 @@ def quiet_before(loud: npt.NDArray[np.bool_], frame: int) -> int:
     return int(np.argmax(before)) if before.any() else before.size
 
 
+def after_quiet(loud: npt.NDArray[np.bool_], frame: int, reach: int = 0) -> bool:
+    """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet: speech at it,
+    or within ``reach`` frames after it (a weak start, walked back to)."""
+    return (
+        0 < frame < loud.size
+        and bool(loud[frame : frame + reach + 1].any())
+        and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
+    )
+
+
 def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
     """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
     (at least ``QUIET_RUN_S``; the closest of equals); ``frame`` itself when there is none."""

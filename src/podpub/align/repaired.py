@@ -22,7 +22,7 @@ from podpub.align.doubts import (
     farther_windows,
 )
 from podpub.align.features import Features
-from podpub.align.onsets import after_longest_pause, quiet_before, speech_onset
+from podpub.align.onsets import after_longest_pause, after_quiet, speech_onset
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
 from podpub.align.repair import Word, recognise, segments, uncovered
 from podpub.align.synth import Synthetic
@@ -230,7 +230,7 @@ def said_from(
             if holds or (pairs is not None and (w.text, heard[k + 1].text) not in pairs):
                 nxt = end
             longest = len(w.text) * PLAUSIBLE_RATE_MAX / frame_ms
-            if _after_quiet(loud, frame):
+            if after_quiet(loud, frame):
                 longest += LONGEST_PAUSE_S / HOP_S
             earliest = nxt - round(longest)
             if frame < earliest:
@@ -488,17 +488,7 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
         return False
     frame = round(dtw_ms / (HOP_S * 1000.0))
     near = round(ONSET_SEARCH_S / HOP_S)
-    return after_longest_pause(loud, frame, near) != frame or _after_quiet(loud, frame)
-
-
-def _after_quiet(loud: npt.NDArray[np.bool_], frame: int, reach: int = 0) -> bool:
-    """Whether ``frame`` is a rise after at least ``QUIET_RUN_S`` of quiet: speech at it,
-    or within ``reach`` frames after it (a weak start, walked back to)."""
-    return (
-        0 < frame < loud.size
-        and bool(loud[frame : frame + reach + 1].any())
-        and quiet_before(loud, frame) >= round(QUIET_RUN_S / HOP_S)
-    )
+    return after_longest_pause(loud, frame, near) != frame or after_quiet(loud, frame)
 
 
 def _anchored_frame(
@@ -545,4 +535,4 @@ def _anchored_frame(
     # a sentence's first word starts a sound: heard inside running speech, its time is
     # a word off ("Before" heard 0.6 s late), or it is a chance hearing of a common word
     # ("and") in the sentence before
-    return onset, _after_quiet(loud, onset, round(WEAK_START_S / HOP_S))
+    return onset, after_quiet(loud, onset, round(WEAK_START_S / HOP_S))
