@@ -90,3 +90,22 @@ def test_unmatched_words_are_unscripted_only_where_the_warp_leaves_time_unexplai
     assert gap.share(6000, 20000) < 0.1
     [stretch] = unscripted_stretches(heard, [(0.0, 40.0)], SENTENCES, starts, gap)
     assert 6000 <= stretch.start_ms <= 6500 and 20000 <= stretch.end_ms <= 24000
+
+
+def test_a_stretch_ends_at_the_pause_after_which_the_transcript_resumes() -> None:
+    # an aside (unmatched words), 1.9 s without a word, then "This steward was
+    # practically supreme." heard as "this through was practically supreme" (a run the
+    # aside before outweighs), then "already": the stretch ends before the pause
+    from podpub.align.unscripted import _before_resuming
+
+    texts = "thousand arrived revelry whatever ninety this through practically supreme already"
+    times = [18_140, 19_160, 20_460, 22_220, 22_600, 24_560, 24_760, 26_080, 26_580, 27_480]
+    words = [Word(w, ms) for w, ms in zip(texts.split(), times, strict=True)]
+    flags = [False] * 7 + [True, True, False]
+    heard_ms = sorted([*times, 25_800])  # "was", too short to weigh, heard too
+    assert _before_resuming(words, flags, 0, 9, heard_ms) == 4  # "ninety"
+    # no transcript run after the pause: the stretch goes on over it
+    assert _before_resuming(words, [False] * 10, 0, 9, heard_ms) == 9
+    # no pause: one stretch
+    close = [Word(w.text, 18_140 + 400 * k) for k, w in enumerate(words)]
+    assert _before_resuming(close, flags, 0, 9, [w.start_ms for w in close]) == 9

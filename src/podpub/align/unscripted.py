@@ -20,6 +20,7 @@ is no sentence start), and a sentence that DTW started inside it is looked for a
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from podpub.align.repair import Word, segments
 from podpub.align.synth import Synthetic
 from podpub.align.tuning import (
     HOP_S,
+    LONGEST_PAUSE_S,
     SPEECH_WORD_LETTERS,
     UNSCRIPTED_EXPLAINED_MAX,
     UNSCRIPTED_MIN_S,
@@ -103,6 +105,7 @@ def unscripted_stretches(
         heard_in.append(
             [w for w in heard if lo <= w.start_ms < hi and len(w.text) >= SPEECH_WORD_LETTERS]
         )
+    heard_ms = sorted(w.start_ms for w in heard)
     weight = _scripted_weight([w.start_ms in scripted for ws in heard_in for w in ws])
     if weight is None:
         return []  # nothing of the transcript heard anywhere: nothing to compare with
@@ -116,9 +119,30 @@ def unscripted_stretches(
                 continue
             if explained is not None and explained.share(start, end) > UNSCRIPTED_EXPLAINED_MAX:
                 continue  # the transcript's speech, heard poorly
+            last = _before_resuming(words, flags, first, last, heard_ms)
+            end = min(words[last].start_ms + WORD_MS, hi)
             # no transcript run heard after it in the window: it may go on
             out.append(Stretch(start, end, not any(flags[last + 1 :])))
     return out
+
+
+def _before_resuming(
+    words: Sequence[Word], flags: Sequence[bool], first: int, last: int, heard_ms: Sequence[int]
+) -> int:
+    """The last word of the stretch ``first`` .. ``last``: before its longest pause (no
+    word at all heard for ``LONGEST_PAUSE_S`` after one's length; ``heard_ms``: every
+    heard word's start, in order) that transcript words heard in a run follow.
+    Unscripted audio ends at a pause, and the transcript resumes after it; a short
+    sentence heard poorly there ("This steward was practically supreme." heard as "this
+    through was practically supreme" after an aside) is too short to outweigh the
+    stretch before it."""
+    best, cut = LONGEST_PAUSE_S * 1000 + WORD_MS, last
+    for k in range(first + 1, last + 1):
+        at = words[k].start_ms
+        before = heard_ms[bisect.bisect_left(heard_ms, at) - 1]
+        if at - before >= best and any(flags[k : last + 1]):
+            best, cut = at - before, k - 1
+    return cut
 
 
 def _scripted_weight(flags: Sequence[bool]) -> float | None:
