@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import matched_words, slowest_ms, spelled, text_words
-from podpub.align.onsets import after_quiet, quiet_before, speech_onset
+from podpub.align.onsets import quiet_before, speech_onset, starts_sound
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.tuning import (
@@ -34,7 +34,6 @@ from podpub.align.tuning import (
     REPAIRED_CONFIDENCE,
     TYPICAL_RATE,
     UNSETTLED_CONFIDENCE,
-    WEAK_START_S,
 )
 from podpub.align.words import vocabulary, words_and_sizes
 
@@ -154,7 +153,7 @@ def _placed_by_own_words(
         if guess < lo:
             continue  # a word too far in to have started the sentence inside its bounds
         onset = speech_onset(loud, energy, round(guess / frame_ms))
-        if not after_quiet(loud, onset, round(WEAK_START_S / HOP_S)):
+        if not starts_sound(loud, onset):
             continue
         start = round(onset * frame_ms)
         confidence = max(sp.confidence, REPAIRED_CONFIDENCE)

@@ -127,6 +127,13 @@ def after_quiet(loud: npt.NDArray[np.bool_], frame: int, reach: int = 0) -> bool
     )
 
 
+def starts_sound(loud: npt.NDArray[np.bool_], frame: int) -> bool:
+    """Whether a sound starts at ``frame`` after a pause (or a weak start, up to
+    ``WEAK_START_S`` before its rise): where a sentence said on its own, or a sentence's
+    first word, begins."""
+    return after_quiet(loud, frame, round(WEAK_START_S / HOP_S))
+
+
 def after_longest_pause(loud: npt.NDArray[np.bool_], frame: int, radius: int) -> int:
     """The rise within ``radius`` frames of ``frame`` that follows the longest quiet run
     (at least ``QUIET_RUN_S``; the closest of equals); ``frame`` itself when there is none."""

@@ -22,7 +22,7 @@ from podpub.align.doubts import (
     farther_windows,
 )
 from podpub.align.features import Features
-from podpub.align.onsets import after_longest_pause, after_quiet, speech_onset
+from podpub.align.onsets import after_longest_pause, after_quiet, speech_onset, starts_sound
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
 from podpub.align.repair import Word, recognise, segments, uncovered
 from podpub.align.synth import Synthetic
@@ -51,7 +51,6 @@ from podpub.align.tuning import (
     UNSCRIPTED_EXPLAINED_MAX,
     UNSCRIPTED_MIN_S,
     UNSETTLED_CONFIDENCE,
-    WEAK_START_S,
 )
 from podpub.align.unscripted import Explained, Stretch, unscripted_stretches, without
 from podpub.align.warp import Warp
@@ -535,4 +534,4 @@ def _anchored_frame(
     # a sentence's first word starts a sound: heard inside running speech, its time is
     # a word off ("Before" heard 0.6 s late), or it is a chance hearing of a common word
     # ("and") in the sentence before
-    return onset, after_quiet(loud, onset, round(WEAK_START_S / HOP_S))
+    return onset, starts_sound(loud, onset)

@@ -136,11 +136,12 @@ def _before_resuming(
     sentence heard poorly there ("This steward was practically supreme." heard as "this
     through was practically supreme" after an aside) is too short to outweigh the
     stretch before it."""
+    in_run = [k for k in range(first + 1, last + 1) if flags[k]]
     best, cut = LONGEST_PAUSE_S * 1000 + WORD_MS, last
-    for k in range(first + 1, last + 1):
+    for k in range(first + 1, in_run[-1] + 1 if in_run else first + 1):
         at = words[k].start_ms
         before = heard_ms[bisect.bisect_left(heard_ms, at) - 1]
-        if at - before >= best and any(flags[k : last + 1]):
+        if at - before >= best:
             best, cut = at - before, k - 1
     return cut
 
