@@ -953,6 +953,19 @@ def test_a_word_on_its_own_between_two_pauses_may_begin_the_sentence_after() -> 
     assert word_between_pauses(np.concatenate([dipped, np.ones(50, bool)]), 190, longest=50)
 
 
+def test_a_word_on_its_own_is_found_before_a_start() -> None:
+    from podpub.align.onsets import lone_word_before
+
+    loud = _sounds((True, 100), (False, 50), (True, 15), (False, 25), (True, 110))
+    assert lone_word_before(loud, 190, longest=50) == 150
+    assert lone_word_before(loud, 190, longest=10) is None  # longer than a word
+    # two pauses longer than LONGEST_PAUSE_S (1 s) around it: equal, found only when
+    # asked for (a heading read alone, not a word the doubt is about)
+    long_pauses = _sounds((True, 100), (False, 80), (True, 15), (False, 90), (True, 110))
+    assert lone_word_before(long_pauses, 285, longest=50) is None
+    assert lone_word_before(long_pauses, 285, longest=50, longer=False) == 180
+
+
 def test_a_start_after_a_word_on_its_own_is_doubtful() -> None:
     from podpub.align.doubts import doubts_of
     from podpub.align.dtw import Path as DtwPath
@@ -974,6 +987,21 @@ def test_a_start_after_a_word_on_its_own_is_doubtful() -> None:
     assert doubts_of(spans, synthetic, warp, after_word).head.tolist() == [False, True]
     after_sentence = _sounds((True, 165), (False, 25), (True, 110))
     assert not doubts_of(spans, synthetic, warp, after_sentence).head.any()
+    # DTW started the second sentence on the word itself: mostly the sentence's own
+    # ('"I--I--" stammered the girl'), not doubtful
+    on_word = (spans[0], SentenceSpan(3000, 6000, 1.0))
+    assert not doubts_of(on_word, synthetic, warp, after_word).head.any()
+    # a paragraph's start DTW put inside a sound (0.6 s after a pause), not where one
+    # starts: doubtful; a sentence inside a paragraph may follow on without a pause
+    inside = (spans[0], SentenceSpan(4_400, 6000, 1.0))
+    assert doubts_of(inside, synthetic, warp, after_sentence, focus=[1]).head.tolist() == [
+        False,
+        True,
+    ]
+    assert not doubts_of(inside, synthetic, warp, after_sentence).head.any()
+    # squeezed by DTW onto the start of the speech after it (20 ms for 2.2 s of text)
+    squeezed = (spans[0], SentenceSpan(3800, 3820, 1.0))
+    assert doubts_of(squeezed, synthetic, warp, after_sentence).head.tolist() == [False, True]
 
 
 def test_two_runs_of_a_sentence_that_agree_move_it_out_of_the_intro_music() -> None:
@@ -1155,9 +1183,16 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     )
     placed = held_by_heard(spans, sentences, [*before, Word("to", 6_000), *after], loud, energy)
     assert placed[1].start_ms == 6_000 and placed[2] == spans[2]
-    # not heard: where DTW put it, with low confidence (the build lists it)
+    # not heard: on the sound on its own right before the speech DTW put it at
     unheard = held_by_heard(spans, sentences, [*before, *after], loud, energy)
-    assert unheard[1].start_ms == 9_000 and unheard[1].confidence < 0.5
+    assert unheard[1].start_ms == 6_000 and unheard[1].confidence >= 0.5
+    # nor any such sound there (the speech before the pause is longer than "two" can
+    # take): where DTW put it, with low confidence (the build lists it)
+    running = loud.copy()
+    running[250:320] = True
+    energy_running = np.where(running, -20.0, -60.0).astype(np.float32)
+    unplaced = held_by_heard(spans, sentences, [*before, *after], running, energy_running)
+    assert unplaced[1].start_ms == 9_000 and unplaced[1].confidence < 0.5
     # "to" heard in running speech (an aside 5.0-5.8 s), the heading itself misheard:
     # a chance hearing places nothing, and the start is listed as unsettled
     aside = loud.copy()
@@ -1166,6 +1201,103 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     heard = [*before, Word("to", 5_400), Word("pity", 6_000), *after]
     chance = held_by_heard(spans, sentences, heard, aside, energy)
     assert chance[1].confidence < 0.5  # said, not guessed
+
+
+def test_a_sentence_dtw_gave_no_time_is_placed_on_a_word_heard_alone_before_it() -> None:
+    # "Two." read 0.5 s after the sentence before, then a long pause: heard as
+    # "period", a word no sentence's matched words claim, alone between the two
+    # sentences' heard words, where a sound starts after a pause
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Two.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    after = _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
+    loud = np.zeros(1_000, dtype=bool)
+    loud[50:275] = loud[300:320] = loud[450:800] = True  # "two" from 6.0 s
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (
+        SentenceSpan(1_000, 5_500, 1.0),
+        SentenceSpan(9_000, 9_020, 1.0),
+        SentenceSpan(9_000, 12_400, 1.0),
+    )
+    placed = held_by_heard(spans, sentences, [*before, Word("period", 6_000), *after], loud, energy)
+    assert placed[1].start_ms == 6_000 and placed[1].confidence >= 0.5
+    unheard = held_by_heard(spans, sentences, [*before, *after], loud, energy)
+    assert unheard[1].start_ms == 9_000 and unheard[1].confidence < 0.5
+    # more words heard there than the sentence has (and two): an aside, not the heading
+    aside = [Word(w, 6_000 + 100 * k) for k, w in enumerate("period pity might love".split())]
+    chance = held_by_heard(spans, sentences, [*before, *aside, *after], loud, energy)
+    assert chance[1].start_ms == 9_000 and chance[1].confidence < 0.5
+
+
+def test_a_heading_left_before_more_audio_than_it_takes_goes_to_its_word_heard() -> None:
+    # an aside of 4.6 s before "Chapter 1.": DTW spread the heading over the aside and
+    # started the next sentence inside it; the bounds move the next sentence after it,
+    # and the heading, left with 8 s for two words, goes where its "one" was heard
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Chapter 1.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    aside = _heard_from(5_000, "word for for and youths rose fellow what is fond", step=450)
+    after = _heard_from(13_000, "when forty winters shall besiege your brow and dig deep trenches")
+    heard = [*before, *aside, Word("thirteen", 10_000), Word("one", 10_300), *after]
+    loud = np.zeros(1_000, dtype=bool)
+    loud[50:230] = loud[250:480] = loud[500:530] = loud[650:800] = True
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (
+        SentenceSpan(1_000, 4_600, 1.0),
+        SentenceSpan(5_000, 8_000, 0.4),
+        SentenceSpan(8_000, 16_000, 0.9),
+    )
+    held = held_by_heard(spans, sentences, heard, loud, energy)
+    assert held[2].start_ms == 13_000
+    assert held[1].start_ms == 10_000 and held[1].confidence >= 0.5
+    # its words not heard there: left where it was, and flagged
+    unheard = [w for w in heard if w.text not in ("thirteen", "one")]
+    flagged = held_by_heard(spans, sentences, unheard, loud, energy)
+    assert flagged[1].start_ms == 5_000 and flagged[1].confidence < 0.5
+
+
+def test_a_heading_is_not_placed_on_its_word_heard_in_the_next_sentences_words() -> None:
+    # "Three." read alone (heard as "the"), then "The chapel yard was about forty-three
+    # feet by twenty-five.": the "three" heard among the next sentence's matched words
+    # is that sentence's; the heading is the sound on its own before it
+    from podpub.align.bounds import held_by_heard
+    from podpub.align.repair import Word
+
+    sentences = [
+        "We all know the people who live here and what they want.",
+        "Three.",
+        "The chapel yard was about forty-three feet by twenty-five.",
+        "When forty winters shall besiege your brow and dig deep trenches.",
+    ]
+    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    chapel = _heard_from(7_000, "the chapel yard was of were")
+    feet = _heard_from(9_000, "three feet by twenty")
+    after = _heard_from(13_000, "when forty winters shall besiege your brow and dig deep trenches")
+    heard = [*before, Word("the", 6_000), *chapel, *feet, *after]
+    loud = np.zeros(1_000, dtype=bool)
+    loud[50:230] = loud[300:315] = loud[350:440] = loud[450:550] = loud[650:800] = True
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (
+        SentenceSpan(1_000, 4_600, 1.0),
+        SentenceSpan(7_000, 7_020, 1.0),  # squeezed onto the next sentence's start
+        SentenceSpan(7_000, 11_000, 1.0),
+        SentenceSpan(13_000, 16_000, 1.0),
+    )
+    held = held_by_heard(spans, sentences, heard, loud, energy)
+    assert held[1].start_ms == 6_000
+    assert held[2].start_ms == 7_000
 
 
 def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_time() -> None:

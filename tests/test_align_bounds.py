@@ -84,3 +84,22 @@ def test_runs_heard_out_of_order_bound_nothing() -> None:
     times = [w.start_ms for w in words]
     assert times == sorted(times)
     assert all(t < 100_000 for t in times)
+
+
+def test_a_start_inside_unscripted_audio_moves_after_it() -> None:
+    """DTW started the second sentence inside the unscripted read, none of its words
+    heard (the bounds of the words heard around allow it there); told that audio is
+    unscripted, it starts after the read, at the pause before the sentence (a guess
+    between the words around: still flagged)."""
+    heard, loud, energy = _case(18200)
+    own = {w.text for w in _said(SENTENCES[1], 0)} - {w.text for w in _said(SENTENCES[0], 0)}
+    unheard = [w for w in heard if not 18200 <= w.start_ms < 23800 or w.text not in own]
+    dtw = (
+        SentenceSpan(0, 4200, 1.0),
+        SentenceSpan(10_000, 21_800, 1.0),
+        SentenceSpan(23800, 28300, 1.0),
+    )
+    assert held_by_heard(dtw, SENTENCES, unheard, loud, energy)[1].start_ms == 10_000
+    out = held_by_heard(dtw, SENTENCES, unheard, loud, energy, unscripted=[(5200, 17_200)])
+    assert abs(out[1].start_ms - 18200) <= FRAME_MS and out[1].confidence < 0.5
+    assert out[2].start_ms == 23800

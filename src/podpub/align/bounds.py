@@ -20,16 +20,25 @@ import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import matched_words, slowest_ms, spelled, text_words
-from podpub.align.onsets import quiet_before, speech_onset, starts_sound
+from podpub.align.onsets import (
+    lone_word_before,
+    quiet_before,
+    speech_onset,
+    starts_sound,
+    weak_start,
+)
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.tuning import (
     ACROSS_GAP_MS,
     BOUND_SLACK_MS,
+    HEAD_S,
     HOP_S,
+    LEAD_EXTRA_WORDS,
     LONG_RUN,
     LONGEST_PAUSE_S,
     MIN_SPEAKING_RATE,
+    PLAUSIBLE_RATE_MAX,
     QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
     TYPICAL_RATE,
@@ -47,19 +56,26 @@ def held_by_heard(
     loud: npt.NDArray[np.bool_],
     energy: F32,
     dtw: Sequence[SentenceSpan] | None = None,
+    unscripted: Sequence[tuple[int, int]] = (),
 ) -> tuple[SentenceSpan, ...]:
     """``spans`` with each start outside the bounds the ``heard`` words (transcript
     speech, unscripted stretches left out) set moved inside them; and each sentence DTW
     gave less time than its letters take (in ``dtw``, DTW's own spans, else ``spans``:
     "Two.", a heading read before a long pause) placed by its own words heard inside its
-    bounds, or flagged (low confidence)."""
+    bounds, or flagged (low confidence). A start inside ``unscripted`` audio (stretches,
+    ms) is no start: it moves, as one too late, to the latest of the longest pauses
+    between the stretch's start and the words heard after it ("Northanger Abbey." read
+    after an ad whose end took in its sound: DTW had started it 13 s into the ad)."""
     dtw = spans if dtw is None else dtw
-    words, before = heard_in_order(sentences, heard, [s.start_ms for s in spans], vocabulary())
+    dtw_starts = [s.start_ms for s in spans]
+    words, before = heard_in_order(sentences, heard, dtw_starts, vocabulary())
+    claimed = _claimed(sentences, heard, dtw_starts)
     owners = [w.owner for w in words]
     said = [before[i + 1] - before[i] for i in range(len(sentences) - 1)]
     said.append(sum(size for _, size in words_and_sizes(sentences[-1])) if sentences else 0)
     frame_ms = HOP_S * 1000.0
     out = list(spans)
+    limits: dict[int, tuple[float, float]] = {}
     for i, sp in enumerate(spans):
         k = bisect.bisect_left(owners, i)  # the first word heard of sentence i or later
         if k == 0 or k == len(words):
@@ -67,18 +83,20 @@ def held_by_heard(
         lo, hi, reach = _bounds(words[k - 1], words[k], i, before[i])
         if hi < lo:
             continue
+        limits[i] = (lo, hi)
         if dtw[i].end_ms - dtw[i].start_ms < said[i] * MIN_SPEAKING_RATE:
-            placed = _placed_by_own_words(sp, sentences[i], heard, lo, hi, loud, energy)
+            placed = _placed_short(sp, i, sentences, said[i], heard, claimed, lo, hi, loud, energy)
             if placed is not None:
                 out[i] = placed
                 continue
             # not heard: where DTW put it (or inside its bounds), said, not guessed
             sp = SentenceSpan(sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE))
             out[i] = sp
-        if lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
+        inside = next((a for a, b in unscripted if a <= sp.start_ms < b), None)
+        if inside is None and lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
             continue
-        lo_f, hi_f = round(lo / frame_ms), round(hi / frame_ms)
-        if sp.start_ms < lo and reach > lo_f:
+        lo_f, hi_f = round(max(lo, inside or 0) / frame_ms), round(hi / frame_ms)
+        if inside is None and sp.start_ms < lo and reach > lo_f:
             # too early: right after the text before, where it ends at a typical rate
             # (and a pause), the earliest of the longest pauses
             rise = _after_longest_pause(loud, lo_f, min(hi_f, reach), False)
@@ -98,6 +116,19 @@ def held_by_heard(
         else:
             sure = min(sp.confidence, UNSETTLED_CONFIDENCE)
         out[i] = SentenceSpan(start, max(sp.end_ms, start + 1), sure)
+    # a sentence of a word or two left before more audio than it can take (the next
+    # sentence held later: "Chapter 1." left at the start of the aside before it)
+    for i in range(len(out) - 1):
+        if i not in limits or said[i] * TYPICAL_RATE > HEAD_S * 1000 or out[i] != spans[i]:
+            continue
+        if out[i + 1].start_ms - out[i].start_ms <= slowest_ms(said[i]):
+            continue
+        lo, hi = limits[i][0], min(limits[i][1], out[i + 1].start_ms)
+        sp = out[i]
+        placed = _placed_short(sp, i, sentences, said[i], heard, claimed, lo, hi, loud, energy)
+        out[i] = placed or SentenceSpan(
+            sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE)
+        )
     latest = 0  # starts stay in order: one moved later takes the unmoved after it along
     for i, sp in enumerate(out):
         if sp.start_ms < latest:
@@ -127,6 +158,31 @@ def _bounds(prev: HeardWord, nxt: HeardWord, i: int, before: int) -> tuple[float
     return lo, hi, reach
 
 
+def _placed_short(
+    sp: SentenceSpan,
+    i: int,
+    sentences: Sequence[str],
+    letters: int,
+    heard: Sequence[Word],
+    claimed: dict[int, int],
+    lo: float,
+    hi: float,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+) -> SentenceSpan | None:
+    """Sentence ``i``, said alone (a heading), that DTW did not place: by its own words
+    heard (not those another sentence's matched words claim), else on a sound on its
+    own before where DTW put it, else on a word heard on its own between the sentences
+    around it; None when none of these is inside its bounds (``lo`` .. ``hi`` ms)."""
+    theirs = {ms for ms, owner in claimed.items() if owner != i}
+    placed = _placed_by_own_words(sp, sentences[i], heard, lo, hi, loud, energy, theirs)
+    if placed is None:
+        placed = _placed_alone(sp, letters, lo, hi, loud, energy)
+    if placed is None:
+        placed = _placed_on_unclaimed(sp, i, sentences[i], heard, claimed, lo, hi, loud, energy)
+    return placed
+
+
 def _placed_by_own_words(
     sp: SentenceSpan,
     sentence: str,
@@ -135,18 +191,21 @@ def _placed_by_own_words(
     hi: float,
     loud: npt.NDArray[np.bool_],
     energy: F32,
+    theirs: Collection[int] = (),
 ) -> SentenceSpan | None:
     """A sentence DTW gave no time of its own: at the last of its words heard between
     its bounds (``lo`` .. ``hi`` ms; less the letters before that word at a typical
     rate) that puts it where a sound starts after a pause; None when none was heard
     there. Such a sentence (a heading, "Two.") is said alone: its word heard inside
-    running speech is a chance hearing ("to" heard in an aside before it)."""
+    running speech is a chance hearing ("to" heard in an aside before it); and a word
+    heard in another sentence's matched words (``theirs``: their heard times) is that
+    sentence's ("three." is not the "three" of "forty-three feet" after it)."""
     own = text_words([sentence], None)
     frame_ms = HOP_S * 1000.0
     for h in reversed(heard):  # the latest: nearest the words after it
         if h.start_ms < lo:
             break
-        if h.start_ms > hi or spelled(h.text) not in own.words:
+        if h.start_ms > hi or spelled(h.text) not in own.words or h.start_ms in theirs:
             continue
         w = len(own.words) - 1 - own.words[::-1].index(spelled(h.text))
         guess = h.start_ms - own.letters_before[w] * TYPICAL_RATE
@@ -159,6 +218,79 @@ def _placed_by_own_words(
         confidence = max(sp.confidence, REPAIRED_CONFIDENCE)
         return SentenceSpan(start, max(sp.end_ms, start + 1), confidence)
     return None
+
+
+def _placed_alone(
+    sp: SentenceSpan,
+    letters: int,
+    lo: float,
+    hi: float,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+) -> SentenceSpan | None:
+    """A sentence DTW gave no time of its own, its words not heard: on the sound on its
+    own (no longer than its ``letters`` take at the slowest plausible rate, between a
+    pause and a longer one before it) right before the speech DTW put it at, inside its
+    bounds (``lo`` .. ``hi`` ms; two long pauses around it count as equal); None when
+    there is no such sound. A heading read alone ("five.", said between two pauses) is
+    a sound too short for DTW to give it time: it took it as the tail of the sentence
+    before."""
+    frame_ms = HOP_S * 1000.0
+    onset = speech_onset(loud, energy, round(sp.start_ms / frame_ms))
+    if not starts_sound(loud, onset):
+        return None
+    word = lone_word_before(loud, onset, round(letters * PLAUSIBLE_RATE_MAX / frame_ms), False)
+    if word is None:
+        return None
+    start = round(weak_start(loud, energy, word) * frame_ms)
+    if not lo <= start <= hi:
+        return None
+    return SentenceSpan(start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE))
+
+
+def _placed_on_unclaimed(
+    sp: SentenceSpan,
+    i: int,
+    sentence: str,
+    heard: Sequence[Word],
+    claimed: dict[int, int],
+    lo: float,
+    hi: float,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+) -> SentenceSpan | None:
+    """A sentence DTW gave no time of its own, its words not heard as such: at the first
+    of the words heard between the last heard word of the text before it and the first
+    of the text after it (or DTW's start: it squeezed the sentence onto the speech after
+    it) that no sentence's matched words claim (``claimed``: heard time -> sentence),
+    when there are no more of them than it has words (and
+    ``LEAD_EXTRA_WORDS``), inside its bounds, and where a sound starts after a pause.
+    A heading read alone is heard as some word ("Three." heard as "period") on its own
+    between the sentences around it."""
+    before = [ms for ms, owner in claimed.items() if owner < i]
+    after = [ms for ms, owner in claimed.items() if owner > i]
+    if not before or not after:
+        return None
+    upper = min(*after, sp.start_ms)  # DTW squeezed it onto the speech after it
+    gap = [h for h in heard if max(before) < h.start_ms < upper and h.start_ms not in claimed]
+    if not gap or len(gap) > len(words_and_sizes(sentence)) + LEAD_EXTRA_WORDS:
+        return None
+    frame_ms = HOP_S * 1000.0
+    onset = speech_onset(loud, energy, round(gap[0].start_ms / frame_ms))
+    start = round(onset * frame_ms)
+    if not lo <= start <= hi or not starts_sound(loud, onset):
+        return None
+    return SentenceSpan(start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE))
+
+
+def _claimed(
+    sentences: Sequence[str], heard: Sequence[Word], dtw_starts: Sequence[int]
+) -> dict[int, int]:
+    """The heard words (their times) that match transcript words, and whose they are:
+    the sentence of the text word each matched, in a matching block of two or more."""
+    text = text_words(sentences, vocabulary())
+    anchor_time, _ = matched_words(heard, text, dtw_starts)
+    return {ms: text.owner[w] for w, ms in anchor_time.items()}
 
 
 def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: bool) -> int | None:

@@ -3,13 +3,13 @@ recogniser listens to for them (``repair="targeted"``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from podpub.align.onsets import word_between_pauses
+from podpub.align.onsets import starts_sound, word_between_pauses
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import uncovered
 from podpub.align.synth import Synthetic
@@ -21,6 +21,7 @@ from podpub.align.tuning import (
     HOP_S,
     LONG_HEAD_S,
     LONG_HEAD_STRETCH_DOUBT,
+    SANE_STRETCH_MIN,
     STRETCH_DOUBT,
     TARGET_AFTER_S,
     TARGET_BEFORE_S,
@@ -78,11 +79,21 @@ def doubts_of(
     synthetic: Synthetic,
     warp: Warp,
     loud: npt.NDArray[np.bool_],
+    focus: Collection[int] = (),
 ) -> Doubts:
     """Per sentence, whether its head or its whole span DTW matched doubtfully. A head is
     also doubtful when DTW started it after a pause that follows a word on its own (no
     longer than a head) after a longer pause: DTW's match cannot tell which sentence such
-    a word ends or begins (a reader's "... [pause] two [pause] persons under sentence")."""
+    a word ends or begins (a reader's "... [pause] two [pause] persons under sentence").
+    (Not when DTW started it on such a word itself: that word is mostly the sentence's
+    own, a stammered '"I--I--" stammered the girl', and doubting it let a lead timed
+    from the run move the start past it.) And a ``focus`` sentence (a paragraph's first) is doubtful
+    where DTW started it inside a sound, not where one starts after a pause: a reader
+    pauses between paragraphs, and a start DTW put a word or two into the paragraph
+    ("Her mother | was three months") matched its first words to the sentence before.
+    So is the head of a sentence DTW gave less than half the time its synthetic speech
+    takes at the episode's rate: squeezed onto a pause or the sentence before's tail."""
+    paragraphs = set(focus)
     head_stretch, head_cost, long_stretch = _head_doubts(synthetic, warp)
     head = (
         (head_stretch > HEAD_STRETCH_DOUBT)
@@ -92,7 +103,8 @@ def doubts_of(
     head_frames = round(HEAD_S / HOP_S * warp.speaking_ratio)
     for i, sp in enumerate(spans):
         start = round(sp.start_ms / 1000 / HOP_S)
-        head[i] = head[i] or word_between_pauses(loud, start, head_frames)
+        lone = word_between_pauses(loud, start, head_frames)
+        head[i] = head[i] or lone or (i in paragraphs and not starts_sound(loud, start))
     span = np.zeros(len(spans), dtype=bool)
     for i, sp in enumerate(spans):
         s, e = int(synthetic.onsets[i]), int(synthetic.ends[i])
@@ -101,6 +113,9 @@ def doubts_of(
             continue
         stretch = (sp.end_ms - sp.start_ms) / 1000.0 / max(HOP_S, (e - s) * HOP_S)
         span[i] = stretch > STRETCH_DOUBT * warp.speaking_ratio or sp.confidence < CONFIDENCE_DOUBT
+        # given less than half the time its words take at the episode's rate: DTW matched
+        # it to a pause or to the sentence before's tail ("Three." read alone)
+        head[i] = head[i] or stretch < SANE_STRETCH_MIN * warp.speaking_ratio
     return Doubts(head, span)
 
 

@@ -156,18 +156,30 @@ def word_between_pauses(loud: npt.NDArray[np.bool_], frame: int, longest: int) -
     a longer pause: a word on its own between two pauses. Sentences part at the longer
     pause, so that word may well be the first of the sentence starting at ``frame``
     rather than the last of the one before."""
+    return lone_word_before(loud, frame, longest) is not None
+
+
+def lone_word_before(
+    loud: npt.NDArray[np.bool_], frame: int, longest: int, longer: bool = True
+) -> int | None:
+    """The first frame of the word on its own before a start at ``frame`` (as
+    ``word_between_pauses``; with ``longer`` false, the pause before it may also be as
+    long as the one after: two pauses of ``LONGEST_PAUSE_S`` or more); None when there
+    is none."""
     n = loud.size
     quiet_run = round(QUIET_RUN_S / HOP_S)
     if not 0 <= frame < n:
-        return False
+        return None
     ahead = np.flatnonzero(loud[frame : min(n, frame + round(WEAK_START_S / HOP_S) + 1)])
     if not ahead.size:
-        return False
+        return None
     rise = frame + int(ahead[0])
     pause = quiet_before(loud, rise)
     if pause < quiet_run:
-        return False
-    end = rise - pause  # one past the sound before the pause
+        return None
+    end = rise - pause  # one past the sound before the pause (a long one: further back)
+    while end > 0 and not loud[end - 1]:
+        end -= 1
     start = end
     while start > 0 and end - start <= longest:
         if loud[start - 1]:
@@ -177,4 +189,7 @@ def word_between_pauses(loud: npt.NDArray[np.bool_], frame: int, longest: int) -
         if dip >= quiet_run:
             break
         start -= dip
-    return 0 < end - start <= longest and quiet_before(loud, start) > pause
+    before = quiet_before(loud, start)
+    if 0 < end - start <= longest and (before > pause or (not longer and before == pause)):
+        return start
+    return None

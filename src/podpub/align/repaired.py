@@ -77,7 +77,7 @@ def repair_spans(
     ``hinted`` sentences (after a transcript's ad or music marker) are doubtful: what is
     heard before them is told apart as unscripted or not."""
     duration_s = audio.frames * HOP_S
-    doubts = doubts_of(spans, synthetic, warp, loud)
+    doubts = doubts_of(spans, synthetic, warp, loud, focus)
     if hinted:
         head = doubts.head.copy()
         head[[i for i in hinted if 0 <= i < head.size]] = True
@@ -106,7 +106,8 @@ def repair_spans(
                 spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
             )
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
-    out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db, spans)
+    unscripted = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
+    out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db, spans, unscripted)
     out = _unsettled(
         spans,
         out,
@@ -116,8 +117,7 @@ def repair_spans(
         hearing.stretches,
         hearing.explained,
     )
-    stretches = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
-    return out, ENGINE + "+pocketsphinx", stretches
+    return out, ENGINE + "+pocketsphinx", unscripted
 
 
 class _Hearing:
