@@ -568,6 +568,25 @@ def test_a_start_timed_from_later_words_stays_put_over_music() -> None:
     assert repaired(spans, sentences, heard, paused, energy, doubtful)[0].start_ms == 5020
 
 
+def test_a_start_timed_from_later_words_goes_back_to_a_long_pause_within_the_leads_reach() -> None:
+    # "You fool, [0.34 s] they simply grew dim ...": the run's rate times "You fool" as
+    # 0.4 s before "they", inside its sound; the sentence starts after the 1.1 s pause
+    from podpub.align.repair import Word
+    from podpub.align.repaired import repaired
+
+    sentences = ["We left.", "You fool, they simply grew dim when they got to this door."]
+    words = "they simply grew dim when they got to this door".split()
+    heard = [Word(w, 7_640 + 250 * n) for n, w in enumerate(words)]
+    loud = np.zeros(600, dtype=bool)
+    loud[100:279] = True  # unscripted audio until 5.58 s
+    loud[336:365] = True  # "You fool," 6.72-7.30 s
+    loud[382:520] = True  # "they simply ..." from 7.64 s
+    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    spans = (SentenceSpan(0, 1_000, 0.9), SentenceSpan(2_000, 10_400, 0.2))
+    out = repaired(spans, sentences, heard, loud, energy, np.array([False, True]))
+    assert out[1].start_ms == 6_720
+
+
 def test_decoding_reads_ahead_in_order_and_hands_over_errors() -> None:
     from podpub.align.features import read_ahead
 

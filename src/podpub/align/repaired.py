@@ -22,7 +22,13 @@ from podpub.align.doubts import (
     farther_windows,
 )
 from podpub.align.features import Features
-from podpub.align.onsets import after_longest_pause, after_quiet, speech_onset, starts_sound
+from podpub.align.onsets import (
+    after_longest_pause,
+    after_quiet,
+    quiet_before,
+    speech_onset,
+    starts_sound,
+)
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
 from podpub.align.repair import Word, recognise, segments, uncovered
 from podpub.align.synth import Synthetic
@@ -524,7 +530,20 @@ def _anchored_frame(
                 lo = centre - radius
                 centre, radius = (lo + latest) // 2, max(0, (latest - lo) // 2)
         snapped = after_longest_pause(loud, centre, radius)
-        if snapped == centre:
+        if snapped == centre and anchor.bounds is None:
+            # no pause near the estimate (the lead's own pauses, "You fool, [0.3 s]
+            # they", make the run's rate time it late): a pause of a second or more (no
+            # gap in music) as far back as the lead may take, at the slowest plausible
+            # rate and a pause
+            run_ms = anchor.start_ms + anchor.lead_ms if anchor.run_ms is None else anchor.run_ms
+            earliest = round((run_ms - slowest_ms(anchor.lead_letters)) / frame_ms)
+            latest = round((run_ms - anchor.lead_letters * MIN_SPEAKING_RATE) / frame_ms)
+            snapped = after_longest_pause(
+                loud, (earliest + latest) // 2, max(0, (latest - earliest) // 2)
+            )
+            if quiet_before(loud, snapped) < round(LONGEST_PAUSE_S / HOP_S):
+                return frame, False
+        elif snapped == centre:
             return frame, False
         return speech_onset(loud, energy, snapped), True
     onset = speech_onset(loud, energy, frame)
