@@ -1252,6 +1252,13 @@ def test_a_sentence_dtw_gave_no_time_is_placed_on_a_word_heard_alone_before_it()
     aside = [Word(w, 6_000 + 100 * k) for k, w in enumerate("period pity might love".split())]
     chance = held_by_heard(spans, sentences, [*before, *aside, *after], loud, energy)
     assert chance[1].start_ms == 9_000 and chance[1].confidence < 0.5
+    # speech between that word and where DTW put the heading (the recogniser heard
+    # little of it): no word on its own
+    talk = loud.copy()
+    talk[340:420] = True
+    energy_talk = np.where(talk, -20.0, -60.0).astype(np.float32)
+    heard = [*before, Word("period", 6_000), *after]
+    assert held_by_heard(spans, sentences, heard, talk, energy_talk)[1].confidence < 0.5
 
 
 def test_a_heading_left_before_more_audio_than_it_takes_goes_to_its_word_heard() -> None:
@@ -1285,6 +1292,9 @@ def test_a_heading_left_before_more_audio_than_it_takes_goes_to_its_word_heard()
     unheard = [w for w in heard if w.text not in ("thirteen", "one")]
     flagged = held_by_heard(spans, sentences, unheard, loud, energy)
     assert flagged[1].start_ms == 5_000 and flagged[1].confidence < 0.5
+    # a heading DTW gave the time it takes, before a long pause: where DTW put it
+    said = (spans[0], SentenceSpan(10_000, 10_600, 1.0), SentenceSpan(13_000, 16_000, 0.9))
+    assert held_by_heard(said, sentences, heard, loud, energy)[1] == said[1]
 
 
 def test_a_heading_is_not_placed_on_its_word_heard_in_the_next_sentences_words() -> None:

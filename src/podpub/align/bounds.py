@@ -116,12 +116,14 @@ def held_by_heard(
         else:
             sure = min(sp.confidence, UNSETTLED_CONFIDENCE)
         out[i] = SentenceSpan(start, max(sp.end_ms, start + 1), sure)
-    # a sentence of a word or two left before more audio than it can take (the next
-    # sentence held later: "Chapter 1." left at the start of the aside before it)
+    # a sentence of a word or two that DTW spread over more audio than it takes, even
+    # slowly, left before more than it can take with a pause (the next sentence held
+    # later: "Chapter 1." left at the start of the aside before it)
     for i in range(len(out) - 1):
         if i not in limits or said[i] * TYPICAL_RATE > HEAD_S * 1000 or out[i] != spans[i]:
             continue
-        if out[i + 1].start_ms - out[i].start_ms <= slowest_ms(said[i]):
+        spread = dtw[i].end_ms - dtw[i].start_ms > said[i] * PLAUSIBLE_RATE_MAX
+        if not spread or out[i + 1].start_ms - out[i].start_ms <= slowest_ms(said[i]):
             continue
         lo, hi = limits[i][0], min(limits[i][1], out[i + 1].start_ms)
         sp = out[i]
@@ -263,10 +265,10 @@ def _placed_on_unclaimed(
     of the words heard between the last heard word of the text before it and the first
     of the text after it (or DTW's start: it squeezed the sentence onto the speech after
     it) that no sentence's matched words claim (``claimed``: heard time -> sentence),
-    when there are no more of them than it has words (and
-    ``LEAD_EXTRA_WORDS``), inside its bounds, and where a sound starts after a pause.
-    A heading read alone is heard as some word ("Three." heard as "period") on its own
-    between the sentences around it."""
+    when there are no more of them than it has words (and ``LEAD_EXTRA_WORDS``), inside
+    its bounds, where a sound starts after a pause, and only a pause follows that sound
+    up to where DTW put the sentence. A heading read alone is heard as some word
+    ("Three." heard as "period") on its own between the sentences around it."""
     before = [ms for ms, owner in claimed.items() if owner < i]
     after = [ms for ms, owner in claimed.items() if owner > i]
     if not before or not after:
@@ -280,7 +282,31 @@ def _placed_on_unclaimed(
     start = round(onset * frame_ms)
     if not lo <= start <= hi or not starts_sound(loud, onset):
         return None
+    # a sound on its own, no longer than the sentence takes at the slowest plausible
+    # rate, with only a pause after it up to the speech DTW put it at (few words heard
+    # over a long stretch only say that the recogniser heard little of it)
+    end = _sound_end(loud, onset)
+    rise = speech_onset(loud, energy, round(sp.start_ms / frame_ms))
+    longest = sum(size for _, size in words_and_sizes(sentence)) * PLAUSIBLE_RATE_MAX / frame_ms
+    if end - onset > longest or loud[end:rise].any():
+        return None
     return SentenceSpan(start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE))
+
+
+def _sound_end(loud: npt.NDArray[np.bool_], frame: int) -> int:
+    """One past the last frame of the sound from ``frame`` on: the first pause of at
+    least ``QUIET_RUN_S`` after it (dips shorter are inside the sound)."""
+    run = round(QUIET_RUN_S / HOP_S)
+    k = frame
+    while k < loud.size:
+        if loud[k]:
+            k += 1
+            continue
+        quiet = loud[k : k + run]
+        if not quiet.any():
+            return k
+        k += int(np.argmax(quiet))
+    return k
 
 
 def _claimed(
