@@ -344,7 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--aeneas", metavar="PYTHON", help="a python that can import aeneas")
     ap.add_argument("--text", type=Path, default=None)
     ap.add_argument(
-        "--tts", choices=("auto", "flite", "espeak"), default="auto", help="episode voices"
+        "--tts",
+        choices=("auto", "flite", "espeak", "festival"),
+        default="auto",
+        help="episode voices",
     )
     ap.add_argument(
         "--condition",

@@ -2,7 +2,10 @@
 
 The speech comes from a text-to-speech engine that is *not* the aligner's own voice:
 flite (Debian package ``flite``: voices slt, rms, awb, kal16) when it is installed,
-otherwise espeak-ng variants with other pitches and speeds. Host and guest have different
+otherwise espeak-ng variants with other pitches and speeds (``--tts espeak``), or
+Festival (``--tts festival``: Debian's ``festival``, ``festvox-us-slt-hts``,
+``festvox-kallpc16k`` and ``festvox-kdlpc16k``; an engine the aligner never uses and the
+other variants do not either). Host and guest have different
 voices and speaking rates; pauses between sentences and paragraphs are random; a music bed
 (synthesised tones) plays for 10-20 s before the speech starts and fades under it.
 
@@ -16,7 +19,8 @@ Variants:
 The truth (the onset of every sentence and paragraph, chapters, inserted audio) is written
 to a JSON file next to the audio. Usage:
 
-    python bench/make_episode.py [TEXT] --variant hard [--seed 1] [--repeat 6] [--tts espeak]
+    python bench/make_episode.py [TEXT] --variant hard [--seed 1] [--repeat 6]
+                                 [--tts espeak|festival]
 
 TEXT is a plain transcript: paragraphs separated by blank lines, "## " lines are section
 headings, "# " lines are comments. Any other transcript podpub reads (e.g. an episode's
@@ -137,7 +141,7 @@ def split_sentences(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Voice:
     name: str
-    engine: str  # "flite" or "espeak-ng"
+    engine: str  # "flite", "espeak-ng" or "festival"
     voice: str
     stretch: float = 1.0  # >1 is slower
     pitch: int = 50  # espeak-ng only
@@ -145,8 +149,16 @@ class Voice:
 
 
 def voices(tts: str = "auto") -> dict[str, Voice]:
-    """Host, guest and ad voices: flite ("flite", or "auto" when installed) or espeak-ng
-    variants ("espeak": other voices, pitches and speeds than the aligner's)."""
+    """Host, guest and ad voices: flite ("flite", or "auto" when installed), espeak-ng
+    variants ("espeak": other voices, pitches and speeds than the aligner's), or Festival
+    ("festival": an engine neither the aligner nor the other voices use; Debian's
+    festvox-us-slt-hts, festvox-kallpc16k and festvox-kdlpc16k)."""
+    if tts == "festival":
+        return {
+            "host": Voice("host", "festival", "cmu_us_slt_arctic_hts", 1.0, gain=0.9),
+            "guest": Voice("guest", "festival", "kal_diphone", 1.1, gain=1.0),
+            "ad": Voice("ad", "festival", "ked_diphone", 0.95, gain=0.8),
+        }
     if tts == "flite" or (tts == "auto" and shutil.which("flite")):
         return {
             "host": Voice("host", "flite", "slt", 1.0, gain=0.9),
@@ -204,6 +216,21 @@ def synth(voice: Voice, text: str, stretch: float, workdir: Path, key: str) -> n
             "-o",
             str(out),
         ]
+    elif voice.engine == "festival":
+        cmd = [
+            "text2wave",
+            "-eval",
+            f"(voice_{voice.voice})",
+            "-eval",
+            f"(Parameter.set 'Duration_Stretch {voice.stretch * stretch:.3f})",
+            "-o",
+            str(out),
+        ]
+        # Festival says a typographic apostrophe or quote as a sound of its own ("You’re"
+        # takes 0.7 s longer than "You're"): a reader would not
+        plain = text.translate(str.maketrans("‘’“”", "''\"\""))
+        subprocess.run(cmd, input=plain.encode(), check=True, capture_output=True)
+        return trim(_read_wav(out)) * voice.gain
     else:
         wpm = int(175 / (voice.stretch * stretch))
         cmd = [
@@ -605,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="a long episode: this many copies of the episode back to back",
     )
-    ap.add_argument("--tts", choices=("auto", "flite", "espeak"), default="auto")
+    ap.add_argument("--tts", choices=("auto", "flite", "espeak", "festival"), default="auto")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args(argv)
     text = args.text or default_text()
