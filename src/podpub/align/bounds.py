@@ -13,7 +13,7 @@ sentence starts just before its words are heard, after any unscripted audio betw
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +73,6 @@ def held_by_heard(
     owners = [w.owner for w in words]
     said = [before[i + 1] - before[i] for i in range(len(sentences) - 1)]
     said.append(sum(size for _, size in words_and_sizes(sentences[-1])) if sentences else 0)
-    frame_ms = HOP_S * 1000.0
     out = list(spans)
     limits: dict[int, tuple[float, float]] = {}
     for i, sp in enumerate(spans):
@@ -95,19 +94,6 @@ def held_by_heard(
         inside = next((a for a, b in unscripted if a <= sp.start_ms < b), None)
         if inside is None and lo - BOUND_SLACK_MS <= sp.start_ms <= hi + BOUND_SLACK_MS:
             continue
-        lo_f, hi_f = round(max(lo, inside or 0) / frame_ms), round(hi / frame_ms)
-        if inside is None and sp.start_ms < lo and reach > lo_f:
-            # too early: right after the text before, where it ends at a typical rate
-            # (and a pause), the earliest of the longest pauses
-            rise = _after_longest_pause(loud, lo_f, min(hi_f, reach), False)
-        else:
-            # too late, or after more than the text before can take (unscripted audio
-            # between): right before its words, the latest of the longest pauses
-            rise = _after_longest_pause(loud, lo_f, hi_f, True)
-        frame = speech_onset(loud, energy, rise) if rise is not None else None
-        if frame is None or not lo_f <= frame <= hi_f:
-            frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
-        start = round(frame * frame_ms)
         # held by its own words heard after it, the start is placed; by a later
         # sentence's only (none of its own heard), it is a guess between the text
         # before and that sentence: said so
@@ -115,28 +101,73 @@ def held_by_heard(
             sure = max(sp.confidence, REPAIRED_CONFIDENCE)
         else:
             sure = min(sp.confidence, UNSETTLED_CONFIDENCE)
-        out[i] = SentenceSpan(start, max(sp.end_ms, start + 1), sure)
-    # a sentence of a word or two that DTW spread over more audio than it takes, even
-    # slowly, left before more than it can take with a pause (the next sentence held
-    # later: "Chapter 1." left at the start of the aside before it)
-    for i in range(len(out) - 1):
-        if i not in limits or said[i] * TYPICAL_RATE > HEAD_S * 1000 or out[i] != spans[i]:
-            continue
-        spread = dtw[i].end_ms - dtw[i].start_ms > said[i] * PLAUSIBLE_RATE_MAX
-        if not spread or out[i + 1].start_ms - out[i].start_ms <= slowest_ms(said[i]):
-            continue
-        lo, hi = limits[i][0], min(limits[i][1], out[i + 1].start_ms)
-        sp = out[i]
-        placed = _placed_short(sp, i, sentences, said[i], heard, claimed, lo, hi, loud, energy)
-        out[i] = placed or SentenceSpan(
-            sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE)
-        )
+        out[i] = _moved_inside(sp, lo, hi, reach, inside, loud, energy, sure)
+
+    def place(sp: SentenceSpan, i: int, lo: float, hi: float) -> SentenceSpan | None:
+        return _placed_short(sp, i, sentences, said[i], heard, claimed, lo, hi, loud, energy)
+
+    _place_spread_headings(out, spans, dtw, said, limits, place)
     latest = 0  # starts stay in order: one moved later takes the unmoved after it along
     for i, sp in enumerate(out):
         if sp.start_ms < latest:
             out[i] = SentenceSpan(latest, max(sp.end_ms, latest), sp.confidence)
         latest = out[i].start_ms
     return tuple(out)
+
+
+def _moved_inside(
+    sp: SentenceSpan,
+    lo: float,
+    hi: float,
+    reach: int,
+    inside: int | None,
+    loud: npt.NDArray[np.bool_],
+    energy: F32,
+    sure: float,
+) -> SentenceSpan:
+    """A start outside its bounds (``lo`` .. ``hi`` ms; ``reach``: how far, in frames,
+    the text before may reach), or ``inside`` unscripted audio (the stretch's start),
+    moved inside them, with confidence ``sure``."""
+    frame_ms = HOP_S * 1000.0
+    lo_f, hi_f = round(max(lo, inside or 0) / frame_ms), round(hi / frame_ms)
+    if inside is None and sp.start_ms < lo and reach > lo_f:
+        # too early: right after the text before, where it ends at a typical rate
+        # (and a pause), the earliest of the longest pauses
+        rise = _after_longest_pause(loud, lo_f, min(hi_f, reach), False)
+    else:
+        # too late, or after more than the text before can take (unscripted audio
+        # between): right before its words, the latest of the longest pauses
+        rise = _after_longest_pause(loud, lo_f, hi_f, True)
+    frame = speech_onset(loud, energy, rise) if rise is not None else None
+    if frame is None or not lo_f <= frame <= hi_f:
+        frame = min(max(round(sp.start_ms / frame_ms), lo_f), hi_f)
+    start = round(frame * frame_ms)
+    return SentenceSpan(start, max(sp.end_ms, start + 1), sure)
+
+
+def _place_spread_headings(
+    out: list[SentenceSpan],
+    spans: Sequence[SentenceSpan],
+    dtw: Sequence[SentenceSpan],
+    said: Sequence[int],
+    limits: dict[int, tuple[float, float]],
+    place: Callable[[SentenceSpan, int, float, float], SentenceSpan | None],
+) -> None:
+    """In ``out``: a sentence of a word or two that DTW spread over more audio than it
+    takes even slowly, left before more than it can take with a pause (the next sentence
+    held later: "Chapter 1." left at the start of the aside before it), ``place``d inside
+    its ``limits`` (up to the next start), or flagged."""
+    for i in range(len(out) - 1):
+        if i not in limits or said[i] * TYPICAL_RATE > HEAD_S * 1000 or out[i] != spans[i]:
+            continue
+        spread = dtw[i].end_ms - dtw[i].start_ms > said[i] * PLAUSIBLE_RATE_MAX
+        if not spread or out[i + 1].start_ms - out[i].start_ms <= slowest_ms(said[i]):
+            continue
+        sp = out[i]
+        placed = place(sp, i, limits[i][0], min(limits[i][1], out[i + 1].start_ms))
+        out[i] = placed or SentenceSpan(
+            sp.start_ms, sp.end_ms, min(sp.confidence, UNSETTLED_CONFIDENCE)
+        )
 
 
 def _bounds(prev: HeardWord, nxt: HeardWord, i: int, before: int) -> tuple[float, float, int]:
