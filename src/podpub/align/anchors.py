@@ -91,6 +91,11 @@ class Anchor:
     lead_letters: int = 0  # letters (as spoken) of the words before the run
     run_ms: int | None = None  # when the run's first word was heard (None: at the start)
 
+    @property
+    def run_heard_ms(self) -> int:
+        """When the run's first word was heard (the start plus the lead, when unknown)."""
+        return self.start_ms + self.lead_ms if self.run_ms is None else self.run_ms
+
 
 @dataclass(frozen=True)
 class _Text:

@@ -23,6 +23,7 @@ from podpub.align.anchors import matched_words, slowest_ms, spelled, text_words
 from podpub.align.onsets import (
     lone_word_before,
     quiet_before,
+    sound_end,
     speech_onset,
     starts_sound,
     weak_start,
@@ -68,8 +69,7 @@ def held_by_heard(
     after an ad whose end took in its sound: DTW had started it 13 s into the ad)."""
     dtw = spans if dtw is None else dtw
     dtw_starts = [s.start_ms for s in spans]
-    words, before = heard_in_order(sentences, heard, dtw_starts, vocabulary())
-    claimed = _claimed(sentences, heard, dtw_starts)
+    words, before, claimed = _heard(sentences, heard, dtw_starts, vocabulary())
     owners = [w.owner for w in words]
     said = [before[i + 1] - before[i] for i in range(len(sentences) - 1)]
     said.append(sum(size for _, size in words_and_sizes(sentences[-1])) if sentences else 0)
@@ -316,38 +316,12 @@ def _placed_on_unclaimed(
     # a sound on its own, no longer than the sentence takes at the slowest plausible
     # rate, with only a pause after it up to the speech DTW put it at (few words heard
     # over a long stretch only say that the recogniser heard little of it)
-    end = _sound_end(loud, onset)
+    end = sound_end(loud, onset)
     rise = speech_onset(loud, energy, round(sp.start_ms / frame_ms))
     longest = sum(size for _, size in words_and_sizes(sentence)) * PLAUSIBLE_RATE_MAX / frame_ms
     if end - onset > longest or loud[end:rise].any():
         return None
     return SentenceSpan(start, max(sp.end_ms, start + 1), max(sp.confidence, REPAIRED_CONFIDENCE))
-
-
-def _sound_end(loud: npt.NDArray[np.bool_], frame: int) -> int:
-    """One past the last frame of the sound from ``frame`` on: the first pause of at
-    least ``QUIET_RUN_S`` after it (dips shorter are inside the sound)."""
-    run = round(QUIET_RUN_S / HOP_S)
-    k = frame
-    while k < loud.size:
-        if loud[k]:
-            k += 1
-            continue
-        quiet = loud[k : k + run]
-        if not quiet.any():
-            return k
-        k += int(np.argmax(quiet))
-    return k
-
-
-def _claimed(
-    sentences: Sequence[str], heard: Sequence[Word], dtw_starts: Sequence[int]
-) -> dict[int, int]:
-    """The heard words (their times) that match transcript words, and whose they are:
-    the sentence of the text word each matched, in a matching block of two or more."""
-    text = text_words(sentences, vocabulary())
-    anchor_time, _ = matched_words(heard, text, dtw_starts)
-    return {ms: text.owner[w] for w, ms in anchor_time.items()}
 
 
 def _after_longest_pause(loud: npt.NDArray[np.bool_], lo: int, hi: int, latest: bool) -> int | None:
@@ -387,6 +361,19 @@ def heard_in_order(
     (the longest such sequence: a run matched out of order, by chance, is dropped), and
     the transcript letters before each sentence (as ``HeardWord.letters_before``: every
     word's, as spoken)."""
+    words, before, _ = _heard(sentences, heard, dtw_starts, known)
+    return words, before
+
+
+def _heard(
+    sentences: Sequence[str],
+    heard: Sequence[Word],
+    dtw_starts: Sequence[int],
+    known: Collection[str] | None,
+) -> tuple[list[HeardWord], list[int], dict[int, int]]:
+    """``heard_in_order``'s words and letters, and every heard word that matched a
+    transcript word (in a matching block of two or more: its heard time) with that
+    word's sentence."""
     text = text_words(sentences, known)
     anchor_time, block_of = matched_words(heard, text, dtw_starts)
     strong = _long_runs(sorted(anchor_time), anchor_time, block_of, text.letters)
@@ -403,7 +390,8 @@ def heard_in_order(
         )
         for w in (strong[k] for k in keep)
     ]
-    return out, before[:-1]
+    claimed = {ms: text.owner[w] for w, ms in anchor_time.items()}
+    return out, before[:-1], claimed
 
 
 def _long_runs(

@@ -193,3 +193,17 @@ def lone_word_before(
     if 0 < end - start <= longest and (before > pause or (not longer and before == pause)):
         return start
     return None
+
+
+def sound_end(loud: npt.NDArray[np.bool_], frame: int, stop: int | None = None) -> int:
+    """Where the sound from ``frame`` on ends: the first pause (``QUIET_RUN_S``; shorter
+    dips are inside the sound) before frame ``stop`` (the audio's end by default), else
+    ``stop``."""
+    stop = loud.size if stop is None else stop
+    run = round(QUIET_RUN_S / HOP_S)
+    quiet = ~loud[frame:stop]
+    if quiet.size < run:
+        return stop
+    kernel = np.ones(run, np.int32)
+    full = np.flatnonzero(np.convolve(quiet.astype(np.int32), kernel, "valid") == run)
+    return frame + int(full[0]) if full.size else stop

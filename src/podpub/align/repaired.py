@@ -26,6 +26,7 @@ from podpub.align.onsets import (
     after_longest_pause,
     after_quiet,
     quiet_before,
+    sound_end,
     speech_onset,
     starts_sound,
 )
@@ -50,7 +51,6 @@ from podpub.align.tuning import (
     PLAUSIBLE_RATE_MAX,
     PLAUSIBLE_RATE_MIN,
     PUSHED_CONFIDENCE,
-    QUIET_RUN_S,
     REPAIRED_CONFIDENCE,
     TARGET_AFTER_S,
     TARGET_CONFIRM_S,
@@ -230,7 +230,7 @@ def said_from(
             # words unheard after it ("rights. But as you know" heard as "rights ...
             # the")
             nxt = round(heard[k + 1].start_ms / frame_ms)
-            end = _sound_end(loud, frame, nxt)
+            end = sound_end(loud, frame, nxt)
             holds = end - frame >= len(w.text) * PLAUSIBLE_RATE_MIN / frame_ms
             if holds or (pairs is not None and (w.text, heard[k + 1].text) not in pairs):
                 nxt = end
@@ -243,18 +243,6 @@ def said_from(
                 frame = earliest + int(rises[0]) if rises.size else earliest
         out.append(Word(w.text, round(frame * frame_ms)))
     return out
-
-
-def _sound_end(loud: npt.NDArray[np.bool_], frame: int, nxt: int) -> int:
-    """Where the sound from ``frame`` on ends: the first pause (``QUIET_RUN_S``) before
-    frame ``nxt``, else ``nxt``."""
-    run = round(QUIET_RUN_S / HOP_S)
-    quiet = ~loud[frame:nxt]
-    if quiet.size < run:
-        return nxt
-    kernel = np.ones(run, np.int32)
-    full = np.flatnonzero(np.convolve(quiet.astype(np.int32), kernel, "valid") == run)
-    return frame + int(full[0]) if full.size else nxt
 
 
 def cut_pieces(
@@ -486,7 +474,7 @@ def _dtw_fits_lead(anchor: Anchor, dtw: SentenceSpan, loud: npt.NDArray[np.bool_
     the fastest (a speaker's dramatic pause: "And so, my fellow Americans, ... ask not"
     is no reason to move it)."""
     dtw_ms = dtw.start_ms
-    run_ms = anchor.start_ms + anchor.lead_ms if anchor.run_ms is None else anchor.run_ms
+    run_ms = anchor.run_heard_ms
     lead = anchor.lead_letters
     slowest = slowest_ms(lead)  # and a pause ("Yes, I")
     if not run_ms - slowest <= dtw_ms <= run_ms - lead * MIN_SPEAKING_RATE:
@@ -535,7 +523,7 @@ def _anchored_frame(
             # they", make the run's rate time it late): a pause of a second or more (no
             # gap in music) as far back as the lead may take, at the slowest plausible
             # rate and a pause
-            run_ms = anchor.start_ms + anchor.lead_ms if anchor.run_ms is None else anchor.run_ms
+            run_ms = anchor.run_heard_ms
             earliest = round((run_ms - slowest_ms(anchor.lead_letters)) / frame_ms)
             latest = round((run_ms - anchor.lead_letters * MIN_SPEAKING_RATE) / frame_ms)
             snapped = after_longest_pause(
