@@ -581,7 +581,7 @@ def test_a_start_timed_from_later_words_goes_back_to_a_long_pause_within_the_lea
     loud[100:279] = True  # unscripted audio until 5.58 s
     loud[336:365] = True  # "You fool," 6.72-7.30 s
     loud[382:520] = True  # "they simply ..." from 7.64 s
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (SentenceSpan(0, 1_000, 0.9), SentenceSpan(2_000, 10_400, 0.2))
     out = repaired(spans, sentences, heard, loud, energy, np.array([False, True]))
     assert out[1].start_ms == 6_720
@@ -1179,6 +1179,21 @@ def _heard_from(ms: int, text: str, step: int = 300) -> list[Word]:
     return [Word(w, ms + step * k) for k, w in enumerate(text.split())]
 
 
+# the sentences around a heading in the tests of headings read alone
+BEFORE_TEXT = "We all know the people who live here and what they want."
+AFTER_TEXT = "When forty winters shall besiege your brow and dig deep trenches."
+
+
+def _heard_of(ms: int, sentence: str) -> list[Word]:
+    """A sentence's words, as the recogniser spells them, heard one every 300 ms."""
+    return _heard_from(ms, " ".join(w.strip(".,").lower() for w in sentence.split()))
+
+
+def _energy(loud: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    """Frame energies (dB): speech where ``loud``, a quiet pause elsewhere."""
+    return np.where(loud, -20.0, -60.0).astype(np.float32)
+
+
 def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     # a heading read alone ("Two."), then a long pause: DTW squeezed it onto the next
     # sentence's start; its word heard between the sentences around it places it
@@ -1186,15 +1201,15 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     from podpub.align.repair import Word
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Two.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    before = _heard_from(1_000, "we all know the people who live here and what they want")
-    after = _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
+    before = _heard_of(1_000, BEFORE_TEXT)
+    after = _heard_of(9_000, AFTER_TEXT)
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[300:320] = loud[450:800] = True  # "two" from 6.0 s
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (
         SentenceSpan(1_000, 4_600, 1.0),
         SentenceSpan(9_000, 9_020, 1.0),
@@ -1209,14 +1224,14 @@ def test_a_sentence_dtw_gave_no_time_is_placed_by_its_own_word_heard() -> None:
     # take): where DTW put it, with low confidence (the build lists it)
     running = loud.copy()
     running[250:320] = True
-    energy_running = np.where(running, -20.0, -60.0).astype(np.float32)
+    energy_running = _energy(running)
     unplaced = held_by_heard(spans, sentences, [*before, *after], running, energy_running)
     assert unplaced[1].start_ms == 9_000 and unplaced[1].confidence < 0.5
     # "to" heard in running speech (an aside 5.0-5.8 s), the heading itself misheard:
     # a chance hearing places nothing, and the start is listed as unsettled
     aside = loud.copy()
     aside[250:290] = True
-    energy = np.where(aside, -20.0, -60.0).astype(np.float32)
+    energy = _energy(aside)
     heard = [*before, Word("to", 5_400), Word("pity", 6_000), *after]
     chance = held_by_heard(spans, sentences, heard, aside, energy)
     assert chance[1].confidence < 0.5  # said, not guessed
@@ -1230,15 +1245,15 @@ def test_a_sentence_dtw_gave_no_time_is_placed_on_a_word_heard_alone_before_it()
     from podpub.align.repair import Word
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Two.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    before = _heard_from(1_000, "we all know the people who live here and what they want")
-    after = _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
+    before = _heard_of(1_000, BEFORE_TEXT)
+    after = _heard_of(9_000, AFTER_TEXT)
     loud = np.zeros(1_000, dtype=bool)
     loud[50:275] = loud[300:320] = loud[450:800] = True  # "two" from 6.0 s
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (
         SentenceSpan(1_000, 5_500, 1.0),
         SentenceSpan(9_000, 9_020, 1.0),
@@ -1256,7 +1271,7 @@ def test_a_sentence_dtw_gave_no_time_is_placed_on_a_word_heard_alone_before_it()
     # little of it): no word on its own
     talk = loud.copy()
     talk[340:420] = True
-    energy_talk = np.where(talk, -20.0, -60.0).astype(np.float32)
+    energy_talk = _energy(talk)
     heard = [*before, Word("period", 6_000), *after]
     assert held_by_heard(spans, sentences, heard, talk, energy_talk)[1].confidence < 0.5
 
@@ -1269,17 +1284,17 @@ def test_a_heading_left_before_more_audio_than_it_takes_goes_to_its_word_heard()
     from podpub.align.repair import Word
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Chapter 1.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    before = _heard_of(1_000, BEFORE_TEXT)
     aside = _heard_from(5_000, "word for for and youths rose fellow what is fond", step=450)
-    after = _heard_from(13_000, "when forty winters shall besiege your brow and dig deep trenches")
+    after = _heard_of(13_000, AFTER_TEXT)
     heard = [*before, *aside, Word("thirteen", 10_000), Word("one", 10_300), *after]
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[250:480] = loud[500:530] = loud[650:800] = True
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (
         SentenceSpan(1_000, 4_600, 1.0),
         SentenceSpan(5_000, 8_000, 0.4),
@@ -1305,19 +1320,19 @@ def test_a_heading_is_not_placed_on_its_word_heard_in_the_next_sentences_words()
     from podpub.align.repair import Word
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Three.",
         "The chapel yard was about forty-three feet by twenty-five.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    before = _heard_of(1_000, BEFORE_TEXT)
     chapel = _heard_from(7_000, "the chapel yard was of were")
     feet = _heard_from(9_000, "three feet by twenty")
-    after = _heard_from(13_000, "when forty winters shall besiege your brow and dig deep trenches")
+    after = _heard_of(13_000, AFTER_TEXT)
     heard = [*before, Word("the", 6_000), *chapel, *feet, *after]
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[300:315] = loud[350:440] = loud[450:550] = loud[650:800] = True
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (
         SentenceSpan(1_000, 4_600, 1.0),
         SentenceSpan(7_000, 7_020, 1.0),  # squeezed onto the next sentence's start
@@ -1336,11 +1351,11 @@ def test_a_start_moved_by_recognition_is_not_taken_for_a_sentence_dtw_gave_no_ti
     from podpub.align.repair import Word
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Before we get into the situation we would like to hear about you.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    before = _heard_from(1_000, "we all know the people who live here and what they want")
+    before = _heard_of(1_000, BEFORE_TEXT)
     during = _heard_from(6_300, "we get into the situation we would like to hear about you")
     loud = np.ones(1_500, dtype=bool)
     energy = np.full(1_500, -20.0, dtype=np.float32)
@@ -1386,15 +1401,15 @@ def test_a_start_held_only_by_a_later_sentences_words_is_flagged() -> None:
     from podpub.align.bounds import held_by_heard
 
     sentences = [
-        "We all know the people who live here and what they want.",
+        BEFORE_TEXT,
         "Hello I am Karina Tehusijarana of the group.",
-        "When forty winters shall besiege your brow and dig deep trenches.",
+        AFTER_TEXT,
     ]
-    heard = _heard_from(1_000, "we all know the people who live here and what they want")
-    heard += _heard_from(9_000, "when forty winters shall besiege your brow and dig deep trenches")
+    heard = _heard_of(1_000, BEFORE_TEXT)
+    heard += _heard_of(9_000, AFTER_TEXT)
     loud = np.zeros(1_000, dtype=bool)
     loud[50:230] = loud[300:420] = loud[450:800] = True
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (
         SentenceSpan(1_000, 4_600, 1.0),
         SentenceSpan(2_000, 8_000, 1.0),  # inside the sentence before: too early
@@ -1417,7 +1432,7 @@ def test_a_start_its_first_word_times_does_not_move_back_over_another_heard_word
     )
     loud = np.zeros(1_000, dtype=bool)
     loud[600:800] = True  # the note from 12.00 s, the speech on through it
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (SentenceSpan(500, 17_000, 1.0),)
     alone = repaired(spans, sentences, run, loud, energy, np.array([True]))
     assert alone[0].start_ms == 12_000  # nothing else heard there: the sound's onset
@@ -1450,7 +1465,7 @@ def test_a_first_word_heard_in_running_speech_does_not_move_a_start_after_a_paus
     ]
     loud = np.ones(1_000, dtype=bool)
     loud[227:281] = False  # 4.54 s to 5.62 s
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (SentenceSpan(0, 4_540, 1.0), SentenceSpan(5_620, 14_000, 0.5))
     doubtful = np.array([False, True])
     assert repaired(spans, sentences, heard, loud, energy, doubtful)[1].start_ms == 5_620
@@ -1471,7 +1486,7 @@ def test_a_first_word_heard_late_in_running_speech_does_not_move_a_start_after_a
     )
     loud = np.ones(1_000, dtype=bool)
     loud[480:500] = False  # 9.6 s to 10.0 s
-    energy = np.where(loud, -20.0, -60.0).astype(np.float32)
+    energy = _energy(loud)
     spans = (SentenceSpan(10_000, 15_000, 1.0),)
     doubtful = np.array([True])
     assert repaired(spans, sentences, heard, loud, energy, doubtful) == spans
