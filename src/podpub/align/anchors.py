@@ -390,7 +390,9 @@ def _timed_from_run(
 ) -> tuple[int, float, tuple[int, int] | None, float]:
     """A start timed from the run's speaking rate (else the rate around it), or better
     from a word of the lead heard on its own, or from the first word heard after the
-    previous sentence: (start, lead, bounds, tolerance)."""
+    previous sentence: (start, lead, bounds, tolerance). The transcript's first sentence,
+    with no speech before it to time its lead's rate (a lead word timed it 0.6 s early
+    after an intro's music), tries the first word heard after the intro either way."""
     anchor_time, letters_before = matched.anchor_time, matched.text.letters_before
     rate = _run_rate(anchor_time, letters_before, k, run)
     if rate is None:
@@ -401,9 +403,9 @@ def _timed_from_run(
     by_word = _timed_by_lead_word(matched, first, k, start, lead, rate)
     if by_word is not None:
         start, lead = by_word
-    else:
+    if by_word is None or first == 0:
         start, bounds = _after_previous(
-            start, lead, first, k, anchor_time, matched.heard, matched.heard_ms
+            start, lead, first, k, anchor_time, matched.heard, matched.heard_ms, letters_before
         )
     return start, lead, bounds, TOLERANCE_MS + LEAD_UNCERTAINTY * lead
 
@@ -565,6 +567,7 @@ def _after_previous(
     anchor_time: dict[int, int],
     heard: Sequence[Word],
     heard_ms: Sequence[int],
+    letters_before: Sequence[int],
 ) -> tuple[int, tuple[int, int] | None]:
     """A sentence start timed from its run (word ``k``) with none of the words before it
     recognised: where the previous sentence's last word was heard, the first word heard
@@ -572,21 +575,38 @@ def _after_previous(
     more words were heard between it and the run than the sentence has before the run
     (plus two) and it lies within the estimate's uncertainty; else ``start``. With the
     bounds the start lies in: after that previous word, up to the run less half the lead,
-    within ``BOUNDS_REACH_MS`` of the first word heard after it."""
+    within ``BOUNDS_REACH_MS`` of the first word heard after it. The transcript's first
+    sentence has no previous word: what comes before it (an intro's music) is heard as
+    scattered words or not at all, and the first word heard after the last gap of
+    ``LONGEST_PAUSE_S`` between heard words before the run stands in for the word after
+    the previous one, when the lead's letters fill the time from it to the run at a
+    speaking rate (``MIN_SPEAKING_RATE`` .. ``MAX_RUN_RATE`` ms a letter)."""
     prev = first - 1  # the last word (the recogniser knows) before the sentence
-    if prev < 0 or prev not in anchor_time:
-        return start, None
-    lo = bisect.bisect_right(heard_ms, anchor_time[prev])
     hi = bisect.bisect_left(heard_ms, anchor_time[k])
+    if prev >= 0 and prev in anchor_time:
+        previous_ms = anchor_time[prev]
+    elif prev < 0:
+        # the first sentence: its words are the ones heard after the last long gap
+        j = hi - 1
+        while j > 0 and heard_ms[j] - heard_ms[j - 1] < LONGEST_PAUSE_S * 1000:
+            j -= 1
+        previous_ms = heard_ms[j - 1] if j > 0 else -1
+    else:
+        return start, None
+    lo = bisect.bisect_right(heard_ms, previous_ms)
     between = hi - lo
     if between < 1 or between > k - first + LEAD_EXTRA_WORDS:
         return start, None
     candidate = heard[lo].start_ms
+    letters = letters_before[k] - letters_before[first]
+    gap = anchor_time[k] - candidate
+    if prev < 0 and not letters * MIN_SPEAKING_RATE <= gap <= letters * MAX_RUN_RATE:
+        return start, None  # a gap in what was heard bounds no lead its words do not fill
     if abs(candidate - start) > lead + LEAD_SLACK_MS:
         return start, None
     # after the previous word itself (its own onset is no sentence start), near the word
     # heard first after it
-    earliest = max(anchor_time[prev] + BOUNDS_AFTER_PREVIOUS_MS, candidate - BOUNDS_REACH_MS)
+    earliest = max(previous_ms + BOUNDS_AFTER_PREVIOUS_MS, candidate - BOUNDS_REACH_MS)
     latest = min(
         max(candidate, int(anchor_time[k] - lead * BOUNDS_LEAD_SHARE)), candidate + BOUNDS_REACH_MS
     )

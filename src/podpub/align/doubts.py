@@ -176,6 +176,32 @@ def farther_windows(
     return uncovered(out, heard_windows)
 
 
+def after_moved_windows(
+    spans: Sequence[SentenceSpan],
+    repaired: Sequence[SentenceSpan],
+    settled: Sequence[bool],
+    doubts: Doubts,
+    focus: Sequence[int],
+    heard_windows: Sequence[tuple[float, float]],
+) -> list[tuple[float, float]]:
+    """For each doubtful focus sentence not settled whose DTW start lies before the
+    sentence before it as repaired (DTW had put that one early, into an intro's music,
+    and this one with it): the audio around where it would be, as far after that
+    sentence's repaired start as DTW had it after DTW's start of it (``TARGET_FAR_S``
+    before, ``TARGET_AFTER_S`` after), where not yet heard."""
+    out = []
+    for i in sorted(set(focus)):
+        if not (0 <= i < len(spans) and doubts.head[i] and not settled[i]):
+            continue
+        before = spoken_before(spans, i)
+        if before < 0 or repaired[before].start_ms <= spans[i].start_ms:
+            continue
+        shift = spans[i].start_ms - spans[before].start_ms
+        t = (repaired[before].start_ms + shift) / 1000.0
+        out.append((max(0.0, t - TARGET_FAR_S), t + TARGET_AFTER_S))
+    return uncovered(out, heard_windows)
+
+
 def spoken_before(spans: Sequence[SentenceSpan], i: int) -> int:
     """The sentence before sentence ``i``, skipping unspeakable ones (no span of their
     own: they end where the next starts); -1 when there is none."""

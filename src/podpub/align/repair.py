@@ -246,15 +246,29 @@ def recognise(
     ``placed`` (a first guess at each sentence's (start, end) in ms, such as DTW's) puts
     within ``LOCAL_TEXT_MS`` of it: a smaller model is faster and hears fewer wrong words.
     Without ``placed``, the whole transcript's model."""
-    pieces = segments(windows)
+    return recognise_sets(samples, [windows], sentences, progress, placed=placed)[0]
+
+
+def recognise_sets(
+    samples: Path,
+    sets: Sequence[Sequence[tuple[float, float]]],
+    sentences: Sequence[str],
+    progress: Callable[[float], None],
+    *,
+    placed: Sequence[tuple[int, int]] | None = None,
+) -> list[list[Word]]:
+    """``recognise`` for each set of windows, in one pool of workers: the sets are heard
+    apart (a window of one set is not heard with the audio of another's around it), so
+    the words of one set are the same whatever the other sets hold."""
+    pieces = [(k, piece) for k, windows in enumerate(sets) for piece in segments(windows)]
+    outs: list[list[Word]] = [[] for _ in sets]
     if not pieces:
-        return []
+        return outs
     lexicon = _lexicon()
-    out: list[Word] = []
     with tempfile.TemporaryDirectory(prefix="podpub-asr-") as tmp:
         jobs = []
         models: dict[tuple[int, ...], tuple[str, str] | None] = {}
-        for a, b in pieces:
+        for k, (a, b) in pieces:
             chosen = tuple(range(len(sentences))) if placed is None else nearby(placed, a, b)
             if chosen not in models:
                 model = transcript_model([sentences[i] for i in chosen], lexicon)
@@ -267,23 +281,25 @@ def recognise(
                 models[chosen] = model
             files = models[chosen]
             if files is not None:
-                jobs.append((str(samples), a, b - a, *files))
+                jobs.append((k, (str(samples), a, b - a, *files)))
         if not jobs:
-            return []
-        jobs.sort(key=lambda job: -job[2])  # longest first: the workers finish together
-        total = sum(job[2] for job in jobs)
+            return outs
+        jobs.sort(key=lambda job: -job[1][2])  # longest first: the workers finish together
+        total = sum(job[1][2] for job in jobs)
         done = 0.0
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
         # a daemonic process (a Dask worker) may not start processes: decode here, the
         # same jobs in the same order (the words are the same either way)
         local = multiprocessing.current_process().daemon
         with ProcessPoolExecutor(max_workers=workers) if not local else nullcontext() as pool:
+            args = [job for _, job in jobs]
             decoded = (
-                map(_decode_segment, jobs) if pool is None else pool.map(_decode_segment, jobs)
+                map(_decode_segment, args) if pool is None else pool.map(_decode_segment, args)
             )
-            for job, words in zip(jobs, decoded, strict=True):
-                out.extend(Word(w, ms) for w, ms in words)
+            for (k, job), words in zip(jobs, decoded, strict=True):
+                outs[k].extend(Word(w, ms) for w, ms in words)
                 done += job[2]
                 progress(done / total)
-    out.sort(key=lambda w: w.start_ms)
-    return out
+    for out in outs:
+        out.sort(key=lambda w: w.start_ms)
+    return outs

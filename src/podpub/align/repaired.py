@@ -17,11 +17,13 @@ from podpub.align.anchors import Anchor, anchored_starts, slowest_ms
 from podpub.align.bounds import held_by_heard
 from podpub.align.doubts import (
     Doubts,
+    after_moved_windows,
     doubtful_windows,
     doubts_of,
     farther_windows,
 )
 from podpub.align.features import Features
+from podpub.align.fillers import after_fillers, filler_windows
 from podpub.align.onsets import (
     after_longest_pause,
     after_quiet,
@@ -31,7 +33,7 @@ from podpub.align.onsets import (
     starts_sound,
 )
 from podpub.align.records import ENGINE, RepairMode, SentenceSpan
-from podpub.align.repair import Word, recognise, segments, uncovered
+from podpub.align.repair import Word, recognise, recognise_sets, segments, uncovered
 from podpub.align.synth import Synthetic
 from podpub.align.tuning import (
     ANCHOR_BEYOND_END_MS,
@@ -95,9 +97,14 @@ def repair_spans(
         if repair == "full"
         else doubtful_windows(spans, doubts, focus, duration_s, TARGET_CONFIRM_S)
     )
+    # paragraph starts on a short sound: heard apart (their words judge those starts only)
+    fillers = filler_windows(spans, focus, loud, duration_s) if repair == "targeted" else []
+    fillers = [f for f in fillers if not any(a <= f[0] and f[1] <= b for a, b in windows)]
     placed = [(sp.start_ms, sp.end_ms) for sp in spans]
     try:
-        heard = recognise(samples, windows, sentences, progress, placed=placed)
+        heard, filler_heard = recognise_sets(
+            samples, [windows, fillers], sentences, progress, placed=placed
+        )
     except Exception:  # a failing recogniser (a third-party library) never fails a build
         return spans, ENGINE, ()  # the DTW result stands, unrepaired
     doubtful = doubts.head | doubts.span
@@ -111,9 +118,24 @@ def repair_spans(
             out = repaired(
                 spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
             )
+        settled = _settled(spans, anchors, out)
+        moved = after_moved_windows(spans, out, settled, doubts, focus, hearing.windows)
+        if hearing.more(moved):
+            anchors = anchors_of(spans, sentences, hearing.scripted)
+            out = repaired(
+                spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
+            )
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
     unscripted = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
     out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db, spans, unscripted)
+    out = after_fillers(
+        out,
+        sentences,
+        [(hearing.heard, hearing.windows), (filler_heard, fillers)],
+        loud,
+        audio.energy_db,
+        focus,
+    )
     out = _unsettled(
         spans,
         out,
