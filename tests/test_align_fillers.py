@@ -5,9 +5,12 @@ heard where it would be."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from podpub.align.fillers import after_fillers, island, opens_after
+from podpub.align.dtw import Path as DtwPath
+from podpub.align.fillers import Sounds, after_fillers, island, opens_after
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 
@@ -21,6 +24,14 @@ def _loud(speech: list[tuple[int, int]], total_ms: int) -> np.ndarray:
     for a, b in speech:
         frames[a // 20 : b // 20] = True
     return frames
+
+
+def _sounds(loud: np.ndarray, text_pauses: Sequence[tuple[int, int]] = ()) -> Sounds:
+    """DTW matched text frame k to audio frame k; the text pauses over ``text_pauses``
+    (ms)."""
+    k = np.arange(loud.size, dtype=np.int64)
+    path = DtwPath(k, k, k, k, np.zeros(loud.size, dtype=np.float32))
+    return Sounds(loud, path, _loud(list(text_pauses), loud.size * 20))
 
 
 def test_words_after_the_pause_that_begin_the_sentence_make_the_sound_before_a_filler() -> None:
@@ -72,11 +83,16 @@ def test_a_paragraph_start_on_a_filler_moves_to_the_sentences_first_words() -> N
     spans = (SentenceSpan(0, 1_500, 1.0), SentenceSpan(3_000, 6_000, 1.0))
     heard = [*_words("the talk ends here", 0, 300), Word("um", 3_000)]
     heard += _words("these things are really", 3_800)
-    out = after_fillers(spans, sentences, [(heard, [(0.0, 8.0)])], loud, energy, [0, 1])
+    sounds = _sounds(loud)
+    out = after_fillers(spans, sentences, [(heard, [(0.0, 8.0)])], sounds, energy, [0, 1])
     assert out[0] == spans[0]
     assert out[1].start_ms == 3_800 and out[1].end_ms == 6_000
     # not heard there: judged by nothing, left as it was
-    assert after_fillers(spans, sentences, [(heard, [(0.0, 4.0)])], loud, energy, [1]) == spans
+    assert after_fillers(spans, sentences, [(heard, [(0.0, 4.0)])], sounds, energy, [1]) == spans
+    # the text DTW matched to that pause pauses too (a comma): the speaker's own pause
+    commas = _sounds(loud, [(3_450, 3_700)])
+    assert commas.filler_at(3_000) is None and sounds.filler_at(3_000) == (150, 175, 190)
+    assert after_fillers(spans, sentences, [(heard, [(0.0, 8.0)])], commas, energy, [1]) == spans
 
 
 def test_the_first_sentence_after_intro_music_starts_at_the_words_heard_after_it() -> None:

@@ -7,23 +7,30 @@ and the sound before it holds none of the words that would have to be said there
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from podpub.align.anchors import spelled
+from podpub.align.dtw import Path as DtwPath
 from podpub.align.onsets import sound_end, weak_start
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
+from podpub.align.synth import Synthetic
 from podpub.align.tuning import (
     FILLER_HEARD_AFTER_S,
+    FILLER_HEARD_BEFORE_S,
     FILLER_MATCH_WORDS,
     FILLER_MAX_S,
     FILLER_PAUSE_S,
+    FLOOR_PERCENTILE,
     HOP_S,
+    LEVEL_PERCENTILE,
+    LOUD_SHARE,
     MIN_SPEAKING_RATE,
     ONSET_FORWARD_S,
-    TARGET_END_S,
+    QUIET_RUN_S,
 )
 from podpub.align.words import words_and_sizes
 
@@ -51,22 +58,59 @@ def island(loud: npt.NDArray[np.bool_], start_ms: int) -> tuple[int, int, int] |
     return first, end, end + int(rises[0])
 
 
+@dataclass(frozen=True)
+class Sounds:
+    """Where the audio is loud (frames), DTW's path, and where the synthetic speech of
+    the text pauses (its frames inside a pause of ``QUIET_RUN_S`` or more)."""
+
+    loud: npt.NDArray[np.bool_]
+    path: DtwPath
+    text_pauses: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, loud: npt.NDArray[np.bool_], path: DtwPath, synthetic: Synthetic) -> Sounds:
+        energy = synthetic.features.energy_db
+        floor = float(np.percentile(energy, FLOOR_PERCENTILE))
+        level = float(np.percentile(energy, LEVEL_PERCENTILE))
+        quiet = (energy < floor + LOUD_SHARE * (level - floor)).astype(np.int32)
+        run = round(QUIET_RUN_S / HOP_S)
+        starts = np.flatnonzero(np.convolve(quiet, np.ones(run, np.int32), "valid") == run)
+        pauses = np.zeros(quiet.size, dtype=bool)
+        for k in starts:
+            pauses[k : k + run] = True
+        return cls(loud, path, pauses)
+
+    def filler_at(self, start_ms: int) -> tuple[int, int, int] | None:
+        """``island`` at a start, when the text DTW matched to the pause after it says
+        no pause there (no comma: a pause the speaker makes after a sound of the text's,
+        or after a filler); else None."""
+        found = island(self.loud, start_ms)
+        if found is None:
+            return None
+        _, end, rise = found
+        rows = self.path.rows[(self.path.cols >= end) & (self.path.cols < rise)]
+        if rows.size and self.text_pauses[int(rows.min()) : int(rows.max()) + 1].any():
+            return None
+        return found
+
+
 def filler_windows(
     spans: Sequence[SentenceSpan],
     focus: Sequence[int],
-    loud: npt.NDArray[np.bool_],
+    sounds: Sounds,
     duration_s: float,
 ) -> list[tuple[float, float]]:
     """The audio (seconds) to hear for each paragraph start DTW put on a short sound
-    followed by a pause: that sound, and ``FILLER_HEARD_AFTER_S`` after the pause."""
+    followed by a pause the text does not make (``Sounds.filler_at``): from just before
+    that sound to ``FILLER_HEARD_AFTER_S`` after the pause."""
     out = []
     for i in sorted(set(focus)):
         if not 0 <= i < len(spans):
             continue
-        found = island(loud, spans[i].start_ms)
+        found = sounds.filler_at(spans[i].start_ms)
         if found is not None:
             first, _, rise = found
-            a = first * HOP_S - TARGET_END_S
+            a = first * HOP_S - FILLER_HEARD_BEFORE_S
             out.append((max(0.0, a), min(duration_s, rise * HOP_S + FILLER_HEARD_AFTER_S)))
     return out
 
@@ -75,7 +119,7 @@ def after_fillers(
     spans: tuple[SentenceSpan, ...],
     sentences: Sequence[str],
     heard: Sequence[tuple[Sequence[Word], Sequence[tuple[float, float]]]],
-    loud: npt.NDArray[np.bool_],
+    sounds: Sounds,
     energy: F32,
     focus: Sequence[int],
 ) -> tuple[SentenceSpan, ...]:
@@ -89,7 +133,7 @@ def after_fillers(
         if not 0 <= i < len(spans):
             continue
         sp = spans[i]
-        found = island(loud, sp.start_ms)
+        found = sounds.filler_at(sp.start_ms)
         if found is None:
             continue
         first, end, rise = found
@@ -102,7 +146,7 @@ def after_fillers(
         frame_ms = HOP_S * 1000
         before = [w for w in words if first * frame_ms - frame_ms <= w.start_ms < end * frame_ms]
         after = [w for w in words if end * frame_ms <= w.start_ms < b * 1000]
-        onset = weak_start(loud, energy, rise)
+        onset = weak_start(sounds.loud, energy, rise)
         if not opens_after(sentences[i], before, after, round(onset * frame_ms)):
             continue
         nxt = next((s.start_ms for s in spans[i + 1 :] if s.start_ms > sp.start_ms), None)

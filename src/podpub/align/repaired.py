@@ -23,7 +23,7 @@ from podpub.align.doubts import (
     farther_windows,
 )
 from podpub.align.features import Features
-from podpub.align.fillers import after_fillers, filler_windows
+from podpub.align.fillers import Sounds, after_fillers, filler_windows
 from podpub.align.onsets import (
     after_longest_pause,
     after_quiet,
@@ -98,7 +98,8 @@ def repair_spans(
         else doubtful_windows(spans, doubts, focus, duration_s, TARGET_CONFIRM_S)
     )
     # paragraph starts on a short sound: heard apart (their words judge those starts only)
-    fillers = filler_windows(spans, focus, loud, duration_s) if repair == "targeted" else []
+    sounds = Sounds.of(loud, warp.path, synthetic)
+    fillers = filler_windows(spans, focus, sounds, duration_s) if repair == "targeted" else []
     fillers = [f for f in fillers if not any(a <= f[0] and f[1] <= b for a, b in windows)]
     placed = [(sp.start_ms, sp.end_ms) for sp in spans]
     try:
@@ -132,7 +133,7 @@ def repair_spans(
         out,
         sentences,
         [(hearing.heard, hearing.windows), (filler_heard, fillers)],
-        loud,
+        sounds,
         audio.energy_db,
         focus,
     )

@@ -121,7 +121,8 @@ LONG_HEAD_S = 3.0  # ... or its first 3 s of synthetic speech ...
 LONG_HEAD_STRETCH_DOUBT = 1.6  # ... this much slower (an aside a few seconds in)
 FILLER_MAX_S = 1.2  # a sound on its own this short may be a filler ("well, um", said slowly)
 FILLER_PAUSE_S = 0.16  # ... followed by a pause longer than a stop consonant's closure
-FILLER_HEARD_AFTER_S = 1.5  # heard this far after the pause after it: two words or more
+FILLER_HEARD_BEFORE_S = 0.2  # heard from this far before it: the pause before, not the words
+FILLER_HEARD_AFTER_S = 1.2  # ... to this far after the pause after it: three words or four
 FILLER_MATCH_WORDS = 3  # the words after it begin the sentence within its first 3 words
 
 # ---------------------------------------------------------------------------- recognition
