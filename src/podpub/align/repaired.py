@@ -110,22 +110,14 @@ def repair_spans(
         return spans, ENGINE, ()  # the DTW result stands, unrepaired
     doubtful = doubts.head | doubts.span
     hearing = _Hearing(samples, sentences, placed, heard, windows, Explained(synthetic, warp), loud)
-    anchors = anchors_of(spans, sentences, hearing.scripted)
-    out = repaired(spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors)
+
+    def redo() -> tuple[list[Anchor | None], tuple[SentenceSpan, ...]]:
+        a = anchors_of(spans, sentences, hearing.scripted)
+        return a, repaired(spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, a)
+
+    anchors, out = redo()
     if repair == "targeted":
-        settled = _settled(spans, anchors, out)
-        if hearing.more(farther_windows(spans, settled, doubts, focus, windows)):
-            anchors = anchors_of(spans, sentences, hearing.scripted)
-            out = repaired(
-                spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
-            )
-        settled = _settled(spans, anchors, out)
-        moved = after_moved_windows(spans, out, settled, doubts, focus, hearing.windows)
-        if hearing.more(moved):
-            anchors = anchors_of(spans, sentences, hearing.scripted)
-            out = repaired(
-                spans, sentences, hearing.scripted, loud, audio.energy_db, doubtful, anchors
-            )
+        out = _further_looks(spans, hearing, doubts, focus, windows, (anchors, out), redo)
     out = _after_unscripted(spans, out, hearing, loud, audio.energy_db, doubtful)
     unscripted = tuple((s.start_ms, s.end_ms) for s in hearing.stretches)
     out = held_by_heard(out, sentences, hearing.scripted, loud, audio.energy_db, spans, unscripted)
@@ -147,6 +139,29 @@ def repair_spans(
         hearing.explained,
     )
     return out, ENGINE + "+pocketsphinx", unscripted
+
+
+def _further_looks(
+    spans: tuple[SentenceSpan, ...],
+    hearing: _Hearing,
+    doubts: Doubts,
+    focus: Sequence[int],
+    first_windows: Sequence[tuple[float, float]],
+    first: tuple[list[Anchor | None], tuple[SentenceSpan, ...]],
+    redo: Callable[[], tuple[list[Anchor | None], tuple[SentenceSpan, ...]]],
+) -> tuple[SentenceSpan, ...]:
+    """After the first look (``first``: its anchors and repaired spans), a second, wider
+    look around the doubtful paragraph starts it did not settle, then a third where a
+    sentence would be after the one before it moved past it; after each look that heard
+    words, the anchors and the repair are made again (``redo``)."""
+    anchors, out = first
+    settled = _settled(spans, anchors, out)
+    if hearing.more(farther_windows(spans, settled, doubts, focus, first_windows)):
+        anchors, out = redo()
+    settled = _settled(spans, anchors, out)
+    if hearing.more(after_moved_windows(spans, out, settled, doubts, focus, hearing.windows)):
+        anchors, out = redo()
+    return out
 
 
 class _Hearing:
