@@ -73,12 +73,10 @@ class Sounds:
         floor = float(np.percentile(energy, FLOOR_PERCENTILE))
         level = float(np.percentile(energy, LEVEL_PERCENTILE))
         quiet = (energy < floor + LOUD_SHARE * (level - floor)).astype(np.int32)
-        run = round(QUIET_RUN_S / HOP_S)
-        starts = np.flatnonzero(np.convolve(quiet, np.ones(run, np.int32), "valid") == run)
-        pauses = np.zeros(quiet.size, dtype=bool)
-        for k in starts:
-            pauses[k : k + run] = True
-        return cls(loud, path, pauses)
+        run = np.ones(round(QUIET_RUN_S / HOP_S), np.int32)
+        # the frames of each full run of quiet ones: runs found, then spread back out
+        full = (np.convolve(quiet, run, "valid") == run.size).astype(np.int32)
+        return cls(loud, path, np.convolve(full, run)[: quiet.size] > 0)
 
     def filler_at(self, start_ms: int) -> tuple[int, int, int] | None:
         """``island`` at a start, when the text DTW matched to the pause after it says
@@ -88,7 +86,8 @@ class Sounds:
         if found is None:
             return None
         _, end, rise = found
-        rows = self.path.rows[(self.path.cols >= end) & (self.path.cols < rise)]
+        cols = self.path.cols  # in path order: never decreasing
+        rows = self.path.rows[np.searchsorted(cols, end) : np.searchsorted(cols, rise)]
         if rows.size and self.text_pauses[int(rows.min()) : int(rows.max()) + 1].any():
             return None
         return found
