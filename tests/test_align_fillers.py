@@ -132,3 +132,43 @@ def test_a_sentence_dtw_put_before_the_one_before_it_is_heard_where_it_would_be(
     # settled by its own words, or the one before not moved past it: nothing more to hear
     assert after_moved_windows(spans, repaired, [True, True], doubts, [0, 1], heard) == []
     assert after_moved_windows(spans, spans, [True, False], doubts, [0, 1], heard) == []
+
+
+def test_a_head_stretched_against_the_episodes_typical_fast_heads_is_doubtful() -> None:
+    from podpub.align.doubts import doubts_of
+    from podpub.align.features import Features
+    from podpub.align.synth import Synthetic
+    from podpub.align.warp import Warp
+
+    def doubtful(heads: list[float]) -> list[bool]:
+        # sentences of 100 synthetic frames (2 s), each first second said at ``heads``
+        # audio frames per synthetic frame, the rest at the episode's rate (1.0)
+        rows: list[int] = []
+        cols: list[int] = []
+        col = 0.0
+        for k, rate in enumerate(heads):
+            for r in range(100 * k, 100 * k + 100):
+                step = rate if r - 100 * k < 50 else 1.0
+                for c in range(int(col), max(int(col) + 1, int(col + step))):
+                    rows.append(r)
+                    cols.append(c)
+                col += step
+        r_, c_ = np.array(rows), np.array(cols)
+        first = np.array([c_[r_ == r].min() for r in range(r_.max() + 1)])
+        last = np.array([c_[r_ == r].max() for r in range(r_.max() + 1)])
+        path = DtwPath(first, last, r_, c_, np.ones(r_.size, dtype=np.float32))
+        n = len(heads)
+        features = Features(np.zeros((100 * n, 40), np.float32), np.zeros(100 * n, np.float32))
+        synthetic = Synthetic(features, np.arange(n) * 100, np.arange(n) * 100 + 100)
+        starts = [int(first[100 * k]) * 20 for k in range(n)]
+        spans = tuple(SentenceSpan(ms, ms + 2_000, 1.0) for ms in starts)
+        loud = np.ones(int(c_.max()) + 1, dtype=bool)
+        head = doubts_of(spans, synthetic, Warp(path, 1.0, 1.0), loud).head
+        return [bool(h) for h in head]
+
+    # heads said at the episode's rate: one 1.3 times slower is within the tolerance
+    assert doubtful([1.0, 1.0, 1.3, 1.0, 1.0]) == [False] * 5
+    # heads typically said faster (0.8): the same head is 1.6 times slower than those
+    assert doubtful([0.8, 0.8, 1.3, 0.8, 0.8]) == [False, False, True, False, False]
+    # heads typically slower (1.2) raise no threshold: 1.45 is doubtful as ever
+    assert doubtful([1.2, 1.2, 1.45, 1.2, 1.2]) == [False, False, True, False, False]

@@ -45,7 +45,7 @@ from podpub.align.records import (
 from podpub.align.repair import RepairUnavailable, available
 from podpub.align.synth import espeak_voice
 
-ALIGNER_VERSION = "51"  # bump when results change (a cache key for the caller)
+ALIGNER_VERSION = "52"  # bump when results change (a cache key for the caller)
 
 __all__ = [
     "ALIGNER_VERSION",

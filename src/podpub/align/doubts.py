@@ -95,10 +95,18 @@ def doubts_of(
     takes at the episode's rate: squeezed onto a pause or the sentence before's tail."""
     paragraphs = set(focus)
     head_stretch, head_cost, long_stretch = _head_doubts(synthetic, warp)
+    # stretches against the episode's typical head where that is faster than its rate:
+    # a voice may say a sentence's first words faster than its speech overall, against
+    # the synthetic one (Festival's heads: 0.89 of its rate), and an aside before a head
+    # stretches it less than the thresholds expect; never laxer (a slower typical head
+    # raised no threshold: a head that slow was already worth hearing)
+    spoken = synthetic.onsets >= 0
+    typical = min(1.0, float(np.median(head_stretch[spoken]))) if spoken.any() else 1.0
+    typical_long = min(1.0, float(np.median(long_stretch[spoken]))) if spoken.any() else 1.0
     head = (
-        (head_stretch > HEAD_STRETCH_DOUBT)
+        (head_stretch > HEAD_STRETCH_DOUBT * typical)
         | (head_cost > HEAD_COST_DOUBT)
-        | (long_stretch > LONG_HEAD_STRETCH_DOUBT)
+        | (long_stretch > LONG_HEAD_STRETCH_DOUBT * typical_long)
     )
     head_frames = round(HEAD_S / HOP_S * warp.speaking_ratio)
     for i, sp in enumerate(spans):
