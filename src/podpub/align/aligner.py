@@ -20,6 +20,7 @@ from podpub.align.features import (
     noise_floor,
     normalise,
 )
+from podpub.align.onsets import loud_frames, speech_levels
 from podpub.align.records import (
     ENGINE,
     Alignment,
@@ -31,9 +32,6 @@ from podpub.align.repaired import repair_spans
 from podpub.align.spans import dtw_spans
 from podpub.align.synth import Synthetic, espeak_voice, speakable, synthesise
 from podpub.align.tuning import (
-    FLOOR_PERCENTILE,
-    LEVEL_PERCENTILE,
-    LOUD_SHARE,
     MIN_AUDIO_FRAMES,
     MIN_SPEECH_DB,
     MIN_SPEECH_RANGE_DB,
@@ -150,8 +148,7 @@ def _warped(
         synthetic = speech.result()
     if audio.frames < MIN_AUDIO_FRAMES:
         raise AlignmentUnavailable("the audio is too short to align")
-    floor = float(np.percentile(audio.energy_db, FLOOR_PERCENTILE))
-    level = float(np.percentile(audio.energy_db, LEVEL_PERCENTILE))
+    floor, level = speech_levels(audio.energy_db)
     if level < MIN_SPEECH_DB or level - floor < MIN_SPEECH_RANGE_DB:
         raise AlignmentUnavailable("no speech found in the audio")
     relative_floor = noise_floor(audio)
@@ -164,7 +161,7 @@ def _warped(
     warped = warp(
         a, b, gaps, lambda f: report(share * (0.4 + 0.6 * f)), _gap_before(synthetic, hinted)
     )
-    loud = audio.energy_db >= floor + LOUD_SHARE * (level - floor)
+    loud = loud_frames(audio.energy_db)
     return warped, synthetic, audio, loud
 
 

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from podpub.align.anchors import spelled
 from podpub.align.dtw import Path as DtwPath
-from podpub.align.onsets import sound_end, weak_start
+from podpub.align.onsets import loud_frames, sound_end, weak_start
 from podpub.align.records import SentenceSpan
 from podpub.align.repair import Word
 from podpub.align.synth import Synthetic
@@ -24,10 +24,7 @@ from podpub.align.tuning import (
     FILLER_MATCH_WORDS,
     FILLER_MAX_S,
     FILLER_PAUSE_S,
-    FLOOR_PERCENTILE,
     HOP_S,
-    LEVEL_PERCENTILE,
-    LOUD_SHARE,
     MIN_SPEAKING_RATE,
     ONSET_FORWARD_S,
     QUIET_RUN_S,
@@ -69,10 +66,7 @@ class Sounds:
 
     @classmethod
     def of(cls, loud: npt.NDArray[np.bool_], path: DtwPath, synthetic: Synthetic) -> Sounds:
-        energy = synthetic.features.energy_db
-        floor = float(np.percentile(energy, FLOOR_PERCENTILE))
-        level = float(np.percentile(energy, LEVEL_PERCENTILE))
-        quiet = (energy < floor + LOUD_SHARE * (level - floor)).astype(np.int32)
+        quiet = (~loud_frames(synthetic.features.energy_db)).astype(np.int32)
         run = np.ones(round(QUIET_RUN_S / HOP_S), np.int32)
         # the frames of each full run of quiet ones: runs found, then spread back out
         full = (np.convolve(quiet, run, "valid") == run.size).astype(np.int32)
@@ -170,8 +164,9 @@ def opens_after(
     the fastest speaking rate. The sound before the pause is then none of its own unless
     something heard there is like one of its words before w_j (its first word, for w_0):
     "that" for "thank", "message" of "Our message", a repeat the text spells ("I—I—")."""
-    text = [spelled(w) for w, _ in words_and_sizes(sentence)][: FILLER_MATCH_WORDS + 1]
-    sizes = [size for _, size in words_and_sizes(sentence)]
+    spoken = words_and_sizes(sentence)
+    text = [spelled(w) for w, _ in spoken][: FILLER_MATCH_WORDS + 1]
+    sizes = [size for _, size in spoken]
     words = [spelled(w.text) for w in after]
     for m in range(min(len(words) - 1, FILLER_MATCH_WORDS)):
         for j in range(m, min(len(text) - 1, FILLER_MATCH_WORDS)):

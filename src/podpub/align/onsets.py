@@ -9,8 +9,11 @@ import numpy.typing as npt
 
 from podpub.align.tuning import (
     BLIP_S,
+    FLOOR_PERCENTILE,
     HOP_S,
+    LEVEL_PERCENTILE,
     LONGEST_PAUSE_S,
+    LOUD_SHARE,
     MIN_PAUSE_LEVEL_FRAMES,
     ONSET_FORWARD_S,
     ONSET_SEARCH_S,
@@ -26,6 +29,23 @@ from podpub.align.tuning import (
 )
 
 F32 = npt.NDArray[np.float32]
+
+
+def speech_levels(energy_db: F32) -> tuple[float, float]:
+    """A stream's noise floor and speech level (dB): its quietest frames and its loudest,
+    a few peaks aside."""
+    return (
+        float(np.percentile(energy_db, FLOOR_PERCENTILE)),
+        float(np.percentile(energy_db, LEVEL_PERCENTILE)),
+    )
+
+
+def loud_frames(energy_db: F32) -> npt.NDArray[np.bool_]:
+    """Which frames are loud (speech level, not the pauses between): above ``LOUD_SHARE``
+    of the way from the stream's floor to its level."""
+    floor, level = speech_levels(energy_db)
+    out: npt.NDArray[np.bool_] = energy_db >= floor + LOUD_SHARE * (level - floor)
+    return out
 
 
 def speech_onset(loud: npt.NDArray[np.bool_], energy: F32, frame: int) -> int:
